@@ -1,0 +1,3 @@
+from livecaption.cli import main
+
+raise SystemExit(main())

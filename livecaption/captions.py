@@ -1,0 +1,35 @@
+"""The caption record shared by the engine, exporters and the GUI."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass
+class Caption:
+    start: float  # seconds on the session timeline (from sample counts)
+    end: float
+    text: str
+    final: bool = True  # False: a partial that a later caption replaces
+    language: str = ""
+    emit: float = 0.0  # seconds since the session's first sample when it was produced
+    id: int = 0  # partials and the final that replaces them share an id
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["start"], d["end"], d["emit"] = round(self.start, 3), round(self.end, 3), round(self.emit, 3)
+        return d
+
+
+def clock(seconds: float, sep: str = ",", hours: bool = True) -> str:
+    """00:01:02,345 (SRT) or 00:01:02.345 (VTT)."""
+    ms = max(0, round(seconds * 1000))
+    h, ms = divmod(ms, 3_600_000)
+    m, ms = divmod(ms, 60_000)
+    s, ms = divmod(ms, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}" if hours or h else f"{m:02d}:{s:02d}{sep}{ms:03d}"
+
+
+def hms(seconds: float) -> str:
+    s = max(0, int(seconds))
+    return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"

@@ -1,0 +1,230 @@
+"""Command line: `livecaption caption`, `livecaption devices`, and the GUI by default."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import threading
+from typing import IO
+
+from livecaption import __version__
+from livecaption.captions import Caption
+from livecaption.engine import Engine, EngineListener, EngineStatus
+from livecaption.errors import LivecaptionError
+from livecaption.export import FORMATS, CaptionWriter
+from livecaption.segmenter import SegmenterConfig
+from livecaption.vad import VadConfig
+
+EXAMPLES = """\
+examples:
+  livecaption                                   open the desktop app
+  livecaption caption                           caption the default microphone (Ctrl+C stops)
+  livecaption caption --format srt -o talk.srt  live captions, saved as subtitles
+  livecaption caption --input talk.flac --format vtt
+  livecaption caption --input talk.wav --realtime --format jsonl
+  livecaption caption --mic "USB" --model ~/models/whisper-small-ct2 --device cpu
+  livecaption devices                           list microphones
+"""
+
+
+def _say(msg: str) -> None:
+    print(f"livecaption: {msg}", file=sys.stderr, flush=True)
+
+
+def default_threads() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def add_engine_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("model and compute")
+    g.add_argument(
+        "--model",
+        "-m",
+        default=None,
+        help="bundled name (tiny.en), a CTranslate2 model folder, or a hub name such as large-v3-turbo (downloaded when asked); default: tiny.en, bundled",
+    )
+    g.add_argument(
+        "--device",
+        default="auto",
+        choices=["auto", "cpu", "cuda"],
+        help="compute device (default: auto = CUDA when usable, else CPU)",
+    )
+    g.add_argument(
+        "--compute-type", default="auto", help="CTranslate2 compute type (default: float16 on GPU, int8 on CPU)"
+    )
+    g.add_argument("--language", "-l", default="auto", help="language code such as en or ko, or auto (default)")
+    g.add_argument("--beam-size", type=int, default=5, help="beam size (default 5; 1 is faster)")
+    g.add_argument("--threads", type=int, default=default_threads(), help="CPU threads for Whisper")
+    a = p.add_argument_group("audio")
+    a.add_argument("--input", "-i", metavar="FILE", help="caption a recording instead of the microphone")
+    a.add_argument("--realtime", action="store_true", help="with --input: play it at 1x, as if live")
+    a.add_argument(
+        "--mic",
+        "--input-device",
+        dest="mic",
+        metavar="DEVICE",
+        help="input device: index or part of its name (see `livecaption devices`)",
+    )
+    a.add_argument(
+        "--vad-threshold", type=float, default=0.5, help="speech probability that starts speech (default 0.5)"
+    )
+    a.add_argument("--chunk", type=float, default=3.0, metavar="SECONDS", help="target chunk length (default 3)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="livecaption",
+        description="Live captions from a microphone, on your own machine, with Whisper.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--version", action="version", version=f"livecaption {__version__}")
+    p.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    c = sub.add_parser(
+        "caption",
+        help="caption live audio or a recording on the command line",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_engine_options(c)
+    o = c.add_argument_group("output")
+    o.add_argument("--format", "-f", default="txt", choices=FORMATS, help="output format (default txt)")
+    o.add_argument("--output", "-o", metavar="FILE", help="write captions here (default: stdout)")
+    o.add_argument("--verbose", "-v", action="store_true", help="print status lines on stderr")
+    sub.add_parser("devices", help="list audio input devices")
+    return p
+
+
+class CliListener(EngineListener):
+    def __init__(self, writer: CaptionWriter, verbose: bool) -> None:
+        self.writer, self.verbose = writer, verbose
+        self.error: str | None = None
+        self.write_failed = threading.Event()
+        self._last_state = ""
+
+    def on_caption(self, caption: Caption) -> None:
+        try:
+            self.writer.write(caption)
+        except LivecaptionError as exc:
+            self.error = str(exc)
+            self.write_failed.set()
+
+    def on_error(self, message: str) -> None:
+        self.error = message
+        _say(message)
+
+    def on_status(self, status: EngineStatus) -> None:
+        if self.verbose and status.state != self._last_state:
+            self._last_state = status.state
+            lat = f", latency {status.latency:.2f}s" if status.latency is not None else ""
+            _say(f"[{status.position:7.1f}s] {status.state} (rtf {status.rtf:.2f}{lat})")
+
+
+def _open_output(path: str | None) -> IO[str]:
+    if not path:
+        return sys.stdout
+    try:
+        return open(path, "w", encoding="utf-8", newline="\n")
+    except OSError as exc:
+        raise LivecaptionError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def make_source(args: argparse.Namespace):
+    from livecaption.audio import FileSource, MicrophoneSource, find_input_device
+
+    if args.input:
+        return FileSource(args.input, realtime=args.realtime)
+    return MicrophoneSource(find_input_device(args.mic))
+
+
+def make_transcriber(args: argparse.Namespace, log=_say):
+    from livecaption.models import load_model, resolve_model
+    from livecaption.transcriber import TranscribeOptions, Transcriber
+
+    spec = resolve_model(args.model)
+    loaded = load_model(spec, args.device, args.compute_type, args.threads)
+    log(f"model {spec.name} on {loaded.device} ({loaded.compute_type}): {loaded.reason}")
+    return Transcriber(loaded, TranscribeOptions(language=args.language, beam_size=args.beam_size))
+
+
+def cmd_caption(args: argparse.Namespace) -> int:
+    source = make_source(args)  # bad device or file: fails before anything is loaded
+    stream = _open_output(args.output)
+    writer = CaptionWriter(stream, args.format)
+    transcriber = make_transcriber(args)
+    listener = CliListener(writer, args.verbose)
+    engine = Engine(
+        source,
+        transcriber,
+        listener,
+        VadConfig(threshold=args.vad_threshold),
+        SegmenterConfig(chunk_s=args.chunk),
+    )
+    engine.start()
+    _say(
+        f"listening on {source.name} (Ctrl+C stops)"
+        if source.realtime and not args.input
+        else f"captioning {source.name}"
+    )
+    stopping = False
+    while True:
+        try:
+            if engine.wait(0.1):
+                break
+            if listener.write_failed.is_set() and not stopping:
+                stopping = True
+                engine.stop()
+        except KeyboardInterrupt:  # Ctrl+C: stop capturing, keep the buffered tail
+            if not stopping:
+                stopping = True
+                _say("stopping: transcribing what is still buffered")
+                engine.stop()
+    if not listener.write_failed.is_set():
+        writer.close()
+    if stream is not sys.stdout:
+        stream.close()
+    if listener.error:
+        raise LivecaptionError(listener.error)
+    return 0
+
+
+def cmd_devices(_args: argparse.Namespace) -> int:
+    from livecaption.audio import list_input_devices
+
+    devices = list_input_devices()
+    if not devices:
+        raise LivecaptionError("no audio input device found: connect a microphone")
+    print(f"{'':2}{'index':>5}  {'rate':>7}  name")
+    for d in devices:
+        mark = "*" if d.is_default else " "
+        print(f"{mark:2}{d.index:>5}  {int(d.default_rate):>7}  {d.name}")
+    print("(* = default input)")
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "caption":
+        return cmd_caption(args)
+    if args.command == "devices":
+        return cmd_devices(args)
+    build_parser().print_help()
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return _run(args)
+    except LivecaptionError as exc:
+        _say(f"error: {exc}")
+        return 2
+    except KeyboardInterrupt:
+        _say("interrupted")
+        return 130
+    except Exception as exc:  # never a traceback for the user, unless asked
+        if args.debug:
+            raise
+        _say(f"unexpected error: {type(exc).__name__}: {exc} (run with --debug for details)")
+        return 1

@@ -1,0 +1,61 @@
+"""Drops text that Whisper produced without real speech behind it.
+
+Whisper marks its own doubts: a high no-speech probability with a low average
+log-probability means "this is probably not speech", and a high compression ratio
+means the text repeats itself (a loop). Known phrases from its training subtitles
+("thanks for watching", subtitle credits) are dropped only when that evidence is
+weak too, so someone who really says "thank you" is still captioned.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+KNOWN_PHRASES = (
+    "thanks for watching",
+    "thank you for watching",
+    "please subscribe",
+    "like and subscribe",
+    "subtitles by",
+    "subtitled by",
+    "captions by",
+    "transcribed by",
+    "amara.org",
+    "www.mooji.org",
+    "the end",
+    "thank you",
+    "you",
+    "시청해주셔서 감사합니다",
+    "구독과 좋아요",
+    "mbc 뉴스",
+)
+
+
+@dataclass
+class GuardConfig:
+    no_speech_threshold: float = 0.6
+    logprob_threshold: float = -1.0
+    compression_ratio_threshold: float = 2.4
+    phrase_logprob: float = -0.6  # a known phrase needs at least this confidence...
+    phrase_no_speech: float = 0.3  # ...and at most this no-speech probability
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^\w\s]", "", text.lower()).strip()
+
+
+def rejection(segment, config: GuardConfig | None = None) -> str | None:
+    """Why a faster-whisper segment should be dropped, or None to keep it."""
+    c = config or GuardConfig()
+    text = _norm(segment.text)
+    if not text:
+        return "empty"
+    if segment.compression_ratio > c.compression_ratio_threshold:
+        return "repetitive (compression ratio)"
+    if segment.no_speech_prob > c.no_speech_threshold and segment.avg_logprob < c.logprob_threshold:
+        return "no speech"
+    if text in KNOWN_PHRASES or any(text.startswith(p) and len(text) < len(p) + 20 for p in KNOWN_PHRASES[:10]):
+        if segment.avg_logprob < c.phrase_logprob or segment.no_speech_prob > c.phrase_no_speech:
+            return "known hallucination phrase with weak evidence"
+    return None

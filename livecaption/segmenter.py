@@ -1,0 +1,162 @@
+"""Turns VAD-gated audio into chunks for the transcriber.
+
+Only speech (plus a little padding) reaches the model. Within an utterance, a chunk
+is cut once it reaches the target length, at the pause nearest the target: the run
+of non-speech frames whose centre is closest, looking back `reach_back_s` and then
+forward up to `reach_forward_s`. Only when no pause is in reach is a chunk cut at
+the quietest frame. An utterance end (enough silence) flushes; `flush` (stop) flushes
+the tail instead of dropping it.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+
+from livecaption.vad import FRAME, VadConfig, frames_for_ms
+
+
+@dataclass
+class SegmenterConfig:
+    chunk_s: float = 3.0  # target chunk length
+    reach_back_s: float = 1.0  # how far before the target a pause may be
+    reach_forward_s: float = 2.0  # how far past the target we wait for a pause
+
+
+@dataclass
+class Chunk:
+    start: int  # absolute 16 kHz sample index of audio[0]
+    audio: np.ndarray
+    utterance_end: bool  # True when silence (or stop) follows: the text is complete
+    ready: int  # absolute sample index at which the chunk was complete (for latency)
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.audio)
+
+
+class Segmenter:
+    def __init__(self, vad: VadConfig | None = None, config: SegmenterConfig | None = None) -> None:
+        self.vad = vad or VadConfig()
+        self.config = config or SegmenterConfig()
+        self._pad = frames_for_ms(self.vad.speech_pad_ms)
+        self._min_silence = max(1, frames_for_ms(self.vad.min_silence_ms))
+        self._min_speech = frames_for_ms(self.vad.min_speech_ms)
+        self._target = max(1, round(self.config.chunk_s * 16000 / FRAME))
+        self._back = frames_for_ms(self.config.reach_back_s * 1000)
+        self._max = self._target + frames_for_ms(self.config.reach_forward_s * 1000)
+        self._preroll: deque[tuple[int, np.ndarray]] = deque(maxlen=max(1, self._pad))
+        self._frames: list[np.ndarray] = []  # current chunk, one 512-sample frame each
+        self._probs: list[float] = []
+        self._start = 0  # absolute index of the current chunk's first frame
+        self._speech_frames = 0  # frames at/above threshold in the current utterance
+        self._silence_run = 0
+        self.in_speech = False
+        self._position = 0
+
+    @property
+    def pending_samples(self) -> int:
+        return len(self._frames) * FRAME
+
+    def push(self, start: int, audio: np.ndarray, probs: np.ndarray) -> list[Chunk]:
+        """Feed frames (len(audio) == 512 * len(probs)) starting at absolute index `start`."""
+        out: list[Chunk] = []
+        on, off = self.vad.threshold, self.vad.off_threshold
+        for i, p in enumerate(probs):
+            idx = start + i * FRAME
+            frame = audio[i * FRAME : (i + 1) * FRAME]
+            self._position = idx + FRAME
+            if not self.in_speech:
+                if p >= on:
+                    self.in_speech = True
+                    self._begin([*list(self._preroll), (idx, frame)], [0.0] * len(self._preroll) + [float(p)])
+                    self._preroll.clear()
+                    self._speech_frames = 1
+                    self._silence_run = 0
+                else:
+                    self._preroll.append((idx, frame))
+                continue
+            self._frames.append(frame)
+            self._probs.append(float(p))
+            if p < off:
+                self._silence_run += 1
+            else:
+                self._silence_run = 0
+                if p >= on:
+                    self._speech_frames += 1
+            if self._silence_run >= self._min_silence:
+                out.extend(self._end_utterance())
+            elif len(self._frames) >= self._target:
+                chunk = self._maybe_cut()
+                if chunk is not None:
+                    out.append(chunk)
+        return out
+
+    def flush(self) -> list[Chunk]:
+        """Stop: emit whatever speech is buffered as a final chunk."""
+        if not self.in_speech:
+            return []
+        return self._end_utterance()
+
+    def _begin(self, frames: list[tuple[int, np.ndarray]], probs: list[float]) -> None:
+        self._start = frames[0][0]
+        self._frames = [f for _, f in frames]
+        self._probs = probs
+
+    def _end_utterance(self) -> list[Chunk]:
+        keep = len(self._frames) - max(0, self._silence_run - self._pad)  # keep `pad` of the silence
+        tail = [(self._start + (keep + k) * FRAME, f) for k, f in enumerate(self._frames[keep:])]
+        chunk = None
+        if keep > 0 and (self._speech_frames >= self._min_speech or self._start_was_cut):
+            chunk = self._make(keep, utterance_end=True)
+        self.in_speech = False
+        self._frames, self._probs = [], []
+        self._speech_frames = 0
+        self._silence_run = 0
+        self._start_was_cut = False
+        self._preroll.clear()
+        self._preroll.extend(tail[-self._preroll.maxlen :] if tail else [])
+        return [chunk] if chunk is not None else []
+
+    _start_was_cut = False  # the utterance already produced a chunk, so its tail is kept
+
+    def _maybe_cut(self) -> Chunk | None:
+        n = len(self._frames)
+        lo = max(1, self._target - self._back)
+        best = self._best_pause(lo, n)
+        if best is None:
+            if n < self._max:
+                return None
+            window = np.asarray(self._probs[lo:n])
+            best = lo + int(np.argmin(window))  # no pause in reach: the quietest frame
+        chunk = self._make(best + 1, utterance_end=False)
+        self._frames = self._frames[best + 1 :]
+        self._probs = self._probs[best + 1 :]
+        self._start = chunk.end
+        self._start_was_cut = True
+        return chunk
+
+    def _best_pause(self, lo: int, hi: int) -> int | None:
+        """Frame to cut after: the quietest frame of the non-speech run nearest the target."""
+        on = self.vad.threshold
+        runs: list[tuple[int, int]] = []
+        k = lo
+        while k < hi:
+            if self._probs[k] < on:
+                j = k
+                while j < hi and self._probs[j] < on:
+                    j += 1
+                runs.append((k, j))
+                k = j
+            else:
+                k += 1
+        if not runs:
+            return None
+        a, b = min(runs, key=lambda r: abs((r[0] + r[1]) / 2 - self._target))
+        return a + int(np.argmin(self._probs[a:b]))
+
+    def _make(self, nframes: int, utterance_end: bool) -> Chunk:
+        audio = np.concatenate(self._frames[:nframes]) if nframes else np.zeros(0, np.float32)
+        return Chunk(self._start, audio, utterance_end, ready=self._position)
