@@ -77,6 +77,7 @@ class Engine:
         self.compute_s = 0.0
         self._busy = False
         self._last_latency: float | None = None
+        self._stream_end: float | None = None  # set once the input has ended
         self._resampler = None
         if source.sample_rate != SAMPLE_RATE:
             import soxr  # well-kept libsoxr binding: streaming, high quality, no torch/scipy
@@ -141,6 +142,7 @@ class Engine:
                 self.listener.on_error(src.error)
             if self._resampler is not None:
                 self._process(self._resampler.resample_chunk(np.zeros(0, np.float32), last=True), resampled=True)
+            self._stream_end = (self._pos16 + len(self._pending)) / SAMPLE_RATE
             if len(self._pending):  # pad the last partial frame so no speech is dropped
                 self._process(np.zeros(FRAME - len(self._pending), np.float32), resampled=True)
             for chunk in self.segmenter.flush():
@@ -196,6 +198,9 @@ class Engine:
         emit = self.now()
         for c in captions:
             c.emit = emit
+            if self._stream_end is not None:  # the last frame was padded with zeros
+                c.end = min(c.end, self._stream_end)
+                c.start = min(c.start, c.end)
             if c.final and c.text:  # an empty final only retracts a partial
                 self._last_latency = emit - c.end
                 self.captions.append(c)

@@ -1,0 +1,102 @@
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+DATA = Path(__file__).parent / "data"
+SR = 16000
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture(scope="session")
+def loaded_model():
+    from livecaption.models import load_model, resolve_model
+
+    return load_model(resolve_model("tiny.en"), "cpu", "int8", 2)
+
+
+@pytest.fixture(scope="session")
+def jfk() -> np.ndarray:
+    from livecaption.audio import read_audio
+
+    return read_audio(DATA / "jfk.flac")
+
+
+def non_speech(seconds: float, seed: int = 0) -> np.ndarray:
+    """Silence, then 50 Hz mains hum with harmonics, then white and pink-ish noise, then breath-like bursts."""
+    rng = np.random.default_rng(seed)
+    n = int(seconds * SR)
+    q = n // 5
+    t = np.arange(q) / SR
+    silence = np.zeros(q)
+    hum = sum(0.08 / k * np.sin(2 * np.pi * 50 * k * t) for k in (1, 2, 3, 5))
+    white = rng.normal(0, 0.05, q)
+    pink = np.cumsum(rng.normal(0, 1, q))
+    pink = 0.1 * (pink - np.convolve(pink, np.ones(400) / 400, mode="same")) / (np.std(pink) + 1e-9)
+    # breathing: noise shaped by a slow 0.25 Hz envelope
+    env = np.clip(np.sin(2 * np.pi * 0.25 * t), 0, None) ** 2
+    breath = env * rng.normal(0, 0.06, q)
+    out = np.concatenate((silence, hum, white, pink, breath))
+    return np.pad(out, (0, n - len(out))).astype(np.float32)
+
+
+def write_wav(path: Path, audio: np.ndarray, rate: int = SR) -> Path:
+    import soundfile as sf
+
+    sf.write(str(path), audio, rate)
+    return path
+
+
+def run_cli(*args: str, timeout: float = 300, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "livecaption", *args], capture_output=True, text=True, timeout=timeout, **kw
+    )
+
+
+@pytest.fixture(scope="session")
+def pulse(tmp_path_factory):
+    """A real PulseAudio server with a null sink; its monitor is the default source.
+
+    Tests play speech into the sink with paplay and record the monitor through
+    PortAudio (ALSA's pulse plugin), exactly as they would a microphone.
+    """
+    if not shutil.which("pulseaudio"):
+        if os.environ.get("CI"):
+            pytest.fail("pulseaudio is not installed (packaging/setup.sh --test installs it)")
+        pytest.skip("pulseaudio is not installed")
+    runtime = tmp_path_factory.mktemp("pulse")
+    sock = runtime / "native"
+    env = dict(os.environ, XDG_RUNTIME_DIR=str(runtime), HOME=str(runtime))
+    cmd = [
+        "pulseaudio", "--system=false", "-n", "--daemonize=no", "--exit-idle-time=-1",
+        "--disable-shm=yes", "--use-pid-file=no", "--log-target=stderr",
+        "-L", f"module-native-protocol-unix socket={sock} auth-anonymous=1",
+        "-L", "module-null-sink sink_name=lc_sink rate=16000",
+        "-L", "module-always-sink",
+    ]  # fmt: skip
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = f"unix:{sock}"
+    old = {k: os.environ.get(k) for k in ("PULSE_SERVER", "XDG_RUNTIME_DIR")}
+    os.environ["PULSE_SERVER"] = server
+    os.environ["XDG_RUNTIME_DIR"] = str(runtime)
+    deadline = time.monotonic() + 20
+    while subprocess.run(["pactl", "info"], capture_output=True).returncode != 0:
+        if time.monotonic() > deadline or proc.poll() is not None:
+            proc.kill()
+            pytest.fail("PulseAudio did not start")
+        time.sleep(0.2)
+    subprocess.run(["pactl", "set-default-source", "lc_sink.monitor"], check=True)
+    yield {"server": server, "sink": "lc_sink", "runtime": runtime}
+    proc.terminate()
+    proc.wait(10)
+    for k, v in old.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v

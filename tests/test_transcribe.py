@@ -1,0 +1,81 @@
+import numpy as np
+from conftest import DATA, SR, non_speech
+
+from livecaption.audio import FileSource, read_audio
+from livecaption.engine import Engine
+from livecaption.metrics import error_rate
+from livecaption.segmenter import Chunk
+from livecaption.transcriber import TranscribeOptions, Transcriber, drop_seam_repeat
+
+JFK = "And so, my fellow Americans, ask not what your country can do for you, ask what you can do for your country."
+
+
+def test_bundled_model_transcribes_real_speech(loaded_model, jfk):
+    t = Transcriber(loaded_model, TranscribeOptions(language="en"))
+    caps = t.transcribe(Chunk(0, jfk, True, len(jfk)))
+    assert len(caps) == 1 and caps[0].final
+    text = caps[0].text.lower()
+    for w in ("fellow americans", "country", "ask"):
+        assert w in text
+    assert error_rate(JFK, caps[0].text) < 0.2
+
+
+def test_partials_then_final_share_an_id(loaded_model, jfk):
+    t = Transcriber(loaded_model, TranscribeOptions(language="en"))
+    half = len(jfk) // 2
+    p = t.transcribe(Chunk(0, jfk[:half], False, half))
+    f = t.transcribe(Chunk(half, jfk[half:], True, len(jfk)))
+    assert p and not p[0].final and p[0].text
+    assert f[-1].final and f[-1].id == p[0].id
+    assert "country" in f[-1].text.lower() and "fellow" in f[-1].text.lower()
+
+
+def test_engine_on_file_gives_timed_captions(loaded_model):
+    src = FileSource(DATA / "61-70968-0000.flac")
+    engine = Engine(src, Transcriber(loaded_model, TranscribeOptions(language="en")))
+    engine.start()
+    assert engine.wait(120)
+    caps = engine.captions
+    assert caps and all(c.final for c in caps)
+    text = " ".join(c.text for c in caps).lower()
+    assert "wizard" in text and "curtain" in text
+    assert 0 <= caps[0].start < 1.0 and caps[-1].end <= src.duration + 0.01
+    assert all(c.emit >= c.end - 0.5 for c in caps)
+
+
+def test_utterances_keep_their_place_on_the_timeline(loaded_model, tmp_path, jfk):
+    import soundfile as sf
+
+    lib = read_audio(DATA / "61-70968-0000.flac")
+    gap = np.zeros(3 * SR, np.float32)
+    audio = np.concatenate((gap, lib, gap, jfk, gap))
+    sf.write(tmp_path / "two.wav", audio, SR)
+    engine = Engine(FileSource(tmp_path / "two.wav"), Transcriber(loaded_model, TranscribeOptions(language="en")))
+    engine.start()
+    engine.wait(120)
+    caps = engine.captions
+    wizard = [c for c in caps if "wizard" in c.text.lower()]
+    country = [c for c in caps if "country" in c.text.lower()]
+    assert wizard and country
+    assert 2.5 <= wizard[0].start <= 3.5
+    jfk_start = 3 + len(lib) / SR + 3
+    assert jfk_start - 0.5 <= min(c.start for c in caps if c.start > wizard[0].end) <= jfk_start + 1.0
+    starts = [c.start for c in caps]
+    assert starts == sorted(starts)
+
+
+def test_no_words_on_non_speech(loaded_model, tmp_path):
+    import soundfile as sf
+
+    sf.write(tmp_path / "noise.wav", non_speech(100), SR)
+    engine = Engine(FileSource(tmp_path / "noise.wav"), Transcriber(loaded_model, TranscribeOptions(language="en")))
+    engine.start()
+    engine.wait(300)
+    assert engine.captions == []
+
+
+def test_seam_repeats_are_dropped_but_real_text_kept():
+    assert drop_seam_repeat("we went to the shop", "to the shop and bought milk") == "and bought milk"
+    assert drop_seam_repeat("we went to the shop", "the shop was closed") == "was closed"
+    assert drop_seam_repeat("we went there", "then we left") == "then we left"
+    assert drop_seam_repeat("", "hello there") == "hello there"
