@@ -55,7 +55,8 @@ def rejection(segment, config: GuardConfig | None = None) -> str | None:
         return "repetitive (compression ratio)"
     if segment.no_speech_prob > c.no_speech_threshold and segment.avg_logprob < c.logprob_threshold:
         return "no speech"
-    if text in KNOWN_PHRASES or any(text.startswith(p) and len(text) < len(p) + 20 for p in KNOWN_PHRASES[:10]):
-        if segment.avg_logprob < c.phrase_logprob or segment.no_speech_prob > c.phrase_no_speech:
-            return "known hallucination phrase with weak evidence"
+    known = text in KNOWN_PHRASES or any(text.startswith(p) and len(text) < len(p) + 20 for p in KNOWN_PHRASES[:10])
+    weak = segment.avg_logprob < c.phrase_logprob or segment.no_speech_prob > c.phrase_no_speech
+    if known and weak:
+        return "known hallucination phrase with weak evidence"
     return None

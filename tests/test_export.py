@@ -1,3 +1,4 @@
+import itertools
 import json
 
 import srt
@@ -48,7 +49,7 @@ def test_srt_is_valid_and_broadcast_shaped():
 def test_long_caption_cues_split_its_span_in_order():
     cues = split_cues(CAPS[1])
     assert cues[0].start == CAPS[1].start and abs(cues[-1].end - CAPS[1].end) < 1e-9
-    assert all(a.end <= b.start + 1e-9 for a, b in zip(cues, cues[1:]))
+    assert all(a.end <= b.start + 1e-9 for a, b in itertools.pairwise(cues))
 
 
 def test_vtt_txt_json():

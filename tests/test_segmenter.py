@@ -22,7 +22,7 @@ def run(pattern):
     """pattern: list of (seconds, prob) pieces."""
     out = []
     for secs, p in pattern:
-        out += [p] * int(round(secs * FPS))
+        out += [p] * round(secs * FPS)
     return out
 
 
