@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import threading
@@ -94,6 +95,12 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("--output", "-o", metavar="FILE", help="write captions here (default: stdout)")
     o.add_argument("--verbose", "-v", action="store_true", help="print status lines on stderr")
     sub.add_parser("devices", help="list audio input devices")
+    b = sub.add_parser("bench", help="benchmark live captions against offline and fixed-chunk baselines")
+    b.add_argument("stream", help="recording to replay (16 kHz wav)")
+    b.add_argument("--reference", help="clip list with times and text (default: STREAM with .json)")
+    b.add_argument("--fast", action="store_true", help="replay as fast as possible (emit times simulated)")
+    b.add_argument("--out", default="benchmarks/results", help="folder for JSON, Markdown and plot")
+    add_engine_options(b)
     return p
 
 
@@ -204,7 +211,36 @@ def cmd_devices(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from livecaption import bench
+
+    stream = Path(args.stream)
+    reference = Path(args.reference) if args.reference else stream.with_suffix(".json")
+    if not reference.is_file():
+        raise LivecaptionError(f"reference not found: {reference} (give --reference)")
+    transcriber = make_transcriber(args)
+    result = bench.benchmark(
+        stream, reference, transcriber.loaded, transcriber.options, realtime=not args.fast, log=_say
+    )
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = stream.stem + ("-fast" if args.fast else "")
+    command = (
+        "livecaption " + " ".join(sys.argv[1:]) if sys.argv[1:2] == ["bench"] else f"livecaption bench {args.stream}"
+    )
+    (out / f"{stem}.json").write_text(json.dumps(result, indent=1, ensure_ascii=False), encoding="utf-8")
+    md = bench.markdown(result, command)
+    (out / f"{stem}.md").write_text(md, encoding="utf-8")
+    bench.plot(result, out / f"{stem}.png")
+    print(md)
+    return 0
+
+
 def _run(args: argparse.Namespace) -> int:
+    if args.command == "bench":
+        return cmd_bench(args)
     if args.command == "caption":
         return cmd_caption(args)
     if args.command == "devices":

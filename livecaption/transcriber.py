@@ -25,6 +25,8 @@ class TranscribeOptions:
     hotwords: str = ""
     prompt_chars: int = 200  # how much committed text is fed back as context
     without_timestamps: bool = False
+    temperatures: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6)
+    patience: float = 1.0
     commit_after_s: float = 12.0  # an utterance longer than this is committed at a chunk boundary
     guard: GuardConfig = field(default_factory=GuardConfig)
 
@@ -94,7 +96,8 @@ class Transcriber:
             initial_prompt=prompt,
             hotwords=self.options.hotwords or None,
             condition_on_previous_text=False,
-            temperature=(0.0, 0.2, 0.4, 0.6),
+            temperature=self.options.temperatures,
+            patience=self.options.patience,
             vad_filter=False,
             without_timestamps=self.options.without_timestamps,
         )
