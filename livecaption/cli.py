@@ -82,6 +82,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--version", action="version", version=f"livecaption {__version__}")
     p.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
+    g = p.add_argument_group("desktop app automation (no COMMAND: the app opens)")
+    g.add_argument("--input", dest="gui_input", metavar="FILE", help="caption a recording in the app")
+    g.add_argument("--realtime", dest="gui_realtime", action="store_true", help="play --input at 1x")
+    g.add_argument("--model", dest="gui_model", metavar="MODEL", help="model for this run")
+    g.add_argument("--save", metavar="OUT.srt", help="export when the input is done (format from the extension)")
+    g.add_argument(
+        "--screenshot", metavar="OUT.png", help="save a screenshot of the window (and OUT-overlay.png) when done"
+    )
+    g.add_argument("--overlay", action="store_true", help="show the caption overlay")
+    g.add_argument("--exit-when-done", action="store_true", help="quit once the input is captioned and saved")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     c = sub.add_parser(
         "caption",
@@ -245,8 +255,18 @@ def _run(args: argparse.Namespace) -> int:
         return cmd_caption(args)
     if args.command == "devices":
         return cmd_devices(args)
-    build_parser().print_help()
-    return 0
+    return cmd_gui(args)
+
+
+def cmd_gui(args: argparse.Namespace) -> int:
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM")
+    ):
+        raise LivecaptionError("no display found: start the app from a desktop session, or use `livecaption caption`")
+    from livecaption.gui.app import run_gui
+
+    args.input, args.realtime, args.model = args.gui_input, args.gui_realtime, args.gui_model
+    return run_gui(args)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,6 +2,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -12,6 +13,9 @@ DATA = Path(__file__).parent / "data"
 SR = 16000
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Keep the app's settings (QSettings) and data out of the user's home during tests.
+os.environ["XDG_CONFIG_HOME"] = tempfile.mkdtemp(prefix="livecaption-config-")
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="livecaption-data-")
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,1 @@
+"""The PySide6 desktop app: adapts engine events to signals and widgets."""

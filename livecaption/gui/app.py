@@ -1,0 +1,92 @@
+"""Starts the desktop app, optionally driven by automation flags."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+
+def _theme(app) -> None:
+    """Fusion everywhere; a dark palette when the system asks for dark."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QColor, QPalette
+
+    app.setStyle("Fusion")
+    try:
+        dark = app.styleHints().colorScheme() == Qt.ColorScheme.Dark
+    except AttributeError:
+        dark = False
+    if os.environ.get("LIVECAPTION_THEME") in ("dark", "light"):
+        dark = os.environ["LIVECAPTION_THEME"] == "dark"
+    if not dark:
+        return
+    p = QPalette()
+    for role, color in (
+        (QPalette.ColorRole.Window, "#202124"), (QPalette.ColorRole.WindowText, "#e8eaed"),
+        (QPalette.ColorRole.Base, "#17181a"), (QPalette.ColorRole.AlternateBase, "#232427"),
+        (QPalette.ColorRole.Text, "#e8eaed"), (QPalette.ColorRole.Button, "#2d2e31"),
+        (QPalette.ColorRole.ButtonText, "#e8eaed"), (QPalette.ColorRole.Highlight, "#8ab4f8"),
+        (QPalette.ColorRole.HighlightedText, "#202124"), (QPalette.ColorRole.PlaceholderText, "#9aa0a6"),
+        (QPalette.ColorRole.ToolTipBase, "#2d2e31"), (QPalette.ColorRole.ToolTipText, "#e8eaed"),
+    ):  # fmt: skip
+        p.setColor(role, QColor(color))
+    app.setPalette(p)
+
+
+def run_gui(args: argparse.Namespace) -> int:
+    try:
+        from PySide6.QtCore import QTimer
+        from PySide6.QtWidgets import QApplication
+    except ImportError as exc:
+        print(
+            f"livecaption: error: the desktop app needs PySide6 ({exc}); pip install PySide6-Essentials",
+            file=sys.stderr,
+        )
+        return 2
+    from livecaption.gui.main_window import MainWindow
+
+    if args.input:  # a bad file fails here, before any window opens
+        from livecaption.audio import probe_file
+        from livecaption.errors import LivecaptionError
+
+        try:
+            probe_file(args.input)
+        except LivecaptionError as exc:
+            print(f"livecaption: error: {exc}", file=sys.stderr)
+            return 2
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("livecaption")
+    app.setOrganizationName("livecaption")
+    _theme(app)
+    win = MainWindow()
+    win.automation = bool(args.exit_when_done)
+    if args.overlay:
+        win.overlay_btn.setChecked(True)
+    win.show()
+    code = {"value": 0}
+
+    if args.input:
+        win.input_file = str(args.input)
+        win.realtime = bool(args.realtime)
+        if args.model:
+            win.model_box.addItem(args.model, args.model)
+            win._select(win.model_box, args.model)
+
+        def done() -> None:
+            if args.screenshot:  # before saving, so the status line is in the picture
+                shot = Path(args.screenshot)
+                win.grab().save(str(shot))
+                if win.overlay.isVisible():
+                    win.overlay.grab().save(str(shot.with_name(shot.stem + "-overlay" + shot.suffix)))
+            if args.save and not win.export_to(args.save):
+                code["value"] = 2
+            if args.exit_when_done:
+                win.close()
+                app.quit()
+
+        win.on_finished_hooks.append(lambda: QTimer.singleShot(300, done))
+        QTimer.singleShot(0, win.start)
+    app.exec()
+    return code["value"]

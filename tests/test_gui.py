@@ -1,0 +1,182 @@
+"""The desktop app, driven with pytest-qt on the offscreen platform, with the real model."""
+
+import srt
+from conftest import DATA
+from PySide6.QtCore import Qt
+
+from livecaption.captions import Caption
+from livecaption.gui.main_window import MainWindow
+from livecaption.gui.overlay import CaptionOverlay
+from livecaption.gui.transcript import TranscriptModel
+
+
+def make_window(qtbot) -> MainWindow:
+    win = MainWindow()
+    win.automation = True  # no save prompt on close
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def run_file(qtbot, win, name="61-70968-0000.flac", realtime=False, timeout=120_000):
+    win.input_file = str(DATA / name)
+    win.realtime = realtime
+    with qtbot.waitSignal(win.bridge.finished, timeout=timeout):
+        qtbot.mouseClick(win.start_btn, Qt.MouseButton.LeftButton)
+
+
+def test_start_stop(qtbot):
+    win = make_window(qtbot)
+    win.input_file = str(DATA / "jfk.flac")
+    win.realtime = True
+    qtbot.mouseClick(win.start_btn, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: win.start_btn.text() == "Stop", timeout=60_000)
+    assert win.state_label.text() in ("Listening", "Hearing speech", "Transcribing")
+    qtbot.wait(1500)
+    with qtbot.waitSignal(win.bridge.finished, timeout=60_000):
+        qtbot.mouseClick(win.start_btn, Qt.MouseButton.LeftButton)
+    assert win.start_btn.text() == "Start" and win.engine is None
+    win.close()
+
+
+def test_captions_appear_and_export_writes_valid_srt(qtbot, tmp_path):
+    win = make_window(qtbot)
+    run_file(qtbot, win)
+    finals = win.model.finals()
+    assert finals and "wizard" in " ".join(c.text for c in finals).lower()
+    assert win.view.isVisible() and not win.placeholder.isVisible()
+    out = tmp_path / "session.srt"
+    assert win.export_to(str(out))
+    subs = list(srt.parse(out.read_text(encoding="utf-8")))
+    assert subs and subs[0].index == 1 and "wizard" in " ".join(s.content for s in subs).lower()
+    assert not win.unsaved
+    # an unwritable place: a banner, not a crash, and nothing lost
+    assert not win.export_to("/proc/nope/session.srt")
+    assert win.banner.isVisible() and "cannot save" in win.banner.label.text()
+    assert win.model.finals() == finals
+    win.close()
+
+
+def test_overlay_shows_newest_caption_with_its_flags(qtbot):
+    win = make_window(qtbot)
+    win.overlay_btn.setChecked(True)
+    ov = win.overlay
+    flags = ov.windowFlags()
+    assert flags & Qt.WindowType.WindowStaysOnTopHint
+    assert flags & Qt.WindowType.FramelessWindowHint
+    assert ov.testAttribute(Qt.WidgetAttribute.WA_TranslucentBackground)
+    assert ov.caption_font.pointSize() >= 28
+    assert ov.isVisible()
+    run_file(qtbot, win)
+    assert "left" in ov.text.lower()  # the clip ends "...behind the curtain on the left"
+    win.overlay_action.trigger()  # the shortcut's action hides it again
+    assert not ov.isVisible()
+    win.close()
+
+
+def test_overlay_keeps_the_newest_words_visible(qtbot):
+    ov = CaptionOverlay()
+    qtbot.addWidget(ov)
+    ov.resize(500, 120)
+    ov.show_caption(Caption(0, 1, "An older line that came first.", id=1))
+    ov.show_caption(Caption(1, 9, "A long caption " * 12 + "ending with these newest words", id=2))
+    lines = ov.visible_lines()
+    assert 1 <= len(lines) <= 3
+    assert lines[-1][0].endswith("newest words")
+    ov.show_caption(Caption(9, 10, "tentative", final=False, id=3))
+    assert ov.visible_lines()[-1] == ("tentative", False)
+    ov.show_caption(Caption(9, 10, "", final=True, id=3))  # retracted
+    assert ov.visible_lines()[-1][0].endswith("newest words")
+
+
+def test_settings_survive_a_restart(qtbot):
+    win = make_window(qtbot)
+    win._select(win.lang_box, "ko")
+    win._select(win.compute_box, "cpu")
+    win._overlay_style(preset="Yellow on black", points=44)
+    win.overlay.resize(500, 150)  # fits the 800x600 offscreen screen, so it is restored as is
+    win.overlay.move(123, 77)
+    win.zoom(2)
+    size = win.view.font().pointSizeF()
+    win.close()
+    again = make_window(qtbot)
+    assert again.lang_box.currentData() == "ko"
+    assert again.compute_box.currentData() == "cpu"
+    assert again.overlay.preset == "Yellow on black" and again.overlay.points == 44
+    assert again.overlay.pos().x() == 123
+    assert again.view.font().pointSizeF() == size
+    again._select(again.lang_box, "auto")
+    again._select(again.compute_box, "auto")
+    again.close()
+
+
+def test_bad_device_shows_a_banner_not_a_crash(qtbot):
+    win = make_window(qtbot)
+    win.device_box.addItem("no-such-microphone", "no-such-microphone")
+    win._select(win.device_box, "no-such-microphone")
+    qtbot.mouseClick(win.start_btn, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(win.banner.isVisible, timeout=30_000)
+    text = win.banner.label.text().lower()
+    assert "no input device" in text or "no audio input device" in text
+    assert win.start_btn.text() == "Start" and win.start_btn.isEnabled()
+    assert win.banner.action.isVisible()  # a way forward
+    win.device_box.setCurrentIndex(0)
+    win.close()
+
+
+def test_closing_mid_session_keeps_the_tail(qtbot):
+    win = make_window(qtbot)
+    win.input_file = str(DATA / "jfk.flac")
+    win.realtime = True
+    qtbot.mouseClick(win.start_btn, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: win.engine is not None, timeout=60_000)
+    qtbot.wait(4000)  # mid-sentence
+    win.close()
+    text = " ".join(c.text for c in win.model.finals()).lower()
+    assert "americans" in text
+
+
+def test_qt_binding_keeps_reference_counts():
+    """PySide6 6.12.0 leaked a None reference per void call, crashing long sessions on Python 3.11."""
+    import sys
+
+    from PySide6.QtCore import QModelIndex
+
+    m = TranscriptModel()
+    before = sys.getrefcount(None)
+    for _ in range(500):
+        m.beginInsertRows(QModelIndex(), 0, 0)
+        m.endInsertRows()
+    assert sys.getrefcount(None) - before > -100
+
+
+def test_partial_is_replaced_in_place_and_model_scales():
+    m = TranscriptModel()
+    m.upsert(Caption(0, 1, "hello wor", final=False, id=1))
+    m.upsert(Caption(0, 1.2, "hello world", final=True, id=1))
+    assert m.rowCount() == 1 and m.captions[0].text == "hello world" and m.captions[0].final
+    for i in range(2, 30002):
+        m.upsert(Caption(i, i + 1, f"caption number {i}", id=i))
+    assert m.rowCount() == 30001
+    m.upsert(Caption(5, 6, "", final=True, id=5))  # a retracted partial disappears
+    assert m.rowCount() == 30000
+
+
+def test_find_and_copy(qtbot):
+    from PySide6.QtWidgets import QApplication
+
+    win = make_window(qtbot)
+    for i, t in enumerate(["alpha beta", "gamma delta", "epsilon"], 1):
+        win._on_caption(Caption(i, i + 1, t, id=i))
+    win.show_find()
+    win.find_edit.setText("delta")
+    assert win.find(1) and win.view.currentIndex().row() == 1
+    win.copy_all()
+    assert QApplication.clipboard().text().splitlines() == [
+        "[00:00:01] alpha beta",
+        "[00:00:02] gamma delta",
+        "[00:00:03] epsilon",
+    ]
+    win.model.clear()
+    win.unsaved = False
+    win.close()
