@@ -104,7 +104,13 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("--format", "-f", default="txt", choices=FORMATS, help="output format (default txt)")
     o.add_argument("--output", "-o", metavar="FILE", help="write captions here (default: stdout)")
     o.add_argument("--verbose", "-v", action="store_true", help="print status lines on stderr")
+    o.add_argument("--no-journal", action="store_true", help="do not keep this session in the session journal")
     sub.add_parser("devices", help="list audio input devices")
+    sub.add_parser("sessions", help="list recorded sessions (the crash-safe journal)")
+    e = sub.add_parser("export", help="write a recorded session as subtitles or text")
+    e.add_argument("session", help="latest, or a session id from `livecaption sessions`")
+    e.add_argument("--format", "-f", default="srt", choices=["srt", "vtt", "txt", "json"])
+    e.add_argument("--output", "-o", metavar="FILE", help="default: stdout")
     b = sub.add_parser("bench", help="benchmark live captions against offline and fixed-chunk baselines")
     b.add_argument("stream", help="recording to replay (16 kHz wav)")
     b.add_argument("--reference", help="clip list with times and text (default: STREAM with .json)")
@@ -122,15 +128,19 @@ class CliListener(EngineListener):
         self._last_state = ""
 
     def on_caption(self, caption: Caption) -> None:
+        if self.write_failed.is_set():
+            return
         try:
             self.writer.write(caption)
         except LivecaptionError as exc:
-            self.error = str(exc)
             self.write_failed.set()
+            self.on_error(str(exc))
 
     def on_error(self, message: str) -> None:
+        # Said once, when it happens; the exit code (2) tells scripts afterwards.
+        if message != self.error:
+            _say(f"error: {message}")
         self.error = message
-        _say(message)
 
     def on_status(self, status: EngineStatus) -> None:
         if self.verbose and status.state != self._last_state:
@@ -172,12 +182,20 @@ def cmd_caption(args: argparse.Namespace) -> int:
     writer = CaptionWriter(stream, args.format)
     transcriber = make_transcriber(args)
     listener = CliListener(writer, args.verbose)
+    journal = None
+    if not args.no_journal:
+        from livecaption.journal import Journal
+
+        journal = Journal(source.name, transcriber.loaded.spec.name)
+        if args.verbose:
+            _say(f"journal: {journal.path}")
     engine = Engine(
         source,
         transcriber,
         listener,
         VadConfig(threshold=args.vad_threshold),
         SegmenterConfig(chunk_s=args.chunk),
+        journal=journal,
     )
     engine.start()
     _say(
@@ -202,9 +220,7 @@ def cmd_caption(args: argparse.Namespace) -> int:
         writer.close()
     if stream is not sys.stdout:
         stream.close()
-    if listener.error:
-        raise LivecaptionError(listener.error)
-    return 0
+    return 2 if listener.error else 0
 
 
 def cmd_devices(_args: argparse.Namespace) -> int:
@@ -248,7 +264,39 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sessions(_args: argparse.Namespace) -> int:
+    from livecaption.captions import hms
+    from livecaption.journal import list_sessions, sessions_dir
+
+    sessions = list_sessions()
+    if not sessions:
+        print(f"no sessions yet ({sessions_dir()})")
+        return 0
+    print(f"{'id':<18} {'started':<20} {'duration':>9} {'captions':>8}  state")
+    for s in sessions:
+        state = "finished" if s.finished else ("running" if not s.crashed else "unfinished (restorable)")
+        print(f"{s.id:<18} {s.started:<20} {hms(s.duration):>9} {s.captions:>8}  {state}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from livecaption.export import render, save
+    from livecaption.journal import load
+
+    info, caps = load(args.session)
+    if args.output:
+        save(caps, args.output, args.format)
+        _say(f"wrote {len(caps)} captions of session {info.id} to {args.output}")
+    else:
+        sys.stdout.write(render(caps, args.format))
+    return 0
+
+
 def _run(args: argparse.Namespace) -> int:
+    if args.command == "sessions":
+        return cmd_sessions(args)
+    if args.command == "export":
+        return cmd_export(args)
     if args.command == "bench":
         return cmd_bench(args)
     if args.command == "caption":

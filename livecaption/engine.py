@@ -19,6 +19,8 @@ import numpy as np
 
 from livecaption.audio import SAMPLE_RATE, AudioSource
 from livecaption.captions import Caption
+from livecaption.errors import LivecaptionError
+from livecaption.journal import Journal
 from livecaption.segmenter import Chunk, Segmenter, SegmenterConfig
 from livecaption.transcriber import Transcriber
 from livecaption.vad import FRAME, SileroVad, VadConfig
@@ -58,8 +60,10 @@ class Engine:
         listener: EngineListener | None = None,
         vad_config: VadConfig | None = None,
         segmenter_config: SegmenterConfig | None = None,
+        journal: Journal | None = None,
     ) -> None:
         self.source = source
+        self.journal = journal  # final captions go to disk as they are made; closed at the end
         self.transcriber = transcriber
         self.listener = listener or EngineListener()
         self.vad = SileroVad()
@@ -204,7 +208,16 @@ class Engine:
             if c.final and c.text:  # an empty final only retracts a partial
                 self._last_latency = emit - c.end
                 self.captions.append(c)
+                self._journal(c)
             self.listener.on_caption(c)
+
+    def _journal(self, caption: Caption) -> None:
+        if self.journal is None or self.journal.failed:
+            return
+        try:
+            self.journal.append(caption)
+        except LivecaptionError as exc:  # full disk: say so once, keep captioning in memory
+            self.listener.on_error(str(exc))
 
     def _transcribe_loop(self) -> None:
         try:
@@ -227,6 +240,8 @@ class Engine:
         except Exception as exc:
             self.listener.on_error(f"transcription stopped: {exc}")
         finally:
+            if self.journal is not None:
+                self.journal.close()
             self.listener.on_status(self.status("stopped"))
             self.finished.set()
             self.listener.on_finished()

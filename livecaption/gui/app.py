@@ -66,6 +66,8 @@ def run_gui(args: argparse.Namespace) -> int:
         win.overlay_btn.setChecked(True)
     win.show()
     code = {"value": 0}
+    if not win.automation:
+        QTimer.singleShot(0, win.offer_restore)
 
     if args.input:
         win.input_file = str(args.input)

@@ -93,7 +93,10 @@ class SessionWorker(QObject):
                 self._cache = {key: load_model(spec, req.device, "auto", default_threads())}
             loaded = self._cache[key]
             transcriber = Transcriber(loaded, TranscribeOptions(language=req.language, beam_size=req.beam_size))
-            engine = Engine(source, transcriber, self.bridge)
+            from livecaption.journal import Journal
+
+            journal = Journal(source.name, loaded.spec.name)
+            engine = Engine(source, transcriber, self.bridge, journal=journal)
             engine.start()
             self.started.emit(
                 engine, f"{loaded.spec.name} · {loaded.device.upper()} {loaded.compute_type} · {source.name}"

@@ -68,6 +68,7 @@ class ErrorBanner(QFrame):
         close.setText("✕")
         close.setAutoRaise(True)
         close.setToolTip("Dismiss")
+        close.setStyleSheet("QToolButton { color: #611a15; font-weight: bold; border: none; }")
         close.clicked.connect(self.hide)
         lay.addWidget(self.label, 1)
         lay.addWidget(self.action)
@@ -136,14 +137,14 @@ class MainWindow(QMainWindow):
         bar.setSpacing(6)
         self.start_btn = QPushButton("Start")
         self.start_btn.setToolTip("Start or stop captioning (Space, Ctrl+R)")
-        self.start_btn.setMinimumWidth(84)
+        self.start_btn.setMinimumWidth(76)
         self.start_btn.setDefault(True)
         self.start_btn.clicked.connect(self.toggle)
         bar.addWidget(self.start_btn)
 
         self.device_box = QComboBox()
         self.device_box.setToolTip("Microphone")
-        self.device_box.setMinimumContentsLength(14)
+        self.device_box.setMinimumContentsLength(7)
         self.device_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.device_box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         refresh = QToolButton()
@@ -152,15 +153,19 @@ class MainWindow(QMainWindow):
         refresh.clicked.connect(self.refresh_devices)
         self.model_box = QComboBox()
         self.model_box.setToolTip("Whisper model")
-        self.model_box.setMinimumContentsLength(12)
+        self.model_box.setMinimumContentsLength(9)
         self.model_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.model_box.activated.connect(self._model_chosen)
         self.lang_box = QComboBox()
         self.lang_box.setToolTip("Spoken language")
+        self.lang_box.setMinimumContentsLength(6)
+        self.lang_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         for name, code in LANGUAGES:
             self.lang_box.addItem(name, code)
         self.compute_box = QComboBox()
-        self.compute_box.setToolTip("Compute device")
+        self.compute_box.setToolTip("Compute device: Auto uses a CUDA GPU when one works, else the CPU")
+        self.compute_box.setMinimumContentsLength(4)
+        self.compute_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         for name, code in COMPUTE:
             self.compute_box.addItem(name, code)
         self.overlay_btn = QToolButton()
@@ -173,7 +178,7 @@ class MainWindow(QMainWindow):
             (None, refresh),
             ("Model", self.model_box),
             ("Language", self.lang_box),
-            ("On", self.compute_box),
+            ("Run on", self.compute_box),
         ):
             if label:
                 lab = QLabel(label)
@@ -365,7 +370,7 @@ class MainWindow(QMainWindow):
 
         current = self.device_box.currentData()
         self.device_box.clear()
-        self.device_box.addItem("System default", "")
+        self.device_box.addItem("Default", "")
         try:
             for d in list_input_devices():
                 self.device_box.addItem(d.name + ("  (default)" if d.is_default else ""), d.name)
@@ -509,6 +514,32 @@ class MainWindow(QMainWindow):
         self._beat = now
         if self.engine is not None and stall > self.max_stall_ms:
             self.max_stall_ms = stall
+
+    # -- crash recovery ----------------------------------------------------------------------
+    def offer_restore(self) -> bool:
+        """After a crash: offer the unfinished session's captions. True if restored."""
+        from livecaption.journal import list_sessions, load, mark_recovered
+
+        crashed = [s for s in list_sessions() if s.crashed and s.captions]
+        if not crashed:
+            return False
+        info = crashed[-1]
+        answer = QMessageBox.question(
+            self, "Restore session?",
+            f"The session started {info.started.replace('T', ' ')} did not finish ({info.captions} captions, "
+            f"{hms(info.duration)}). Restore its transcript?",
+        )  # fmt: skip
+        for s in crashed:
+            mark_recovered(s)
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        self.restore_captions(load(info.id)[1])
+        return True
+
+    def restore_captions(self, captions: list[Caption]) -> None:
+        for c in captions:
+            c.id = 0  # restored captions never collide with a new session's ids
+            self._on_caption(c)
 
     # -- transcript actions --------------------------------------------------------------------
     def _lines(self, rows) -> str:
