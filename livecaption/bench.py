@@ -95,22 +95,33 @@ def score(clips: list[dict], finals: list[Caption], unit: str, events: list[Capt
 
 
 def _partial_latency(clips, events, shown, ref_tokens, unit) -> list[float | None]:
-    """First time any caption (partial or final) overlapping a clip showed its last matched token."""
+    """First time any caption (partial or final) overlapping a clip showed its ending.
+
+    The ending is the clip's last matched token with the tokens before it (2 words or
+    4 characters), found as a contiguous run, so a common word or syllable earlier in
+    the sentence does not count as the end having been shown.
+    """
+    k = 2 if unit == "word" else 4
     res: list[float | None] = []
     for i, c in enumerate(clips):
         if i not in shown:
             res.append(None)
             continue
-        last = ref_tokens[shown[i][0]]
-        best = shown[i][1]
+        r, best = shown[i]
+        tail = ref_tokens[max(0, r - k + 1) : r + 1]
         for ev in events:
             if ev.emit >= best:
                 break
-            if ev.end >= c["start"] and ev.start <= c["end"] + 1.0 and last in tokens(ev.text, unit):
+            if ev.end >= c["start"] and ev.start <= c["end"] + 1.0 and _contains(tokens(ev.text, unit), tail):
                 best = ev.emit
                 break
         res.append(best - c["end"])
     return res
+
+
+def _contains(seq: list[str], run: list[str]) -> bool:
+    n = len(run)
+    return any(seq[j : j + n] == run for j in range(len(seq) - n + 1))
 
 
 def run_live(

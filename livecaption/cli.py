@@ -56,6 +56,19 @@ def add_engine_options(p: argparse.ArgumentParser) -> None:
     )
     g.add_argument("--language", "-l", default="auto", help="language code such as en or ko, or auto (default)")
     g.add_argument("--beam-size", type=int, default=5, help="beam size (default 5; 1 is faster)")
+    g.add_argument(
+        "--task",
+        default="transcribe",
+        choices=["transcribe", "translate"],
+        help="translate: English captions for any spoken language (multilingual models)",
+    )
+    g.add_argument("--prompt", metavar="TEXT", help="domain vocabulary as context: names, jargon, preferred spellings")
+    g.add_argument("--hotwords", metavar="WORDS", help="words to boost (names, terms)")
+    g.add_argument(
+        "--profile",
+        metavar="NAME",
+        help="use the vocabulary saved under NAME; with --prompt/--hotwords, save them there",
+    )
     g.add_argument("--threads", type=int, default=default_threads(), help="CPU threads for Whisper")
     a = p.add_argument_group("audio")
     a.add_argument("--input", "-i", metavar="FILE", help="caption a recording instead of the microphone")
@@ -106,6 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("--verbose", "-v", action="store_true", help="print status lines on stderr")
     o.add_argument("--no-journal", action="store_true", help="do not keep this session in the session journal")
     sub.add_parser("devices", help="list audio input devices")
+    mo = sub.add_parser("models", help="list bundled, installed, cached and local models")
+    mo.add_argument("--add", metavar="FOLDER", help="remember a local CTranslate2 model folder")
     sub.add_parser("sessions", help="list recorded sessions (the crash-safe journal)")
     e = sub.add_parser("export", help="write a recorded session as subtitles or text")
     e.add_argument("session", help="latest, or a session id from `livecaption sessions`")
@@ -170,10 +185,36 @@ def make_transcriber(args: argparse.Namespace, log=_say):
     from livecaption.models import load_model, resolve_model
     from livecaption.transcriber import TranscribeOptions, Transcriber
 
+    prompt, hotwords = vocabulary(args)
     spec = resolve_model(args.model)
     loaded = load_model(spec, args.device, args.compute_type, args.threads)
     log(f"model {spec.name} on {loaded.device} ({loaded.compute_type}): {loaded.reason}")
-    return Transcriber(loaded, TranscribeOptions(language=args.language, beam_size=args.beam_size))
+    options = TranscribeOptions(
+        language=args.language, beam_size=args.beam_size, task=args.task, initial_prompt=prompt, hotwords=hotwords
+    )
+    return Transcriber(loaded, options)
+
+
+def vocabulary(args: argparse.Namespace) -> tuple[str, str]:
+    """--prompt/--hotwords, falling back to (and saved into) --profile."""
+    from livecaption.userconfig import UserConfig, Vocabulary
+
+    prompt, hotwords = args.prompt, args.hotwords
+    if args.profile:
+        config = UserConfig.load()
+        saved = config.profiles.get(args.profile, Vocabulary())
+        if prompt is None and hotwords is None and args.profile not in config.profiles:
+            raise LivecaptionError(
+                f"no vocabulary profile '{args.profile}'; create it with --profile {args.profile} --prompt ..."
+            )
+        if prompt is not None or hotwords is not None:
+            saved = Vocabulary(
+                prompt if prompt is not None else saved.prompt, hotwords if hotwords is not None else saved.hotwords
+            )
+            config.profiles[args.profile] = saved
+            config.save()
+        prompt, hotwords = saved.prompt, saved.hotwords
+    return prompt or "", hotwords or ""
 
 
 def cmd_caption(args: argparse.Namespace) -> int:
@@ -264,6 +305,26 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_models(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from livecaption.models import check_model_folder, hub_models, list_models
+    from livecaption.userconfig import UserConfig
+
+    config = UserConfig.load()
+    if args.add:
+        folder = Path(args.add).expanduser().resolve()
+        check_model_folder(folder)
+        if str(folder) not in config.local_models:
+            config.local_models.append(str(folder))
+            config.save()
+    print(f"{'model':<24} {'kind':<10} {'size':>8}  languages")
+    for m in list_models(config.local_models):
+        print(f"{m.name:<24} {m.kind:<10} {m.size_mb:>6.0f}MB  {m.languages}")
+    print("hub models (downloaded when you ask for them): " + ", ".join(hub_models()))
+    return 0
+
+
 def cmd_sessions(_args: argparse.Namespace) -> int:
     from livecaption.captions import hms
     from livecaption.journal import list_sessions, sessions_dir
@@ -293,6 +354,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.command == "models":
+        return cmd_models(args)
     if args.command == "sessions":
         return cmd_sessions(args)
     if args.command == "export":

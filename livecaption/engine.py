@@ -36,6 +36,7 @@ class EngineStatus:
     rtf: float  # compute seconds per second of audio so far
     backlog: float  # seconds of speech waiting for the transcriber
     overflows: int  # PortAudio overflows plus ring-buffer overruns
+    language: str | None = None  # detected (or fixed) language, once known
 
 
 class EngineListener:
@@ -117,7 +118,8 @@ class Engine:
             state = "transcribing" if self._busy else ("speech" if self.segmenter.in_speech else "listening")
         backlog = sum(len(c.audio) for c in list(self._queue.queue) if c is not None) / SAMPLE_RATE
         overflows = self.source.overflows + (1 if self.lost_samples else 0)
-        return EngineStatus(state, pos, self._last_latency, self.compute_s / pos if pos else 0.0, backlog, overflows)
+        rtf = self.compute_s / pos if pos else 0.0
+        return EngineStatus(state, pos, self._last_latency, rtf, backlog, overflows, self.transcriber.language)
 
     # -- pump thread ----------------------------------------------------------
     def _pump(self) -> None:

@@ -180,3 +180,41 @@ def test_find_and_copy(qtbot):
     win.model.clear()
     win.unsaved = False
     win.close()
+
+
+def test_model_picker_adds_local_folders_and_refuses_others(qtbot, tmp_path):
+    from livecaption.models import resolve_model
+
+    win = make_window(qtbot)
+    labels = [win.model_box.itemText(i) for i in range(win.model_box.count())]
+    assert any("bundled" in t for t in labels) and any("(download)" in t for t in labels)
+    assert labels[-1] == "Local folder…"
+    assert not win.add_local_model(str(tmp_path))  # empty folder: not a model
+    assert win.banner.isVisible() and "not a CTranslate2 Whisper model" in win.banner.label.text()
+    good = str(resolve_model(None).path)
+    assert win.add_local_model(good)
+    assert win.model_box.currentData() == good and "(local)" in win.model_box.currentText()
+    win._select(win.model_box, "tiny.en")
+    win.close()
+
+
+def test_translate_and_vocabulary_reach_the_session(qtbot):
+    from livecaption.userconfig import UserConfig, Vocabulary
+
+    config = UserConfig.load()
+    config.profiles["talk"] = Vocabulary("The Wizard of Oz.", "wizard")
+    config.save()
+    win = make_window(qtbot)
+    win.profile = "talk"
+    win.input_file = str(DATA / "jfk.flac")
+    requests = []
+    win.requestSession.connect(requests.append)
+    win.translate_action.setChecked(True)
+    win.start()
+    req = requests[-1]
+    assert req.task == "translate" and req.prompt == "The Wizard of Oz." and req.hotwords == "wizard"
+    qtbot.waitUntil(lambda: win.start_btn.text() == "Start", timeout=60_000)  # tiny.en cannot translate
+    assert win.banner.isVisible() and "cannot translate" in win.banner.label.text()
+    win.translate_action.setChecked(False)
+    win.profile = "default"
+    win.close()

@@ -7,6 +7,7 @@ model takes seconds, so SessionWorker does it on a QThread of its own.
 
 from __future__ import annotations
 
+import threading
 import time
 from dataclasses import dataclass
 
@@ -57,6 +58,9 @@ class SessionRequest:
     device: str
     language: str
     beam_size: int = 5
+    task: str = "transcribe"
+    prompt: str = ""
+    hotwords: str = ""
 
 
 class SessionWorker(QObject):
@@ -69,6 +73,7 @@ class SessionWorker(QObject):
     def __init__(self, bridge: EngineBridge) -> None:
         super().__init__()
         self.bridge = bridge
+        self.cancel = threading.Event()  # set by the GUI to cancel a download
         self._cache: dict[tuple, object] = {}  # a loaded model is reused across sessions
 
     @Slot(object)

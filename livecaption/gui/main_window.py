@@ -238,6 +238,10 @@ class MainWindow(QMainWindow):
         self.progress.setRange(0, 0)
         self.progress.setFixedSize(90, 10)
         self.progress.hide()
+        self.cancel_btn = QToolButton()
+        self.cancel_btn.setText("Cancel")
+        self.cancel_btn.clicked.connect(self.worker.cancel.set)
+        self.cancel_btn.hide()
         self.state_label = QLabel("Ready")
         self.engine_label = QLabel("")
         self.perf_label = QLabel("")
@@ -246,6 +250,7 @@ class MainWindow(QMainWindow):
             lab.setContentsMargins(8, 0, 8, 0)
         sb.addWidget(self.level)
         sb.addWidget(self.progress)
+        sb.addWidget(self.cancel_btn)
         sb.addWidget(self.state_label)
         sb.addWidget(self.engine_label, 1)
         sb.addPermanentWidget(self.perf_label)
@@ -298,6 +303,10 @@ class MainWindow(QMainWindow):
         view.addAction(self.click_action)
         session = m.addMenu("&Session")
         session.addAction("Start / Stop", QKeySequence("Ctrl+R"), self.toggle)
+        self.translate_action = QAction("Translate to English", self, checkable=True)
+        self.translate_action.setToolTip("English captions for any spoken language (multilingual models)")
+        session.addAction(self.translate_action)
+        session.addAction("Vocabulary…", self.edit_vocabulary)
         QShortcut(QKeySequence(Qt.Key.Key_Space), self, self.toggle)
         QShortcut(QKeySequence(Qt.Key.Key_End), self, self.view.jump_to_live)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self.find_bar, self.find_bar.hide)
@@ -340,6 +349,8 @@ class MainWindow(QMainWindow):
             self.overlay.setGeometry(screen.left() + (screen.width() - 900) // 2, screen.bottom() - 220, 900, 180)
         self.overlay.apply_style(cfg.get(s, "overlay/preset"), cfg.get(s, "overlay/points"))
         self.click_action.setChecked(cfg.get(s, "overlay/click_through"))
+        self.translate_action.setChecked(cfg.get(s, "translate"))
+        self.profile = cfg.get(s, "profile")
         if cfg.get(s, "overlay/visible"):
             self.overlay_btn.setChecked(True)
 
@@ -356,6 +367,8 @@ class MainWindow(QMainWindow):
         s.setValue("overlay/points", self.overlay.points)
         s.setValue("overlay/visible", self.overlay_btn.isChecked())
         s.setValue("overlay/click_through", self.overlay.click_through)
+        s.setValue("translate", self.translate_action.isChecked())
+        s.setValue("profile", self.profile)
         s.sync()
 
     @staticmethod
@@ -380,24 +393,52 @@ class MainWindow(QMainWindow):
             self._select(self.device_box, current)
 
     def _fill_models(self) -> None:
-        from livecaption.models import bundled_models
+        """Bundled, installed, cached and local models, then hub models to download on request."""
+        from livecaption.models import list_models
+        from livecaption.userconfig import UserConfig
 
         self.model_box.clear()
-        for name in bundled_models():
-            self.model_box.addItem(f"{name} (bundled)", name)
+        have = set()
+        for m in list_models(UserConfig.load().local_models):
+            label = Path(m.name).name if m.kind == "local" else m.name
+            self.model_box.addItem(f"{label} ({m.kind})", m.name)
+            self.model_box.setItemData(
+                self.model_box.count() - 1, f"{m.languages}, {m.size_mb:.0f} MB, {m.path}", Qt.ItemDataRole.ToolTipRole
+            )
+            have.add(m.name)
         for name in HUB:
-            self.model_box.addItem(f"{name} (download)", name)
+            if name not in have:
+                self.model_box.addItem(f"{name} (download)", name)
         self.model_box.addItem("Local folder…", "__folder__")
 
     def _model_chosen(self, index: int) -> None:
         if self.model_box.itemData(index) != "__folder__":
             return
         folder = QFileDialog.getExistingDirectory(self, "CTranslate2 Whisper model folder")
-        if not folder:
+        if folder:
+            self.add_local_model(folder)
+        else:
             self._select(self.model_box, "tiny.en")
-            return
-        self.model_box.insertItem(index, Path(folder).name, folder)
-        self.model_box.setCurrentIndex(index)
+
+    def add_local_model(self, folder: str) -> bool:
+        from livecaption.models import check_model_folder
+        from livecaption.userconfig import UserConfig
+
+        try:
+            check_model_folder(Path(folder))
+            config = UserConfig.load()
+            if folder not in config.local_models:
+                config.local_models.append(folder)
+                config.save()
+        except LivecaptionError as exc:
+            self.banner.show_error(
+                str(exc), "Choose another folder", lambda: self._model_chosen(self.model_box.findData("__folder__"))
+            )
+            self._select(self.model_box, "tiny.en")
+            return False
+        self._fill_models()
+        self._select(self.model_box, folder)
+        return True
 
     # -- session ------------------------------------------------------------------------
     @property
@@ -425,6 +466,9 @@ class MainWindow(QMainWindow):
                 model=self.model_box.currentData() or "tiny.en",
                 device=self.compute_box.currentData(),
                 language=self.lang_box.currentData(),
+                task="translate" if self.translate_action.isChecked() else "transcribe",
+                prompt=self.vocabulary.prompt,
+                hotwords=self.vocabulary.hotwords,
             )
         )
 
@@ -438,10 +482,12 @@ class MainWindow(QMainWindow):
     def _on_loading(self, text: str) -> None:
         self.state_label.setText(text)
         self.progress.show()
+        self.cancel_btn.setVisible(text.startswith("Downloading"))
 
     def _on_started(self, engine: Engine, desc: str) -> None:
         self.engine = engine
         self.progress.hide()
+        self.cancel_btn.hide()
         self.start_btn.setText("Stop")
         self.start_btn.setEnabled(True)
         self.state_label.setText("Listening")
@@ -449,6 +495,7 @@ class MainWindow(QMainWindow):
 
     def _on_failed(self, message: str) -> None:
         self.progress.hide()
+        self.cancel_btn.hide()
         self.start_btn.setText("Start")
         self.start_btn.setEnabled(True)
         self.state_label.setText("Not running")
@@ -488,6 +535,8 @@ class MainWindow(QMainWindow):
             return
         self.state_label.setText(STATE_TEXT.get(st.state, st.state.title()))
         parts = [f"{hms(st.position)}"]
+        if st.language:
+            parts.append(st.language)
         if st.latency is not None:
             parts.append(f"latency {st.latency:.1f} s")
         parts.append(f"RTF {st.rtf:.2f}")
@@ -514,6 +563,21 @@ class MainWindow(QMainWindow):
         self._beat = now
         if self.engine is not None and stall > self.max_stall_ms:
             self.max_stall_ms = stall
+
+    # -- vocabulary ------------------------------------------------------------------------------
+    @property
+    def vocabulary(self):
+        from livecaption.userconfig import UserConfig, Vocabulary
+
+        return UserConfig.load().profiles.get(self.profile, Vocabulary())
+
+    def edit_vocabulary(self) -> None:
+        from livecaption.gui.vocabulary import VocabularyDialog
+
+        dlg = VocabularyDialog(self.profile, self)
+        if dlg.exec():
+            self.profile = dlg.save()
+            self.settings.setValue("profile", self.profile)
 
     # -- crash recovery ----------------------------------------------------------------------
     def offer_restore(self) -> bool:

@@ -14,6 +14,8 @@ DEFAULTS = {
     "overlay/points": 30,
     "overlay/visible": False,
     "overlay/click_through": False,
+    "translate": False,
+    "profile": "default",
 }
 
 
