@@ -81,6 +81,7 @@ class SessionWorker(QObject):
         try:
             from livecaption.audio import FileSource, MicrophoneSource, find_input_device
             from livecaption.cli import default_threads
+            from livecaption.journal import Journal
             from livecaption.models import load_model, resolve_model
             from livecaption.transcriber import TranscribeOptions, Transcriber
 
@@ -92,14 +93,22 @@ class SessionWorker(QObject):
             key = (req.model, req.device)
             if key not in self._cache:
                 spec = resolve_model(req.model)
-                self.loading.emit(
-                    f"Loading model {spec.name}" + (" (downloading if needed)" if spec.source == "hub" else "")
-                )
-                self._cache = {key: load_model(spec, req.device, "auto", default_threads())}
-            loaded = self._cache[key]
-            transcriber = Transcriber(loaded, TranscribeOptions(language=req.language, beam_size=req.beam_size))
-            from livecaption.journal import Journal
+                self.cancel.clear()
+                self.loading.emit(f"Loading model {spec.name}")
 
+                def progress(nbytes: int) -> None:
+                    self.loading.emit(f"Downloading {spec.name}: {nbytes / 1e6:.0f} MB")
+
+                self._cache = {key: load_model(spec, req.device, "auto", default_threads(), progress, self.cancel)}
+            loaded = self._cache[key]
+            options = TranscribeOptions(
+                language=req.language,
+                beam_size=req.beam_size,
+                task=req.task,
+                initial_prompt=req.prompt,
+                hotwords=req.hotwords,
+            )
+            transcriber = Transcriber(loaded, options)
             journal = Journal(source.name, loaded.spec.name)
             engine = Engine(source, transcriber, self.bridge, journal=journal)
             engine.start()
