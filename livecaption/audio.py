@@ -111,9 +111,11 @@ class MicrophoneSource(AudioSource):
 
     realtime = True
 
-    def __init__(self, device: InputDevice, blocksize: int = 0) -> None:
+    def __init__(self, device: InputDevice, blocksize: int = 0, wanted: str | None = None) -> None:
         super().__init__()
         self.device = device
+        self.wanted = wanted  # what the user asked for (None: the system default), for reopening
+        self.last_audio = time.monotonic()  # when the callback last ran: a stall means the device is gone
         self.name = device.name
         self.sample_rate = self._pick_rate(device)
         self.ring = RingBuffer(self.sample_rate * RING_SECONDS)
@@ -133,6 +135,7 @@ class MicrophoneSource(AudioSource):
     def _callback(self, indata, frames, time_info, status) -> None:
         # Runs on PortAudio's thread: copy, count, and never raise.
         try:
+            self.last_audio = time.monotonic()
             if status.input_overflow:
                 self.overflows += 1
             self.ring.write(indata[:, 0])
@@ -143,6 +146,24 @@ class MicrophoneSource(AudioSource):
         # PortAudio ended the stream without our asking: the device went away.
         if self._stream is not None and not getattr(self, "_stopping", False):
             self.error = f"input device '{self.name}' stopped delivering audio"
+
+    def reopen(self) -> bool:
+        """After a device loss: open the same device (or the default) again. True when it works."""
+        self.stop()
+        try:
+            sd = _sounddevice()
+            sd._terminate()  # PortAudio only sees new or returned devices after a re-initialisation
+            sd._initialize()
+            self.device = find_input_device(self.wanted)
+            if self._pick_rate(self.device) != self.sample_rate:
+                return False  # the ring and resampler are set up for the old rate
+            self.name = self.device.name
+            self.start()
+        except Exception:
+            return False
+        self.error = None
+        self.last_audio = time.monotonic()
+        return True
 
     def start(self) -> None:
         sd = _sounddevice()

@@ -157,6 +157,9 @@ class CliListener(EngineListener):
             _say(f"error: {message}")
         self.error = message
 
+    def on_device(self, lost: bool, message: str) -> None:
+        _say(message)
+
     def on_status(self, status: EngineStatus) -> None:
         if self.verbose and status.state != self._last_state:
             self._last_state = status.state
@@ -178,7 +181,7 @@ def make_source(args: argparse.Namespace):
 
     if args.input:
         return FileSource(args.input, realtime=args.realtime)
-    return MicrophoneSource(find_input_device(args.mic))
+    return MicrophoneSource(find_input_device(args.mic), wanted=args.mic)
 
 
 def make_transcriber(args: argparse.Namespace, log=_say):

@@ -26,6 +26,12 @@ from livecaption.transcriber import Transcriber
 from livecaption.vad import FRAME, SileroVad, VadConfig
 
 MAX_MERGE_S = 25.0  # when behind, contiguous queued chunks are decoded together, up to this
+DEGRADE_S = 8.0  # speech waiting before decoding turns greedy
+RECOVER_S = 2.0
+MAX_BACKLOG_S = 60.0  # speech waiting before the oldest is skipped
+POLL_S = 0.03  # the pump wakes this often: VAD then runs on ~one frame per wake-up, cheap when idle
+STALL_S = 2.0  # a microphone silent for this long (no callbacks at all) is treated as lost
+RETRY_S = 1.0  # how often a lost microphone is tried again
 
 
 @dataclass
@@ -49,6 +55,9 @@ class EngineListener:
     def on_level(self, dbfs: float) -> None: ...
 
     def on_error(self, message: str) -> None: ...
+
+    def on_device(self, lost: bool, message: str) -> None:
+        """The microphone went away (lost=True) or came back; the session goes on."""
 
     def on_finished(self) -> None: ...
 
@@ -79,6 +88,9 @@ class Engine:
         self._pos16 = 0  # absolute 16 kHz sample index of the next VAD frame
         self._pending = np.zeros(0, np.float32)
         self.lost_samples = 0
+        self.skipped_s = 0.0  # speech dropped because transcription could not keep up
+        self.degraded = False  # decoding greedily to catch up
+        self._beam = 5
         self.compute_s = 0.0
         self._busy = False
         self._last_latency: float | None = None
@@ -116,7 +128,7 @@ class Engine:
         pos = self._pos16 / SAMPLE_RATE
         if state is None:
             state = "transcribing" if self._busy else ("speech" if self.segmenter.in_speech else "listening")
-        backlog = sum(len(c.audio) for c in list(self._queue.queue) if c is not None) / SAMPLE_RATE
+        backlog = self._backlog_s()
         overflows = self.source.overflows + (1 if self.lost_samples else 0)
         rtf = self.compute_s / pos if pos else 0.0
         return EngineStatus(state, pos, self._last_latency, rtf, backlog, overflows, self.transcriber.language)
@@ -126,9 +138,12 @@ class Engine:
         src = self.source
         pos = 0
         last_report = 0.0
+        reopenable = hasattr(src, "reopen")
         try:
             while True:
-                draining = self._stop.is_set() or src.exhausted.is_set() or src.error is not None
+                if reopenable and not self._stop.is_set():
+                    pos = self._watch_device(pos)
+                draining = self._stop.is_set() or src.exhausted.is_set() or (src.error is not None and not reopenable)
                 first, samples, lost = src.ring.read(pos, max_samples=src.sample_rate)
                 if lost:
                     self._skip(lost)
@@ -143,7 +158,7 @@ class Engine:
                 elif draining:
                     break
                 else:
-                    time.sleep(0.01)
+                    time.sleep(POLL_S)
             if src.error:
                 self.listener.on_error(src.error)
             if self._resampler is not None:
@@ -157,6 +172,37 @@ class Engine:
             self.listener.on_error(f"audio processing failed: {exc}")
         finally:
             self._queue.put(None)
+
+    _lost_at: float | None = None  # monotonic time the microphone stopped delivering
+    _last_try = 0.0
+
+    def _watch_device(self, pos: int) -> int:
+        """Device loss keeps the session: flush what was heard, retry, resume on one timeline."""
+        src = self.source
+        now = time.monotonic()
+        if self._lost_at is None:
+            if src.error is None and now - src.last_audio < STALL_S:
+                return pos
+            self._lost_at = src.last_audio
+            for chunk in self.segmenter.flush():
+                self._queue.put(chunk)
+            self.listener.on_device(
+                True,
+                f"microphone '{src.name}' was lost; waiting for it (or the default) to come back. Captions so far are kept",
+            )
+        if now - self._last_try < RETRY_S:
+            return pos
+        self._last_try = now
+        if not src.reopen():
+            return pos
+        # The outage is real session time: later captions keep their place on the wall clock.
+        gap = time.monotonic() - self._lost_at
+        self._pos16 += round(gap * SAMPLE_RATE) + len(self._pending)
+        self._pending = np.zeros(0, np.float32)
+        self.vad.reset()
+        self._lost_at = None
+        self.listener.on_device(False, f"microphone back: {src.name}")
+        return src.ring.written
 
     def _skip(self, lost: int) -> None:
         """The ring overran: keep the timeline true and close the utterance in progress."""
@@ -186,7 +232,16 @@ class Engine:
 
     # -- transcriber thread ----------------------------------------------------
     def _take(self) -> Chunk | None:
-        """Next chunk; when several wait, merge the contiguous ones (falling behind)."""
+        """Next chunk, with the falling-behind strategy applied to live input.
+
+        1. merge: contiguous queued chunks are decoded together (fewer, longer decodes);
+        2. degrade: with more than DEGRADE_S of speech waiting, decode greedily (beam 1)
+           until the backlog is under RECOVER_S;
+        3. skip: past MAX_BACKLOG_S, the oldest waiting speech is dropped (counted and
+           reported), so latency and memory stay bounded whatever the machine.
+        """
+        if self.source.realtime:
+            self._pace()
         chunk = self._queue.get()
         # Replay as fast as possible decodes exactly the chunks live capture would.
         while chunk is not None and self.source.realtime:
@@ -199,6 +254,29 @@ class Engine:
             self._queue.get()
             chunk = Chunk(chunk.start, np.concatenate((chunk.audio, nxt.audio)), nxt.utterance_end, nxt.ready)
         return chunk
+
+    def _backlog_s(self) -> float:
+        return sum(len(c.audio) for c in list(self._queue.queue) if c is not None) / SAMPLE_RATE
+
+    def _pace(self) -> None:
+        backlog = self._backlog_s()
+        if backlog > MAX_BACKLOG_S:
+            dropped = 0.0
+            with self._queue.mutex:  # drop the oldest chunks, keep the end marker
+                q = self._queue.queue
+                while q and q[0] is not None and backlog - dropped > MAX_BACKLOG_S / 2:
+                    dropped += len(q.popleft().audio) / SAMPLE_RATE
+            self.skipped_s += dropped
+            self.listener.on_error(
+                f"transcription cannot keep up: skipped {dropped:.0f} s of speech (use a smaller model or a GPU)"
+            )
+        if not self.degraded and backlog > DEGRADE_S:
+            self.degraded = True
+            self._beam = self.transcriber.options.beam_size
+            self.transcriber.options.beam_size = 1
+        elif self.degraded and backlog < RECOVER_S:
+            self.degraded = False
+            self.transcriber.options.beam_size = self._beam
 
     def _deliver(self, captions: list[Caption]) -> None:
         emit = self.now()

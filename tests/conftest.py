@@ -82,7 +82,6 @@ def pulse(tmp_path_factory):
         "--disable-shm=yes", "--use-pid-file=no", "--log-target=stderr",
         "-L", f"module-native-protocol-unix socket={sock} auth-anonymous=1",
         "-L", "module-null-sink sink_name=lc_sink rate=16000",
-        "-L", "module-always-sink",
     ]  # fmt: skip
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     server = f"unix:{sock}"

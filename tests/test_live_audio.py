@@ -60,3 +60,49 @@ def test_captions_speech_played_into_the_microphone(pulse, tmp_path):
     assert "fellow Americans" in text and "country" in text.lower()
     assert error_rate(JFK, text) < 0.25, text
     assert all(r["start"] < r["end"] for r in rows)
+
+
+def _null_sink_module() -> str:
+    out = subprocess.run(["pactl", "list", "short", "modules"], capture_output=True, text=True, check=True).stdout
+    return next(line.split()[0] for line in out.splitlines() if "module-null-sink" in line and "lc_sink" in line)
+
+
+def test_device_loss_keeps_the_session_and_resumes(pulse, tmp_path):
+    """Remove the microphone (the PulseAudio source) mid-session, then bring it back."""
+    out = tmp_path / "lost.jsonl"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "livecaption", "caption", "--mic", "pulse", "--format", "jsonl", "-o", str(out)],
+        stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        wait_for(proc, "listening on")
+        time.sleep(0.5)
+        subprocess.run(["paplay", "--device", pulse["sink"], str(DATA / "61-70968-0000.flac")], check=True, timeout=60)
+        time.sleep(1.5)
+        outage_start = time.monotonic()
+        subprocess.run(["pactl", "unload-module", _null_sink_module()], check=True)
+        wait_for(proc, "was lost", timeout=30)
+        time.sleep(2)
+        subprocess.run(
+            ["pactl", "load-module", "module-null-sink", "sink_name=lc_sink", "rate=16000"],
+            check=True,
+            capture_output=True,
+        )
+        subprocess.run(["pactl", "set-default-source", "lc_sink.monitor"], check=True)
+        wait_for(proc, "microphone back", timeout=30)
+        outage = time.monotonic() - outage_start
+        time.sleep(0.5)
+        subprocess.run(["paplay", "--device", pulse["sink"], str(DATA / "jfk.flac")], check=True, timeout=60)
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    rows = [json.loads(x) for x in out.read_text().splitlines()]
+    before = [r for r in rows if "wizard" in r["text"].lower()]
+    after = [r for r in rows if "country" in r["text"].lower()]
+    assert before and after, rows  # one transcript, both sides of the outage
+    # times stay on the session's clock: the second clip starts after the outage
+    assert after[0]["start"] >= before[-1]["end"] + outage - 1.0

@@ -23,6 +23,7 @@ class EngineBridge(QObject, EngineListener):
     status = Signal(object)  # EngineStatus
     level = Signal(float)  # dBFS
     error = Signal(str)
+    device = Signal(bool, str)  # lost?, message
     finished = Signal()
 
     def __init__(self) -> None:
@@ -44,6 +45,9 @@ class EngineBridge(QObject, EngineListener):
 
     def on_error(self, message: str) -> None:
         self.error.emit(message)
+
+    def on_device(self, lost: bool, message: str) -> None:
+        self.device.emit(lost, message)
 
     def on_finished(self) -> None:
         self.finished.emit()
@@ -88,7 +92,7 @@ class SessionWorker(QObject):
             source = (
                 FileSource(req.input_file, realtime=req.realtime)
                 if req.input_file
-                else MicrophoneSource(find_input_device(req.mic))
+                else MicrophoneSource(find_input_device(req.mic), wanted=req.mic)
             )
             key = (req.model, req.device)
             if key not in self._cache:

@@ -117,6 +117,7 @@ class MainWindow(QMainWindow):
         self.bridge.status.connect(self._on_status)
         self.bridge.level.connect(self._on_level)
         self.bridge.error.connect(self._on_engine_error)
+        self.bridge.device.connect(self._on_device)
         self.bridge.finished.connect(self._on_finished)
         self.worker_thread.start()
 
@@ -509,6 +510,13 @@ class MainWindow(QMainWindow):
 
     def _on_engine_error(self, message: str) -> None:
         self.banner.show_error(message + " — captions so far are kept.", "Refresh microphones", self.refresh_devices)
+
+    def _on_device(self, lost: bool, message: str) -> None:
+        if lost:
+            self.banner.show_error(message + ".", "Refresh microphones", self.refresh_devices)
+        else:
+            self.banner.hide()
+            self.statusBar().showMessage(message, 6000)
 
     def _on_finished(self) -> None:
         self.engine = None
