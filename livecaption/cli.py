@@ -223,7 +223,7 @@ def vocabulary(args: argparse.Namespace) -> tuple[str, str]:
 def cmd_caption(args: argparse.Namespace) -> int:
     source = make_source(args)  # bad device or file: fails before anything is loaded
     stream = _open_output(args.output)
-    writer = CaptionWriter(stream, args.format)
+    writer = CaptionWriter(stream, args.format, include_partials=args.format == "jsonl")
     transcriber = make_transcriber(args)
     listener = CliListener(writer, args.verbose)
     journal = None

@@ -29,8 +29,9 @@ def test_caption_file_in_every_format(fmt, tmp_path):
     if fmt == "jsonl":
         rows = [json.loads(line) for line in text.splitlines()]
         assert set(rows[0]) == {"start", "end", "text", "final", "language", "emit", "id"}
-        assert rows[0]["language"] == "en" and rows[0]["final"] is True
-        assert 0 <= rows[0]["start"] < rows[0]["end"] <= 4.91
+        final = [r for r in rows if r["final"]]
+        assert final[0]["language"] == "en"
+        assert 0 <= final[0]["start"] < final[0]["end"] <= 4.91
     elif fmt == "srt":
         subs = list(srt.parse(text))
         assert subs and subs[0].index == 1
@@ -40,6 +41,16 @@ def test_caption_file_in_every_format(fmt, tmp_path):
         assert json.loads(text)["captions"]
     else:
         assert text.startswith("[00:00:00] ")
+
+
+def test_jsonl_prints_partials_that_the_final_replaces(tmp_path):
+    r = run_cli("caption", "--input", str(DATA / "jfk.flac"), "--format", "jsonl", "--chunk", "2")
+    rows = [json.loads(line) for line in r.stdout.splitlines()]
+    partials = [x for x in rows if not x["final"]]
+    assert partials, "partials are printed"
+    finals = {x["id"]: x for x in rows if x["final"]}
+    for p in partials:
+        assert p["id"] in finals and finals[p["id"]]["emit"] >= p["emit"]  # each replaced later, same id
 
 
 def test_stdout_is_default_and_realtime_paces_the_replay(tmp_path):

@@ -113,3 +113,25 @@ def test_models_command_lists_sizes_and_languages(tmp_path):
         assert any(line.startswith("base") and "99 languages" in line for line in r.stdout.splitlines())
     entries = list_models([str(resolve_model(None).path)])
     assert any(e.kind == "local" for e in entries)
+
+
+def test_auto_falls_back_to_cpu_with_the_reason_when_cuda_fails(monkeypatch):
+    """Fault injection: CTranslate2 sees a GPU but the CUDA libraries are missing."""
+    import faster_whisper
+
+    from livecaption import models
+
+    real = faster_whisper.WhisperModel
+
+    def fake(path, device="cpu", **kw):
+        if device == "cuda":
+            raise RuntimeError("Library libcublas.so.12 is not found or cannot be loaded")
+        return real(path, device=device, **kw)
+
+    monkeypatch.setattr(models, "cuda_device_count", lambda: 1)
+    monkeypatch.setattr(faster_whisper, "WhisperModel", fake)
+    loaded = models.load_model(resolve_model(None), "auto")
+    assert (loaded.device, loaded.compute_type) == ("cpu", "int8")
+    assert "CUDA present but unusable" in loaded.reason and "libcublas" in loaded.reason
+    with pytest.raises(LivecaptionError, match="cannot load the model on the GPU"):
+        models.load_model(resolve_model(None), "cuda")
