@@ -357,19 +357,15 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    if args.command == "models":
-        return cmd_models(args)
-    if args.command == "sessions":
-        return cmd_sessions(args)
-    if args.command == "export":
-        return cmd_export(args)
-    if args.command == "bench":
-        return cmd_bench(args)
-    if args.command == "caption":
-        return cmd_caption(args)
-    if args.command == "devices":
-        return cmd_devices(args)
-    return cmd_gui(args)
+    commands = {
+        "caption": cmd_caption,
+        "devices": cmd_devices,
+        "models": cmd_models,
+        "sessions": cmd_sessions,
+        "export": cmd_export,
+        "bench": cmd_bench,
+    }
+    return commands.get(args.command, cmd_gui)(args)
 
 
 def cmd_gui(args: argparse.Namespace) -> int:

@@ -26,6 +26,27 @@ def wait_for(proc, text: str, timeout: float = 60) -> str:
     raise AssertionError(f"never saw {text!r}: {seen}")
 
 
+def start_live(out) -> subprocess.Popen:
+    """`livecaption caption` on the PulseAudio input, once it says it is listening."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "livecaption", "caption", "--mic", "pulse", "--format", "jsonl", "-o", str(out)],
+        stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    wait_for(proc, "listening on")
+    time.sleep(0.5)
+    return proc
+
+
+def play(pulse, name: str) -> None:
+    subprocess.run(["paplay", "--device", pulse["sink"], str(DATA / name)], check=True, timeout=60)
+
+
+def ctrl_c(proc) -> str:
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    return err
+
+
 def test_devices_lists_the_pulse_input(pulse):
     r = run_cli("devices")
     assert r.returncode == 0, r.stderr
@@ -39,18 +60,12 @@ def test_unknown_device(pulse):
 
 def test_captions_speech_played_into_the_microphone(pulse, tmp_path):
     out = tmp_path / "live.jsonl"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "livecaption", "caption", "--mic", "pulse", "--format", "jsonl", "-o", str(out)],
-        stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    proc = start_live(out)
     try:
-        wait_for(proc, "listening on")
-        time.sleep(0.5)
-        subprocess.run(["paplay", "--device", pulse["sink"], str(DATA / "jfk.flac")], check=True, timeout=60)
+        play(pulse, "jfk.flac")
         # Ctrl+C right after playback: the tail still buffered must be transcribed, not dropped.
         time.sleep(0.3)
-        proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=60)
+        err = ctrl_c(proc)
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -70,14 +85,9 @@ def _null_sink_module() -> str:
 def test_device_loss_keeps_the_session_and_resumes(pulse, tmp_path):
     """Remove the microphone (the PulseAudio source) mid-session, then bring it back."""
     out = tmp_path / "lost.jsonl"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "livecaption", "caption", "--mic", "pulse", "--format", "jsonl", "-o", str(out)],
-        stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    proc = start_live(out)
     try:
-        wait_for(proc, "listening on")
-        time.sleep(0.5)
-        subprocess.run(["paplay", "--device", pulse["sink"], str(DATA / "61-70968-0000.flac")], check=True, timeout=60)
+        play(pulse, "61-70968-0000.flac")
         time.sleep(1.5)
         outage_start = time.monotonic()
         subprocess.run(["pactl", "unload-module", _null_sink_module()], check=True)
@@ -92,10 +102,9 @@ def test_device_loss_keeps_the_session_and_resumes(pulse, tmp_path):
         wait_for(proc, "microphone back", timeout=30)
         outage = time.monotonic() - outage_start
         time.sleep(0.5)
-        subprocess.run(["paplay", "--device", pulse["sink"], str(DATA / "jfk.flac")], check=True, timeout=60)
+        play(pulse, "jfk.flac")
         time.sleep(0.5)
-        proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=60)
+        err = ctrl_c(proc)
     finally:
         if proc.poll() is None:
             proc.kill()

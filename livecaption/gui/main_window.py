@@ -50,6 +50,18 @@ STATE_TEXT = {
 }
 
 
+def _combo(tooltip: str, min_chars: int, max_width: int | None = None) -> QComboBox:
+    """A toolbar picker that shrinks to `min_chars` at 800 px and, with max_width, grows on wide screens."""
+    box = QComboBox()
+    box.setToolTip(tooltip)
+    box.setMinimumContentsLength(min_chars)
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    if max_width:
+        box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        box.setMaximumWidth(max_width)
+    return box
+
+
 class ErrorBanner(QFrame):
     """A non-modal message across the top with one way forward."""
 
@@ -143,33 +155,17 @@ class MainWindow(QMainWindow):
         self.start_btn.clicked.connect(self.toggle)
         bar.addWidget(self.start_btn)
 
-        self.device_box = QComboBox()
-        self.device_box.setToolTip("Microphone")
-        self.device_box.setMinimumContentsLength(6)
-        self.device_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.device_box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.device_box.setMaximumWidth(420)
+        self.device_box = _combo("Microphone", 6, max_width=420)
         refresh = QToolButton()
         refresh.setText("⟳")
         refresh.setToolTip("Refresh the list of microphones")
         refresh.clicked.connect(self.refresh_devices)
-        self.model_box = QComboBox()
-        self.model_box.setToolTip("Whisper model")
-        self.model_box.setMinimumContentsLength(8)
-        self.model_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.model_box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.model_box.setMaximumWidth(320)
+        self.model_box = _combo("Whisper model", 8, max_width=320)
         self.model_box.activated.connect(self._model_chosen)
-        self.lang_box = QComboBox()
-        self.lang_box.setToolTip("Spoken language")
-        self.lang_box.setMinimumContentsLength(6)
-        self.lang_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.lang_box = _combo("Spoken language", 6)
         for name, code in LANGUAGES:
             self.lang_box.addItem(name, code)
-        self.compute_box = QComboBox()
-        self.compute_box.setToolTip("Compute device: Auto uses a CUDA GPU when one works, else the CPU")
-        self.compute_box.setMinimumContentsLength(4)
-        self.compute_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.compute_box = _combo("Compute device: Auto uses a CUDA GPU when one works, else the CPU", 4)
         for name, code in COMPUTE:
             self.compute_box.addItem(name, code)
         self.overlay_btn = QToolButton()
