@@ -183,10 +183,6 @@ class MicrophoneSource(AudioSource):
             self._stream = None
             raise LivecaptionError(f"cannot open input device '{self.name}': {exc}") from None
 
-    @property
-    def active(self) -> bool:
-        return self._stream is not None and self._stream.active
-
     def stop(self) -> None:
         self._stopping = True
         stream, self._stream = self._stream, None

@@ -21,13 +21,13 @@ class Caption:
         return d
 
 
-def clock(seconds: float, sep: str = ",", hours: bool = True) -> str:
+def clock(seconds: float, sep: str = ",") -> str:
     """00:01:02,345 (SRT) or 00:01:02.345 (VTT)."""
     ms = max(0, round(seconds * 1000))
     h, ms = divmod(ms, 3_600_000)
     m, ms = divmod(ms, 60_000)
     s, ms = divmod(ms, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}" if hours or h else f"{m:02d}:{s:02d}{sep}{ms:03d}"
+    return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
 
 
 def hms(seconds: float) -> str:

@@ -56,10 +56,6 @@ class Segmenter:
         self.in_speech = False
         self._position = 0
 
-    @property
-    def pending_samples(self) -> int:
-        return len(self._frames) * FRAME
-
     def push(self, start: int, audio: np.ndarray, probs: np.ndarray) -> list[Chunk]:
         """Feed frames (len(audio) == 512 * len(probs)) starting at absolute index `start`."""
         out: list[Chunk] = []

@@ -51,7 +51,7 @@ class TranscriptModel(QAbstractListModel):
                 self.beginRemoveRows(QModelIndex(), row, row)
                 del self._rows[row]
                 self.endRemoveRows()
-                self._reindex(row)
+                self._by_id = {c.id: i for i, c in enumerate(self._rows) if c.id}  # rows after it moved up
                 return
             self._rows[row] = caption
             idx = self.index(row)
@@ -65,9 +65,6 @@ class TranscriptModel(QAbstractListModel):
         if caption.id:
             self._by_id[caption.id] = n
         self.endInsertRows()
-
-    def _reindex(self, start: int) -> None:
-        self._by_id = {c.id: i for i, c in enumerate(self._rows) if c.id}
 
     def clear(self) -> None:
         self.beginResetModel()
