@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 
 from conftest import DATA, run_cli
 
@@ -26,15 +27,24 @@ def wait_for(proc, text: str, timeout: float = 60) -> str:
     raise AssertionError(f"never saw {text!r}: {seen}")
 
 
-def start_live(out) -> subprocess.Popen:
-    """`livecaption caption` on the PulseAudio input, once it says it is listening."""
+@contextmanager
+def live(out):
+    """`livecaption caption` on the PulseAudio input, once it says it is listening; killed if left running."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "livecaption", "caption", "--mic", "pulse", "--format", "jsonl", "-o", str(out)],
         stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
-    wait_for(proc, "listening on")
-    time.sleep(0.5)
-    return proc
+    try:
+        wait_for(proc, "listening on")
+        time.sleep(0.5)
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def rows_of(out) -> list[dict]:
+    return [json.loads(x) for x in out.read_text().splitlines()]
 
 
 def play(pulse, name: str) -> None:
@@ -60,17 +70,13 @@ def test_unknown_device(pulse):
 
 def test_captions_speech_played_into_the_microphone(pulse, tmp_path):
     out = tmp_path / "live.jsonl"
-    proc = start_live(out)
-    try:
+    with live(out) as proc:
         play(pulse, "jfk.flac")
         # Ctrl+C right after playback: the tail still buffered must be transcribed, not dropped.
         time.sleep(0.3)
         err = ctrl_c(proc)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
     assert proc.returncode == 0, err
-    rows = [json.loads(x) for x in out.read_text().splitlines()]
+    rows = rows_of(out)
     text = " ".join(r["text"] for r in rows)
     assert "fellow Americans" in text and "country" in text.lower()
     assert error_rate(JFK, text) < 0.25, text
@@ -85,8 +91,7 @@ def _null_sink_module() -> str:
 def test_device_loss_keeps_the_session_and_resumes(pulse, tmp_path):
     """Remove the microphone (the PulseAudio source) mid-session, then bring it back."""
     out = tmp_path / "lost.jsonl"
-    proc = start_live(out)
-    try:
+    with live(out) as proc:
         play(pulse, "61-70968-0000.flac")
         time.sleep(1.5)
         outage_start = time.monotonic()
@@ -105,11 +110,8 @@ def test_device_loss_keeps_the_session_and_resumes(pulse, tmp_path):
         play(pulse, "jfk.flac")
         time.sleep(0.5)
         err = ctrl_c(proc)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
     assert proc.returncode == 0, err
-    rows = [json.loads(x) for x in out.read_text().splitlines()]
+    rows = rows_of(out)
     before = [r for r in rows if "wizard" in r["text"].lower()]
     after = [r for r in rows if "country" in r["text"].lower()]
     assert before and after, rows  # one transcript, both sides of the outage

@@ -442,10 +442,6 @@ class MainWindow(QMainWindow):
         return True
 
     # -- session ------------------------------------------------------------------------
-    @property
-    def running(self) -> bool:
-        return self.engine is not None or self.start_btn.text() != "Start"
-
     def toggle(self) -> None:
         if self.engine is not None:
             self.stop()
@@ -459,6 +455,7 @@ class MainWindow(QMainWindow):
         self.start_btn.setEnabled(False)
         self.state_label.setText("Starting")
         self.max_stall_ms = 0.0
+        vocabulary = self.vocabulary  # one read of the profiles file
         self.requestSession.emit(
             SessionRequest(
                 input_file=self.input_file,
@@ -468,8 +465,8 @@ class MainWindow(QMainWindow):
                 device=self.compute_box.currentData(),
                 language=self.lang_box.currentData(),
                 task="translate" if self.translate_action.isChecked() else "transcribe",
-                prompt=self.vocabulary.prompt,
-                hotwords=self.vocabulary.hotwords,
+                prompt=vocabulary.prompt,
+                hotwords=vocabulary.hotwords,
             )
         )
 
