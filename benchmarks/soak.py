@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -48,6 +49,7 @@ def main() -> int:
     ap.add_argument("--hours", type=float, default=8.0)
     ap.add_argument("--speech", default=str(Path(__file__).resolve().parents[2] / "shared/speech/lecture_en.wav"))
     ap.add_argument("--beam-size", type=int, default=5)
+    ap.add_argument("--keep", help="copy the session journal (JSONL) here, e.g. to load it into the app")
     args = ap.parse_args()
     speech = read_audio(args.speech)
     total = int(args.hours * 3600 * 16000)
@@ -76,6 +78,8 @@ def main() -> int:
         out = save(eng.captions, Path(d) / "all.srt")
         export_s = time.monotonic() - t
         size = out.stat().st_size
+        if args.keep:
+            shutil.copyfile(journal.path, args.keep)
     hour = [rss for pos, rss in sampler.samples if pos <= 3600]
     last = [rss for pos, rss in sampler.samples if pos >= (args.hours - 1) * 3600]
     print(json.dumps({
