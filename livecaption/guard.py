@@ -10,6 +10,7 @@ weak too, so someone who really says "thank you" is still captioned.
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass
 
 # Subtitle credits and channel boilerplate from Whisper's training data: matched anywhere in the text.
@@ -59,3 +60,22 @@ def rejection(segment, config: GuardConfig | None = None) -> str | None:
     if known and weak:
         return "known hallucination phrase with weak evidence"
     return None
+
+
+def compression_ratio(text: str) -> float:
+    """Whisper's loop detector: how well the text compresses (about 1.5 for normal text)."""
+    data = text.encode("utf-8")
+    return len(data) / len(zlib.compress(data)) if data else 0.0
+
+
+def suspicious(text: str, config: GuardConfig | None = None) -> bool:
+    """Text to double-check by decoding its audio alone, where `rejection` can weigh the evidence.
+
+    Used for text decoded after a forced prefix: there Whisper's no-speech probability
+    and average log-probability describe the whole window, not the new words.
+    """
+    c = config or GuardConfig()
+    norm = _norm(text)
+    if not norm or norm in SHORT_PHRASES or any(p in norm for p in CREDIT_PHRASES):
+        return True
+    return len(norm) > 40 and compression_ratio(text) > c.compression_ratio_threshold

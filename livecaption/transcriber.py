@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
+from collections import deque
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from livecaption.captions import Caption
 from livecaption.errors import LivecaptionError
-from livecaption.guard import GuardConfig, rejection
+from livecaption.guard import GuardConfig, rejection, suspicious
 from livecaption.models import LoadedModel
 from livecaption.segmenter import Chunk
+from livecaption.window import encoder_window
 
 SR = 16000
 
@@ -20,7 +22,9 @@ SR = 16000
 class TranscribeOptions:
     language: str = "auto"  # a code ("en", "ko") or auto
     task: str = "transcribe"  # or translate (to English)
-    beam_size: int = 5
+    beam_size: int = 5  # for final captions
+    partial_beam_size: int = 1  # partials are redrawn on the next chunk anyway: greedy is enough
+    partial_context: bool = False  # context costs a decoder step per forced token; finals need it, partials less
     initial_prompt: str = ""  # domain vocabulary, names
     hotwords: str = ""
     prompt_chars: int = 200  # how much committed text is fed back as context
@@ -28,6 +32,8 @@ class TranscribeOptions:
     temperatures: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6)
     patience: float = 1.0
     commit_after_s: float = 12.0  # an utterance longer than this is committed at a chunk boundary
+    context_s: float = 12.0  # recent committed speech re-fed before new audio, with its text forced (0: off)
+    encoder_s: float = 20.0  # encoder window (Whisper's is 30 s; see window.py for why 20)
     guard: GuardConfig = field(default_factory=GuardConfig)
 
 
@@ -53,6 +59,22 @@ class _Pass:
     start: float
     end: float
     language: str
+    first: int = 0  # absolute sample index of the audio decoded
+    audio: np.ndarray | None = None
+    beam: int = 0
+
+
+@dataclass
+class _Said:
+    """Committed speech kept as context for the next passes."""
+
+    start: int
+    audio: np.ndarray
+    text: str
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.audio)
 
 
 class Transcriber:
@@ -60,10 +82,16 @@ class Transcriber:
 
     Policy: chunks of one utterance accumulate from the commit point; each new chunk
     re-decodes all of it and yields a partial caption, and the utterance end yields
-    the final one. Decoding whole utterances is what keeps live accuracy close to an
-    offline pass. An utterance longer than `commit_after_s` is committed at the end
+    the final one. An utterance longer than `commit_after_s` is committed at the end
     of the previous chunk: that boundary is a pause, and the pass that ended exactly
     there is already decoded, so the seam neither repeats nor drops words.
+
+    Context: an offline pass reads a short utterance in the middle of a 30 s window,
+    after the previous sentences' audio and its own text for them. Each pass here
+    does the same: up to `context_s` of recently committed speech goes in front of the
+    new audio, and its committed text is forced as the decoder prefix, so the model
+    only writes what follows. That took tiny.en on lecture_en from 1.39x to about 1.0x
+    the offline WER (benchmarks/README.md).
     """
 
     def __init__(self, loaded: LoadedModel, options: TranscribeOptions | None = None) -> None:
@@ -85,35 +113,97 @@ class Transcriber:
         self._pending: list[Chunk] = []  # uncommitted chunks of the current utterance
         self._last: _Pass | None = None  # the latest pass, which covered exactly _pending
         self._span = 1  # id shared by the partials and the final of one stretch of speech
+        self._said: deque[_Said] = deque(maxlen=32)  # recent commits, for context
+        self.context_passes = 0
+        self.context_fallbacks = 0  # context passes redone without context
 
-    def decode(self, audio: np.ndarray, prompt: str | None):
+    def decode(self, audio: np.ndarray, prompt: str | None, beam_size: int | None = None, prefix: str | None = None):
         """One faster-whisper pass; returns (segments, info)."""
-        segments, info = self.loaded.model.transcribe(
-            audio,
-            language=self.language,
-            task=self.options.task,
-            beam_size=self.options.beam_size,
-            initial_prompt=prompt,
-            hotwords=self.options.hotwords or None,
-            condition_on_previous_text=False,
-            temperature=self.options.temperatures,
-            patience=self.options.patience,
-            vad_filter=False,
-            without_timestamps=self.options.without_timestamps,
-        )
-        return list(segments), info
+        hotwords = self.options.hotwords.strip() or None
+        if prefix and hotwords:
+            # faster-whisper ignores hotwords when a prefix is given; they go in the prompt instead
+            prompt, hotwords = " ".join(p for p in (hotwords, prompt) if p), None
+        with encoder_window(self.loaded.model, self.options.encoder_s):
+            segments, info = self.loaded.model.transcribe(
+                audio,
+                language=self.language,
+                task=self.options.task,
+                beam_size=beam_size or self.options.beam_size,
+                initial_prompt=prompt,
+                prefix=prefix,
+                hotwords=hotwords,
+                condition_on_previous_text=False,
+                temperature=self.options.temperatures,
+                patience=self.options.patience,
+                vad_filter=False,
+                without_timestamps=self.options.without_timestamps or bool(prefix),
+            )
+            return list(segments), info
 
-    def _prompt(self) -> str | None:
-        parts = [self.options.initial_prompt.strip(), self.committed[-self.options.prompt_chars :].strip()]
+    def _prompt(self, before: str | None = None, budget: int | None = None) -> str | None:
+        recent = self.committed if before is None else before
+        n = self.options.prompt_chars if budget is None else budget
+        parts = [self.options.initial_prompt.strip(), recent[-n:].strip() if n > 0 else ""]
         text = " ".join(p for p in parts if p)
         return text or None
 
-    def _run(self, chunks: list[Chunk]) -> _Pass | None:
+    def _context(self, first: int) -> tuple[np.ndarray, str] | None:
+        """Recent committed speech before sample `first`: its audio (pauses capped at 1 s) and text."""
+        if self.options.context_s <= 0 or self.language is None:
+            return None
+        picked: list[_Said] = []
+        for said in reversed(self._said):
+            if not said.text or said.start >= first or (first - said.start) / SR > self.options.context_s:
+                break
+            picked.append(said)
+        if not picked:
+            return None
+        picked.reverse()
+        parts = []
+        for k, said in enumerate(picked):
+            nxt = picked[k + 1].start if k + 1 < len(picked) else first
+            parts.append(said.audio[: max(0, nxt - said.start)])
+            parts.append(np.zeros(min(max(0, nxt - said.end), SR), np.float32))
+        return np.concatenate(parts), " ".join(s.text for s in picked)
+
+    def _decode_with_context(self, audio: np.ndarray, first: int, beam: int) -> tuple[str, str] | None:
+        """Decode `audio` after its context; returns (new text, language), or None to decode it alone."""
+        ctx = self._context(first)
+        if ctx is None:
+            return None
+        ctx_audio, prefix = ctx
+        before = self.committed[: -len(prefix)] if self.committed.endswith(prefix) else ""
+        prompt = self._prompt(before, self.options.prompt_chars - len(prefix) - 1)
+        self.context_passes += 1
+        segments, _ = self.decode(np.concatenate([ctx_audio, audio]), prompt, beam, prefix)
+        text = " ".join(s.text.strip() for s in segments if s.text.strip())
+        said, out = _words(prefix), text.split()
+        if _words(" ".join(out[: len(said)])) != said or len(out) <= len(said):
+            # Nothing after the prefix, or the prefix was not echoed: decode alone, where the
+            # guard's no-speech check can judge the new audio by itself.
+            self.context_fallbacks += 1
+            return None
+        new = " ".join(out[len(said) :])
+        if any(rejection(s, self.options.guard) == "repetitive (compression ratio)" for s in segments) or suspicious(
+            new, self.options.guard
+        ):
+            self.context_fallbacks += 1
+            return None
+        return new, self.language or "en"
+
+    def _run(self, chunks: list[Chunk], final: bool = False) -> _Pass | None:
         audio = np.concatenate([c.audio for c in chunks]) if len(chunks) > 1 else chunks[0].audio
         if len(audio) < SR // 10:
             return None
         self.decodes += 1
-        segments, info = self.decode(audio, self._prompt())
+        beam = self.options.beam_size if final else min(self.options.partial_beam_size, self.options.beam_size)
+        t0, dur = chunks[0].start / SR, len(audio) / SR
+        found = (
+            self._decode_with_context(audio, chunks[0].start, beam) if final or self.options.partial_context else None
+        )
+        if found is not None:
+            return _Pass(found[0], t0, t0 + dur, found[1], chunks[0].start, audio, beam)
+        segments, info = self.decode(audio, self._prompt(), beam)
         if self.language is None and info.language_probability >= 0.5 and len(audio) >= 2 * SR:
             self.language = info.language  # hold it: no flipping language per chunk
         kept = []
@@ -122,13 +212,13 @@ class Transcriber:
                 self.rejected += 1
             elif seg.text.strip():
                 kept.append(seg)
-        t0, dur = chunks[0].start / SR, len(audio) / SR
+        language = self.language or info.language
         if not kept:
-            return _Pass("", t0, t0 + dur, self.language or info.language)
+            return _Pass("", t0, t0 + dur, language, chunks[0].start, audio, beam)
         text = " ".join(seg.text.strip() for seg in kept)
         start = t0 + min(max(kept[0].start, 0.0), dur)
         end = t0 + min(max(kept[-1].end, kept[0].start), dur)
-        return _Pass(text, start, max(end, start + 0.1), self.language or info.language)
+        return _Pass(text, start, max(end, start + 0.1), language, chunks[0].start, audio, beam)
 
     def _commit(self, result: _Pass | None) -> list[Caption]:
         """Make `result` final: it replaces the partials of the current span."""
@@ -137,6 +227,8 @@ class Transcriber:
         if result is None:
             return []
         text = drop_seam_repeat(self.committed, result.text)
+        if result.audio is not None:
+            self._said.append(_Said(result.first, result.audio, text))
         if not text:
             # Nothing survived: a final with empty text retracts any partial on screen.
             return [Caption(result.start, result.end, "", True, result.language, id=span)]
@@ -148,10 +240,10 @@ class Transcriber:
         out: list[Caption] = []
         pending_s = sum(len(c.audio) for c in self._pending) / SR
         if self._pending and self._last is not None and pending_s + len(chunk.audio) / SR > self.options.commit_after_s:
-            out += self._commit(self._last)  # _last covered exactly the pending chunks
+            out += self._commit(self._final(self._last))  # _last covered exactly the pending chunks
             self._pending = []
         self._pending.append(chunk)
-        result = self._run(self._pending)
+        result = self._run(self._pending, final=chunk.utterance_end)
         if chunk.utterance_end:
             out += self._commit(result)
             self._pending, self._last = [], None
@@ -174,6 +266,12 @@ class Transcriber:
         """End of session: whatever is pending becomes final."""
         if not self._pending:
             return []
-        out = self._commit(self._last)
+        out = self._commit(self._final(self._last))
         self._pending, self._last = [], None
         return out
+
+    def _final(self, last: _Pass | None) -> _Pass | None:
+        """`last` (a partial pass over exactly the pending chunks) at the final beam size."""
+        if last is None or last.beam >= self.options.beam_size:
+            return last
+        return self._run(self._pending, final=True)

@@ -73,3 +73,13 @@ def test_silent_chunk_yields_nothing(loaded_model):
     quiet = np.random.default_rng(1).normal(0, 0.002, 16000 * 3).astype(np.float32)
     caps = t.transcribe(Chunk(0, quiet, True, len(quiet)))
     assert all(not c.text for c in caps)
+
+
+def test_text_after_a_forced_prefix_is_double_checked_when_suspicious():
+    from livecaption.guard import suspicious
+
+    assert suspicious("Thank you.") and suspicious("Subtitles by the Amara.org community")
+    assert suspicious("I don't know. " * 8)  # a loop
+    assert suspicious("//")  # no words at all
+    assert not suspicious("Thank you for coming to the meeting today, everyone.")
+    assert not suspicious("He began a confused complaint against the wizard who had vanished.")

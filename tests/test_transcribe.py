@@ -79,3 +79,44 @@ def test_seam_repeats_are_dropped_but_real_text_kept():
     assert drop_seam_repeat("we went to the shop", "the shop was closed") == "was closed"
     assert drop_seam_repeat("we went there", "then we left") == "then we left"
     assert drop_seam_repeat("", "hello there") == "hello there"
+
+
+LIB = "he began a confused complaint against the wizard who had vanished behind the curtain on the left"
+LAMPS = "after early nightfall the yellow lamps would light up here and there the squalid quarter of the brothels"
+
+
+def test_next_utterance_is_decoded_after_its_context(loaded_model):
+    t = Transcriber(loaded_model, TranscribeOptions(language="en"))
+    lib, lamps = read_audio(DATA / "61-70968-0000.flac"), read_audio(DATA / "1089-134686-0001.flac")
+    first = t.transcribe(Chunk(0, lib, True, len(lib)))
+    start = len(lib) + SR  # one second later on the timeline
+    second = t.transcribe(Chunk(start, lamps, True, start + len(lamps)))
+    assert t.context_passes == 1 and t.context_fallbacks == 0
+    assert error_rate(LIB, first[-1].text) < 0.2
+    # The context's text is forced, not repeated: the caption holds only the new words.
+    assert "wizard" not in second[-1].text.lower()
+    assert error_rate(LAMPS, second[-1].text) < 0.2
+    assert second[-1].start == start / SR
+
+
+def test_noise_after_speech_gives_no_words(loaded_model):
+    t = Transcriber(loaded_model, TranscribeOptions(language="en"))
+    lib = read_audio(DATA / "61-70968-0000.flac")
+    t.transcribe(Chunk(0, lib, True, len(lib)))
+    for k, seconds in enumerate((1.0, 3.0, 6.0)):
+        start = len(lib) + (k + 1) * 8 * SR // 2
+        noise = non_speech(seconds, seed=k)
+        out = t.transcribe(Chunk(start, noise, True, start + len(noise)))
+        assert all(not c.text for c in out), out
+
+
+def test_encoder_window_is_shorter_only_inside_the_block(loaded_model):
+    from faster_whisper.audio import pad_or_trim
+
+    from livecaption.window import encoder_window
+
+    model = loaded_model.model
+    feats = pad_or_trim(model.feature_extractor(read_audio(DATA / "jfk.flac")))
+    with encoder_window(model, 20):
+        assert model.encode(feats).shape[1] == 1000  # 20 s of 30 s: 11 s of speech fits with room
+    assert model.encode(feats).shape[1] == 1500
