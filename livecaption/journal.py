@@ -83,7 +83,8 @@ class Journal:
             os.fsync(self._f.fileno())
         except OSError as exc:
             self.failed = (
-                f"the session journal stopped ({exc.strerror or exc}); captions stay in the window, export them"
+                f"the session journal stopped ({exc.strerror or exc}): later captions are not in it, "
+                "so keep the output or export the transcript"
             )
             raise LivecaptionError(self.failed) from None
 

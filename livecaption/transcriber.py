@@ -51,6 +51,16 @@ def drop_seam_repeat(previous: str, text: str, max_words: int = 8) -> str:
     return text
 
 
+def _repeats(context: list[str], text: str, n: int = 4) -> bool:
+    """Does `text` open with a run of `n` words that is already in the context?
+
+    A speaker repeating a sentence word for word confuses a pass that forced that
+    sentence as its prefix: it may stop part-way. Such text is decoded alone instead.
+    """
+    head = _words(text)[:n]
+    return len(head) == n and any(context[i : i + n] == head for i in range(len(context) - n + 1))
+
+
 @dataclass
 class _Pass:
     """One decode of the uncommitted audio: its text, times and language."""
@@ -137,6 +147,9 @@ class Transcriber:
                 patience=self.options.patience,
                 vad_filter=False,
                 without_timestamps=self.options.without_timestamps or bool(prefix),
+                # With a prefix faster-whisper measures the whole text, so a speaker repeating
+                # the previous sentence would look like a loop; the new text is checked instead.
+                compression_ratio_threshold=None if prefix else self.options.guard.compression_ratio_threshold,
             )
             return list(segments), info
 
@@ -184,12 +197,18 @@ class Transcriber:
             self.context_fallbacks += 1
             return None
         new = " ".join(out[len(said) :])
-        if any(rejection(s, self.options.guard) == "repetitive (compression ratio)" for s in segments) or suspicious(
-            new, self.options.guard
-        ):
+        if suspicious(new, self.options.guard) or self._too_short(new, len(audio) / SR) or _repeats(said, new):
             self.context_fallbacks += 1
             return None
         return new, self.language or "en"
+
+    def _too_short(self, text: str, seconds: float) -> bool:
+        """Did a context pass stop early? Its text is checked against the audio's length and
+        against the partial for the same utterance, which covered less audio. (Seen when a
+        speaker repeats the previous sentence word for word: the model takes the prefix for it.)"""
+        n = len(text.strip())
+        hint = self._last.text if self._last is not None else ""
+        return (seconds >= 2.0 and n < 3 * seconds) or n < 0.6 * len(hint.strip())
 
     def _run(self, chunks: list[Chunk], final: bool = False) -> _Pass | None:
         audio = np.concatenate([c.audio for c in chunks]) if len(chunks) > 1 else chunks[0].audio

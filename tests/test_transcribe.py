@@ -120,3 +120,15 @@ def test_encoder_window_is_shorter_only_inside_the_block(loaded_model):
     with encoder_window(model, 20):
         assert model.encode(feats).shape[1] == 1000  # 20 s of 30 s: 11 s of speech fits with room
     assert model.encode(feats).shape[1] == 1500
+
+
+def test_a_sentence_said_again_is_captioned_again(loaded_model):
+    """A repeat of the previous sentence must not be taken for its forced prefix."""
+    t = Transcriber(loaded_model, TranscribeOptions(language="en"))
+    lib = read_audio(DATA / "61-70968-0000.flac")
+    finals = []
+    for k in range(3):
+        start = k * (len(lib) + 2 * SR)
+        finals += [c for c in t.transcribe(Chunk(start, lib, True, start + len(lib))) if c.final]
+    assert len(finals) == 3
+    assert all(error_rate(LIB, c.text) < 0.2 for c in finals), [c.text for c in finals]
