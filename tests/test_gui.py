@@ -218,3 +218,31 @@ def test_translate_and_vocabulary_reach_the_session(qtbot):
     win.translate_action.setChecked(False)
     win.profile = "default"
     win.close()
+
+
+def test_eight_hour_transcript_adds_a_caption_without_measuring_every_row(qtbot, monkeypatch):
+    """#5 long sessions: with 7000 captions in it, a new caption measures one row, not all of them."""
+    win = make_window(qtbot)
+    win.resize(900, 600)
+    text = "and with them came the wolves, said the old man, walking very fast"
+    win._on_caption(Caption(4.2, 7.2, f"{text} 1", id=1))  # shows the transcript
+    for i in range(2, 7001):  # about 8 hours at this app's rate of ~860 captions an hour
+        win.model.upsert(Caption(i * 4.2, i * 4.2 + 3, f"{text} {i}", id=i))
+    qtbot.wait(10)
+    measured = []
+    real = win.view.delegate._height
+    monkeypatch.setattr(win.view.delegate, "_height", lambda t, o: measured.append(t) or real(t, o))
+    win._on_caption(Caption(29400.0, 29403.0, "the newest caption", final=False, id=7001))
+    long = "the newest caption, now final, and long enough to wrap onto a second line of the transcript " * 3
+    win._on_caption(Caption(29400.0, 29405.0, long, final=True, id=7001))
+    qtbot.wait(10)
+    assert len(measured) <= 4, len(measured)
+    view, last = win.view, win.model.rowCount() - 1
+    assert view.rowHeight(last) > view.rowHeight(last - 1)  # the final's longer text got a taller row
+    assert view.verticalScrollBar().value() == view.verticalScrollBar().maximum()  # still following live
+    before = view.rowHeight(0)
+    win.zoom(4)  # a font change measures every row again
+    assert view.rowHeight(0) > before
+    win.model.clear()
+    win.unsaved = False
+    win.close()

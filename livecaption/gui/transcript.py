@@ -6,9 +6,16 @@ of captions. Partials are updated in place and replaced by their final.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QFont, QFontMetrics, QPalette
-from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+)
 
 from livecaption.captions import Caption, hms
 
@@ -77,6 +84,19 @@ class CaptionDelegate(QStyledItemDelegate):
 
     PAD = 6
 
+    def __init__(self, model: TranscriptModel, parent=None) -> None:
+        super().__init__(parent)
+        self._model = model
+        # A row's height is measured once per text, width and font, so re-measuring every
+        # row of an 8-hour transcript (7000 rows) after a resize stays quick.
+        self._sig: int | None = None  # the width measured for; font changes call reset()
+        self._heights: dict[str, int] = {}
+        self._width = 100
+        self._metrics: QFontMetrics | None = None
+
+    def reset(self) -> None:
+        self._sig = None
+
     def _fonts(self, option) -> tuple[QFont, QFont]:
         base = QFont(option.font)
         time_font = QFont(base)
@@ -88,12 +108,27 @@ class CaptionDelegate(QStyledItemDelegate):
         _, tf = self._fonts(option)
         return QFontMetrics(tf).horizontalAdvance("00:00:00") + 3 * self.PAD
 
+    def height_for(self, row: int, width: int) -> int:
+        """Height of `row` in a view `width` pixels wide (cached per text while width and font hold)."""
+        option = QStyleOptionViewItem()
+        option.font = self.parent().font()
+        option.rect = QRect(0, 0, width, 0)
+        return self._height(self._model.captions[row].text, option)
+
     def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:
-        c: Caption = index.data(CaptionRole)
-        base, _ = self._fonts(option)
-        width = max(100, option.rect.width() - self._time_width(option) - self.PAD)
-        rect = QFontMetrics(base).boundingRect(QRect(0, 0, width, 100000), int(Qt.TextFlag.TextWordWrap), c.text)
-        return QSize(option.rect.width(), rect.height() + 2 * self.PAD)
+        return QSize(option.rect.width(), self._height(self._model.captions[index.row()].text, option))
+
+    def _height(self, text: str, option: QStyleOptionViewItem) -> int:
+        sig = option.rect.width()
+        if sig != self._sig:
+            self._sig, self._heights = sig, {}
+            self._width = max(100, option.rect.width() - self._time_width(option) - self.PAD)
+            self._metrics = QFontMetrics(self._fonts(option)[0])
+        height = self._heights.get(text)
+        if height is None:
+            rect = self._metrics.boundingRect(QRect(0, 0, self._width, 100000), int(Qt.TextFlag.TextWordWrap), text)
+            height = self._heights[text] = rect.height() + 2 * self.PAD
+        return height
 
     def paint(self, painter, option: QStyleOptionViewItem, index) -> None:
         c: Caption = index.data(CaptionRole)
@@ -127,33 +162,67 @@ class CaptionDelegate(QStyledItemDelegate):
         painter.restore()
 
 
-class TranscriptView(QListView):
-    """Follows new captions unless the user scrolled back; `following` says which."""
+class TranscriptView(QTableView):
+    """Follows new captions unless the user scrolled back; `following` says which.
+
+    A one-column table rather than a list view: a QListView with rows of different
+    heights lays out every row each time one is added (about 100 ms a caption after
+    8 hours), while a table keeps each row's height in its vertical header, set once
+    when the row arrives or changes. Only a new width or font measures all rows again.
+    """
 
     followingChanged = Signal(bool)
 
     def __init__(self, model: TranscriptModel) -> None:
         super().__init__()
         self.setModel(model)
-        self.setItemDelegate(CaptionDelegate(self))
+        self.delegate = CaptionDelegate(model, self)
+        self.setItemDelegate(self.delegate)
         self.setWordWrap(True)
-        self.setUniformItemSizes(False)
+        self.setShowGrid(False)
+        self.horizontalHeader().hide()
+        self.horizontalHeader().setStretchLastSection(True)
+        rows = self.verticalHeader()
+        rows.hide()
+        rows.setMinimumSectionSize(1)
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # heights are set here, per row
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.setResizeMode(QListView.ResizeMode.Adjust)
         self.setAlternatingRowColors(True)
         self.following = True
         self._auto = False
-        model.rowsInserted.connect(self._on_new)
-        model.dataChanged.connect(self._on_new)
+        self._measured_width = -1
+        model.rowsInserted.connect(self._on_rows)
+        model.dataChanged.connect(lambda top, bottom, *_: self._on_rows(None, top.row(), bottom.row()))
+        model.modelReset.connect(self._measure_all)
         self.verticalScrollBar().valueChanged.connect(self._on_scroll)
 
-    def _on_new(self, *args) -> None:
+    def _row_width(self) -> int:
+        return self.viewport().width()
+
+    def _on_rows(self, _parent, first: int, last: int) -> None:
+        rows, width = self.verticalHeader(), self._row_width()
+        for row in range(first, last + 1):
+            rows.resizeSection(row, self.delegate.height_for(row, width))
         if self.following:
             self._auto = True
+            self.updateGeometries()  # the scroll range must include the new height first
             self.scrollToBottom()
             self._auto = False
+
+    def _measure_all(self) -> None:
+        self._measured_width = self._row_width()
+        self.delegate.reset()
+        n = self.model().rowCount()
+        if n:
+            self._on_rows(None, 0, n - 1)
+
+    def resizeEvent(self, e) -> None:
+        super().resizeEvent(e)
+        if self._row_width() != self._measured_width:
+            self._measure_all()
 
     def _on_scroll(self, value: int) -> None:
         if self._auto:
@@ -166,10 +235,17 @@ class TranscriptView(QListView):
     def jump_to_live(self) -> None:
         self.following = True
         self.followingChanged.emit(True)
-        self._on_new()
+        self._auto = True
+        self.scrollToBottom()
+        self._auto = False
 
     def set_font_size(self, points: float) -> None:
         f = self.font()
         f.setPointSizeF(points)
         self.setFont(f)
-        self.doItemsLayout()
+        self._measure_all()
+
+    def changeEvent(self, e) -> None:
+        super().changeEvent(e)
+        if e.type() == QEvent.Type.FontChange:
+            self._measure_all()
