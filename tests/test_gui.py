@@ -246,3 +246,36 @@ def test_eight_hour_transcript_adds_a_caption_without_measuring_every_row(qtbot,
     win.model.clear()
     win.unsaved = False
     win.close()
+
+
+def test_bad_input_in_the_app_shows_one_message_and_keeps_the_transcript(qtbot, tmp_path, monkeypatch):
+    """#5 bad input, GUI side: corrupt, empty and unsupported files, and a GPU asked for without one."""
+    win = make_window(qtbot)
+    run_file(qtbot, win)
+    before = [c.text for c in win.model.finals()]
+    assert before
+    corrupt = tmp_path / "corrupt.wav"
+    corrupt.write_bytes(b"RIFF\x24\x00\x00\x00WAVEfmt " + bytes(range(256)) * 4)
+    empty = tmp_path / "empty.flac"
+    empty.write_bytes(b"")
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not audio")
+    for bad in (corrupt, empty, notes):
+        win.input_file = str(bad)
+        qtbot.mouseClick(win.start_btn, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(win.banner.isVisible, timeout=30_000)
+        message = win.banner.label.text()
+        assert bad.name in message and "Traceback" not in message, message
+        assert win.start_btn.text() == "Start" and win.start_btn.isEnabled()
+        assert [c.text for c in win.model.finals()] == before  # nothing lost
+        win.banner.hide()
+    monkeypatch.setattr("livecaption.models.cuda_device_count", lambda: 0)  # fault injection: no GPU here
+    win.input_file = str(DATA / "jfk.flac")
+    win._select(win.compute_box, "cuda")
+    qtbot.mouseClick(win.start_btn, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(win.banner.isVisible, timeout=30_000)
+    assert "no CUDA GPU" in win.banner.label.text()
+    assert [c.text for c in win.model.finals()] == before
+    win._select(win.compute_box, "auto")
+    win.unsaved = False
+    win.close()
