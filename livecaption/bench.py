@@ -25,6 +25,7 @@ from livecaption.captions import Caption
 from livecaption.engine import Engine, EngineListener
 from livecaption.metrics import align, tokens
 from livecaption.models import LoadedModel
+from livecaption.segmenter import SegmenterConfig
 from livecaption.transcriber import TranscribeOptions, Transcriber
 
 
@@ -125,10 +126,16 @@ def _contains(seq: list[str], run: list[str]) -> bool:
 
 
 def run_live(
-    path: Path, loaded: LoadedModel, options: TranscribeOptions, realtime: bool
+    path: Path,
+    loaded: LoadedModel,
+    options: TranscribeOptions,
+    realtime: bool,
+    segmenter: SegmenterConfig | None = None,
 ) -> tuple[list[Caption], list[Caption], float]:
     listener = _Collect()
-    engine = Engine(FileSource(path, realtime=realtime), Transcriber(loaded, options), listener)
+    engine = Engine(
+        FileSource(path, realtime=realtime), Transcriber(loaded, options), listener, segmenter_config=segmenter
+    )
     engine.start()
     engine.wait()
     finals = [e for e in listener.events if e.final and e.text]
@@ -195,7 +202,13 @@ def _summary(name, unit, sc, compute, duration, text) -> Run:
 
 
 def benchmark(
-    path: Path, reference: Path, loaded: LoadedModel, options: TranscribeOptions, realtime: bool = True, log=print
+    path: Path,
+    reference: Path,
+    loaded: LoadedModel,
+    options: TranscribeOptions,
+    realtime: bool = True,
+    log=print,
+    segmenter: SegmenterConfig | None = None,
 ) -> dict:
     ref = json.loads(reference.read_text(encoding="utf-8"))
     clips = ref["clips"]
@@ -205,7 +218,7 @@ def benchmark(
     duration = len(audio) / SAMPLE_RATE
     runs = []
     log(f"live engine ({'real time' if realtime else 'as fast as possible'}) on {duration:.0f} s ...")
-    finals, events, compute = run_live(path, loaded, options, realtime)
+    finals, events, compute = run_live(path, loaded, options, realtime, segmenter)
     runs.append(
         _summary(
             "livecaption", unit, score(clips, finals, unit, events), compute, duration, " ".join(c.text for c in finals)
@@ -239,6 +252,8 @@ def benchmark(
         "model": loaded.spec.name,
         "device": f"{loaded.device} {loaded.compute_type}",
         "beam_size": options.beam_size,
+        "context_s": options.context_s,
+        "early_partials": bool(segmenter and segmenter.early_partial_ms),
         "realtime": realtime,
         "idle_cpu_percent": cpu,
         "peak_rss_mb": rss,

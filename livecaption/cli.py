@@ -17,6 +17,8 @@ from livecaption.export import FORMATS, CaptionWriter
 from livecaption.segmenter import SegmenterConfig
 from livecaption.vad import VadConfig
 
+EARLY_PARTIAL_MS = 128  # four VAD frames of silence
+
 EXAMPLES = """\
 examples:
   livecaption                                   open the desktop app
@@ -84,6 +86,22 @@ def add_engine_options(p: argparse.ArgumentParser) -> None:
         "--vad-threshold", type=float, default=0.5, help="speech probability that starts speech (default 0.5)"
     )
     a.add_argument("--chunk", type=float, default=3.0, metavar="SECONDS", help="target chunk length (default 3)")
+    a.add_argument(
+        "--context",
+        type=float,
+        default=12.0,
+        metavar="SECONDS",
+        help="recent speech each pass re-reads for accuracy (default 12; 0 is about a third faster, less accurate)",
+    )
+    a.add_argument(
+        "--early-partials",
+        action="store_true",
+        help="show tentative words at the first short pause (sooner, but more compute; good on a GPU)",
+    )
+
+
+def segmenter_config(args: argparse.Namespace) -> SegmenterConfig:
+    return SegmenterConfig(chunk_s=args.chunk, early_partial_ms=EARLY_PARTIAL_MS if args.early_partials else 0)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -193,7 +211,12 @@ def make_transcriber(args: argparse.Namespace, log=_say):
     loaded = load_model(spec, args.device, args.compute_type, args.threads)
     log(f"model {spec.name} on {loaded.device} ({loaded.compute_type}): {loaded.reason}")
     options = TranscribeOptions(
-        language=args.language, beam_size=args.beam_size, task=args.task, initial_prompt=prompt, hotwords=hotwords
+        language=args.language,
+        beam_size=args.beam_size,
+        task=args.task,
+        initial_prompt=prompt,
+        hotwords=hotwords,
+        context_s=args.context,
     )
     return Transcriber(loaded, options)
 
@@ -238,7 +261,7 @@ def cmd_caption(args: argparse.Namespace) -> int:
         transcriber,
         listener,
         VadConfig(threshold=args.vad_threshold),
-        SegmenterConfig(chunk_s=args.chunk),
+        segmenter_config(args),
         journal=journal,
     )
     engine.start()
@@ -292,11 +315,18 @@ def cmd_bench(args: argparse.Namespace) -> int:
         raise LivecaptionError(f"reference not found: {reference} (give --reference)")
     transcriber = make_transcriber(args)
     result = bench.benchmark(
-        stream, reference, transcriber.loaded, transcriber.options, realtime=not args.fast, log=_say
+        stream,
+        reference,
+        transcriber.loaded,
+        transcriber.options,
+        realtime=not args.fast,
+        log=_say,
+        segmenter=segmenter_config(args),
     )
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    stem = stream.stem + ("-fast" if args.fast else "")
+    stem = stream.stem + ("-fast" if args.fast else "") + ("-early" if args.early_partials else "")
+    stem += "" if args.context == 12.0 else f"-context{args.context:g}"
     command = (
         "livecaption " + " ".join(sys.argv[1:]) if sys.argv[1:2] == ["bench"] else f"livecaption bench {args.stream}"
     )

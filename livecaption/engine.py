@@ -243,12 +243,17 @@ class Engine:
         if self.source.realtime:
             self._pace()
         chunk = self._queue.get()
+        while chunk is not None and chunk.peek and self._queue.qsize() > 0:
+            chunk = self._queue.get()  # an early partial is only worth it when nothing else waits
         # Replay as fast as possible decodes exactly the chunks live capture would.
-        while chunk is not None and self.source.realtime:
+        while chunk is not None and not chunk.peek and self.source.realtime:
             try:
                 nxt = self._queue.queue[0]
             except IndexError:
                 break
+            if nxt is not None and nxt.peek:
+                self._queue.get()  # stale: the chunks after it carry the same audio
+                continue
             if nxt is None or nxt.start != chunk.end or (len(chunk.audio) + len(nxt.audio)) > MAX_MERGE_S * SAMPLE_RATE:
                 break
             self._queue.get()
@@ -256,7 +261,7 @@ class Engine:
         return chunk
 
     def _backlog_s(self) -> float:
-        return sum(len(c.audio) for c in list(self._queue.queue) if c is not None) / SAMPLE_RATE
+        return sum(len(c.audio) for c in list(self._queue.queue) if c is not None and not c.peek) / SAMPLE_RATE
 
     def _pace(self) -> None:
         backlog = self._backlog_s()

@@ -23,6 +23,7 @@ class SegmenterConfig:
     chunk_s: float = 3.0  # target chunk length
     reach_back_s: float = 1.0  # how far before the target a pause may be
     reach_forward_s: float = 2.0  # how far past the target we wait for a pause
+    early_partial_ms: int = 0  # after this much silence, ask for a partial before the utterance ends (0: off)
 
 
 @dataclass
@@ -31,6 +32,7 @@ class Chunk:
     audio: np.ndarray
     utterance_end: bool  # True when silence (or stop) follows: the text is complete
     ready: int  # absolute sample index at which the chunk was complete (for latency)
+    peek: bool = False  # an early look at speech that a later chunk will carry again: partial only
 
     @property
     def end(self) -> int:
@@ -47,6 +49,7 @@ class Segmenter:
         self._target = max(1, round(self.config.chunk_s * 16000 / FRAME))
         self._back = frames_for_ms(self.config.reach_back_s * 1000)
         self._max = self._target + frames_for_ms(self.config.reach_forward_s * 1000)
+        self._peek = frames_for_ms(self.config.early_partial_ms) if self.config.early_partial_ms > 0 else 0
         self._preroll: deque[tuple[int, np.ndarray]] = deque(maxlen=max(1, self._pad))
         self._frames: list[np.ndarray] = []  # current chunk, one 512-sample frame each
         self._probs: list[float] = []
@@ -84,6 +87,12 @@ class Segmenter:
                     self._speech_frames += 1
             if self._silence_run >= self._min_silence:
                 out.extend(self._end_utterance())
+            elif self._peek and self._silence_run == self._peek and self._speech_frames >= self._min_speech:
+                # A pause has begun: the words before it can be shown now, while the
+                # utterance end (min_silence) is still being waited for.
+                peek = self._make(len(self._frames), utterance_end=False)
+                peek.peek = True
+                out.append(peek)
             elif len(self._frames) >= self._target:
                 chunk = self._maybe_cut()
                 if chunk is not None:

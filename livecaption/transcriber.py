@@ -256,6 +256,8 @@ class Transcriber:
 
     def transcribe(self, chunk: Chunk) -> list[Caption]:
         """Feed one chunk; returns the partial and/or final captions it produced."""
+        if chunk.peek:
+            return self._peek(chunk)
         out: list[Caption] = []
         pending_s = sum(len(c.audio) for c in self._pending) / SR
         if self._pending and self._last is not None and pending_s + len(chunk.audio) / SR > self.options.commit_after_s:
@@ -280,6 +282,14 @@ class Transcriber:
                     )
                 )
         return out
+
+    def _peek(self, chunk: Chunk) -> list[Caption]:
+        """A partial for the open utterance including `chunk`, which a later chunk will bring again."""
+        result = self._run([*self._pending, chunk])
+        if result is None or not result.text:
+            return []
+        text = drop_seam_repeat(self.committed, result.text)
+        return [Caption(result.start, result.end, text, False, result.language, id=self._span)] if text else []
 
     def flush(self) -> list[Caption]:
         """End of session: whatever is pending becomes final."""

@@ -85,3 +85,17 @@ def test_time_indices_follow_the_stream():
     assert len(chunks) == 2
     for c in chunks:
         assert c.start == frames_of(c)[0] * FRAME  # the label matches the audio it carries
+
+
+def test_early_partial_at_the_first_short_pause_leaves_the_real_chunks_unchanged():
+    # 1.5 s speech, a 0.2 s pause (too short to end the utterance), 1 s speech, then silence
+    probs = run([(0.5, 0.0), (1.5, 0.9), (0.2, 0.1), (1.0, 0.9), (1.0, 0.0)])
+    _, plain = feed(probs)
+    _, chunks = feed(probs, config=SegmenterConfig(early_partial_ms=128))
+    peeks = [c for c in chunks if c.peek]
+    assert [(c.start, frames_of(c)) for c in chunks if not c.peek] == [(c.start, frames_of(c)) for c in plain]
+    # one at the short pause, one where the utterance's final silence begins
+    assert len(peeks) == 2 and not any(c.utterance_end for c in peeks)
+    speech_end = int(2.0 * FPS)  # the first speech run ends here
+    assert frames_of(peeks[0])[0] <= int(0.5 * FPS) and speech_end <= frames_of(peeks[0])[-1] < speech_end + 6
+    assert peeks[0].ready < plain[0].ready  # sooner than the utterance end

@@ -132,3 +132,34 @@ def test_a_sentence_said_again_is_captioned_again(loaded_model):
         finals += [c for c in t.transcribe(Chunk(start, lib, True, start + len(lib))) if c.final]
     assert len(finals) == 3
     assert all(error_rate(LIB, c.text) < 0.2 for c in finals), [c.text for c in finals]
+
+
+def test_early_partials_come_sooner_and_leave_the_finals_alone(loaded_model):
+    from livecaption.engine import EngineListener
+    from livecaption.segmenter import SegmenterConfig
+
+    class Events(EngineListener):
+        def __init__(self):
+            self.events = []
+
+        def on_caption(self, caption):
+            self.events.append((caption.final, caption.id, caption.text, caption.emit))
+
+    runs = {}
+    for early in (0, 128):
+        listener = Events()
+        engine = Engine(
+            FileSource(DATA / "jfk.flac"),
+            Transcriber(loaded_model, TranscribeOptions(language="en")),
+            listener,
+            segmenter_config=SegmenterConfig(early_partial_ms=early),
+        )
+        engine.start()
+        assert engine.wait(120)
+        runs[early] = listener.events
+    finals = {k: [(i, t) for f, i, t, _ in ev if f] for k, ev in runs.items()}
+    assert finals[0] == finals[128] and finals[0]
+    partials = [(i, e) for f, i, _, e in runs[128] if not f]
+    assert len(partials) > len([1 for f, *_ in runs[0] if not f])  # more, earlier looks
+    final_emit = {i: e for f, i, _, e in runs[128] if f}
+    assert all(e <= final_emit[i] for i, e in partials)
