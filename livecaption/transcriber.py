@@ -123,7 +123,7 @@ class Transcriber:
         self._pending: list[Chunk] = []  # uncommitted chunks of the current utterance
         self._last: _Pass | None = None  # the latest pass, which covered exactly _pending
         self._span = 1  # id shared by the partials and the final of one stretch of speech
-        self._said: deque[_Said] = deque(maxlen=32)  # recent commits, for context
+        self._said: deque[_Said] = deque()  # recent commits, for context (about context_s of audio)
         self.context_passes = 0
         self.context_fallbacks = 0  # context passes redone without context
 
@@ -248,6 +248,9 @@ class Transcriber:
         text = drop_seam_repeat(self.committed, result.text)
         if result.audio is not None:
             self._said.append(_Said(result.first, result.audio, text))
+            keep = int((self.options.context_s + 1) * SR)  # only what the next passes can reach back to
+            while len(self._said) > 1 and self._said[-1].end - self._said[0].end > keep:
+                self._said.popleft()
         if not text:
             # Nothing survived: a final with empty text retracts any partial on screen.
             return [Caption(result.start, result.end, "", True, result.language, id=span)]
