@@ -23,17 +23,13 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from livecaption.captions import Caption
+from livecaption.journal import load
 
 
 def captions_from(journal: str | None, hours: float) -> list[Caption]:
     if journal:
-        out = []
-        for line in Path(journal).read_text(encoding="utf-8").splitlines():
-            row = json.loads(line)
-            if row.get("type") == "caption":
-                row.pop("type")
-                out.append(Caption(**{k: row[k] for k in ("start", "end", "text", "final", "language", "emit", "id")}))
-        return [c for c in out if c.start < hours * 3600]
+        path = Path(journal)
+        return [c for c in load(path.stem, folder=path.parent)[1] if c.start < hours * 3600]
     ref = json.loads((Path(__file__).resolve().parents[2] / "shared/speech/lecture_en.json").read_text())["clips"]
     n, out = int(862 * hours), []
     for i in range(n):
@@ -58,8 +54,7 @@ def main() -> int:
     win.show()
     app.processEvents()
     per: list[tuple[float, float]] = []  # (session time, ms to show)
-    for k, c in enumerate(caps):
-        c.id = k + 1  # ids restart per soak loop's journal? keep them unique
+    for c in caps:
         t = time.perf_counter()
         win._on_caption(c)
         app.processEvents()  # layout, scroll to live, paint: what the user waits for

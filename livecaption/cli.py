@@ -15,6 +15,7 @@ from livecaption.engine import Engine, EngineListener, EngineStatus
 from livecaption.errors import LivecaptionError
 from livecaption.export import FORMATS, CaptionWriter
 from livecaption.segmenter import SegmenterConfig
+from livecaption.transcriber import TranscribeOptions
 from livecaption.vad import VadConfig
 
 EARLY_PARTIAL_MS = 128  # four VAD frames of silence
@@ -89,7 +90,7 @@ def add_engine_options(p: argparse.ArgumentParser) -> None:
     a.add_argument(
         "--context",
         type=float,
-        default=12.0,
+        default=TranscribeOptions.context_s,
         metavar="SECONDS",
         help="recent speech each pass re-reads for accuracy (default 12; 0 is about a third faster, less accurate)",
     )
@@ -204,7 +205,7 @@ def make_source(args: argparse.Namespace):
 
 def make_transcriber(args: argparse.Namespace, log=_say):
     from livecaption.models import load_model, resolve_model
-    from livecaption.transcriber import TranscribeOptions, Transcriber
+    from livecaption.transcriber import Transcriber
 
     prompt, hotwords = vocabulary(args)
     spec = resolve_model(args.model)
@@ -326,7 +327,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     stem = stream.stem + ("-fast" if args.fast else "") + ("-early" if args.early_partials else "")
-    stem += "" if args.context == 12.0 else f"-context{args.context:g}"
+    stem += "" if args.context == TranscribeOptions.context_s else f"-context{args.context:g}"
     command = (
         "livecaption " + " ".join(sys.argv[1:]) if sys.argv[1:2] == ["bench"] else f"livecaption bench {args.stream}"
     )

@@ -90,9 +90,7 @@ class Segmenter:
             elif self._peek and self._silence_run == self._peek and self._speech_frames >= self._min_speech:
                 # A pause has begun: the words before it can be shown now, while the
                 # utterance end (min_silence) is still being waited for.
-                peek = self._make(len(self._frames), utterance_end=False)
-                peek.peek = True
-                out.append(peek)
+                out.append(self._make(len(self._frames), utterance_end=False, peek=True))
             elif len(self._frames) >= self._target:
                 chunk = self._maybe_cut()
                 if chunk is not None:
@@ -162,6 +160,6 @@ class Segmenter:
         a, b = min(runs, key=lambda r: abs((r[0] + r[1]) / 2 - self._target))
         return a + int(np.argmin(self._probs[a:b]))
 
-    def _make(self, nframes: int, utterance_end: bool) -> Chunk:
+    def _make(self, nframes: int, utterance_end: bool, peek: bool = False) -> Chunk:
         audio = np.concatenate(self._frames[:nframes]) if nframes else np.zeros(0, np.float32)
-        return Chunk(self._start, audio, utterance_end, ready=self._position)
+        return Chunk(self._start, audio, utterance_end, ready=self._position, peek=peek)

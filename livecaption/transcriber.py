@@ -179,8 +179,8 @@ class Transcriber:
             parts.append(np.zeros(min(max(0, nxt - said.end), SR), np.float32))
         return np.concatenate(parts), " ".join(s.text for s in picked)
 
-    def _decode_with_context(self, audio: np.ndarray, first: int, beam: int) -> tuple[str, str] | None:
-        """Decode `audio` after its context; returns (new text, language), or None to decode it alone."""
+    def _decode_with_context(self, audio: np.ndarray, first: int, beam: int) -> str | None:
+        """Decode `audio` after its context; returns the new text, or None to decode it alone."""
         ctx = self._context(first)
         if ctx is None:
             return None
@@ -200,7 +200,7 @@ class Transcriber:
         if suspicious(new, self.options.guard) or self._too_short(new, len(audio) / SR) or _repeats(said, new):
             self.context_fallbacks += 1
             return None
-        return new, self.language or "en"
+        return new
 
     def _too_short(self, text: str, seconds: float) -> bool:
         """Did a context pass stop early? Its text is checked against the audio's length and
@@ -220,8 +220,8 @@ class Transcriber:
         found = (
             self._decode_with_context(audio, chunks[0].start, beam) if final or self.options.partial_context else None
         )
-        if found is not None:
-            return _Pass(found[0], t0, t0 + dur, found[1], chunks[0].start, audio, beam)
+        if found is not None:  # _context only runs once the language is known
+            return _Pass(found, t0, t0 + dur, self.language, chunks[0].start, audio, beam)
         segments, info = self.decode(audio, self._prompt(), beam)
         if self.language is None and info.language_probability >= 0.5 and len(audio) >= 2 * SR:
             self.language = info.language  # hold it: no flipping language per chunk
@@ -273,25 +273,15 @@ class Transcriber:
             self._pending, self._last = [], None
         else:
             self._last = result
-            if result is not None and result.text:
-                out.append(
-                    Caption(
-                        result.start,
-                        result.end,
-                        drop_seam_repeat(self.committed, result.text),
-                        False,
-                        result.language,
-                        id=self._span,
-                    )
-                )
+            out += self._partial(result)
         return out
 
     def _peek(self, chunk: Chunk) -> list[Caption]:
         """A partial for the open utterance including `chunk`, which a later chunk will bring again."""
-        result = self._run([*self._pending, chunk])
-        if result is None or not result.text:
-            return []
-        text = drop_seam_repeat(self.committed, result.text)
+        return self._partial(self._run([*self._pending, chunk]))
+
+    def _partial(self, result: _Pass | None) -> list[Caption]:
+        text = drop_seam_repeat(self.committed, result.text) if result is not None else ""
         return [Caption(result.start, result.end, text, False, result.language, id=self._span)] if text else []
 
     def flush(self) -> list[Caption]:
