@@ -18,8 +18,6 @@ from livecaption.segmenter import SegmenterConfig
 from livecaption.transcriber import TranscribeOptions
 from livecaption.vad import VadConfig
 
-EARLY_PARTIAL_MS = 128  # four VAD frames of silence
-
 EXAMPLES = """\
 examples:
   livecaption                                   open the desktop app
@@ -86,23 +84,32 @@ def add_engine_options(p: argparse.ArgumentParser) -> None:
     a.add_argument(
         "--vad-threshold", type=float, default=0.5, help="speech probability that starts speech (default 0.5)"
     )
-    a.add_argument("--chunk", type=float, default=3.0, metavar="SECONDS", help="target chunk length (default 3)")
+    a.add_argument(
+        "--chunk",
+        type=float,
+        default=SegmenterConfig.chunk_s,
+        metavar="SECONDS",
+        help=f"target chunk length (default {SegmenterConfig.chunk_s:g})",
+    )
     a.add_argument(
         "--context",
         type=float,
         default=TranscribeOptions.context_s,
         metavar="SECONDS",
-        help="recent speech each pass re-reads for accuracy (default 12; 0 is about a third faster, less accurate)",
+        help=f"recent speech each pass re-reads for accuracy (default {TranscribeOptions.context_s:g}; 0: off, less accurate)",
     )
     a.add_argument(
         "--early-partials",
-        action="store_true",
-        help="show tentative words at the first short pause (sooner, but more compute; good on a GPU)",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="show tentative words at the first short pause (default on; off saves about a sixth of the compute)",
     )
 
 
 def segmenter_config(args: argparse.Namespace) -> SegmenterConfig:
-    return SegmenterConfig(chunk_s=args.chunk, early_partial_ms=EARLY_PARTIAL_MS if args.early_partials else 0)
+    return SegmenterConfig(
+        chunk_s=args.chunk, early_partial_ms=SegmenterConfig.early_partial_ms if args.early_partials else 0
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -326,7 +333,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
     )
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    stem = stream.stem + ("-fast" if args.fast else "") + ("-early" if args.early_partials else "")
+    stem = stream.stem + ("-fast" if args.fast else "") + ("" if args.early_partials else "-no-early")
     stem += "" if args.context == TranscribeOptions.context_s else f"-context{args.context:g}"
     command = (
         "livecaption " + " ".join(sys.argv[1:]) if sys.argv[1:2] == ["bench"] else f"livecaption bench {args.stream}"

@@ -29,7 +29,8 @@ MAX_MERGE_S = 25.0  # when behind, contiguous queued chunks are decoded together
 DEGRADE_S = 8.0  # speech waiting before decoding turns greedy
 RECOVER_S = 2.0
 MAX_BACKLOG_S = 60.0  # speech waiting before the oldest is skipped
-POLL_S = 0.03  # the pump wakes this often: VAD then runs on ~one frame per wake-up, cheap when idle
+POLL_S = 0.03  # the pump wakes this often during speech, so the end of speech is seen at once
+IDLE_POLL_S = 0.1  # and this often between utterances: the start of speech keeps its pre-roll anyway
 STALL_S = 2.0  # a microphone silent for this long (no callbacks at all) is treated as lost
 RETRY_S = 1.0  # how often a lost microphone is tried again
 
@@ -158,7 +159,8 @@ class Engine:
                 elif draining:
                     break
                 else:
-                    time.sleep(POLL_S)
+                    # Fewer wake-ups on silence: the VAD then takes ~3 frames in one call.
+                    time.sleep(POLL_S if self.segmenter.in_speech else IDLE_POLL_S)
             if src.error:
                 self.listener.on_error(src.error)
             if self._resampler is not None:
@@ -257,7 +259,8 @@ class Engine:
             if nxt is None or nxt.start != chunk.end or (len(chunk.audio) + len(nxt.audio)) > MAX_MERGE_S * SAMPLE_RATE:
                 break
             self._queue.get()
-            chunk = Chunk(chunk.start, np.concatenate((chunk.audio, nxt.audio)), nxt.utterance_end, nxt.ready)
+            audio = np.concatenate((chunk.audio, nxt.audio))
+            chunk = Chunk(chunk.start, audio, nxt.utterance_end, nxt.ready, after_peek=nxt.after_peek)
         return chunk
 
     def _backlog_s(self) -> float:

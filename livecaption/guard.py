@@ -71,11 +71,38 @@ def compression_ratio(text: str) -> float:
 def suspicious(text: str, config: GuardConfig | None = None) -> bool:
     """Text to double-check by decoding its audio alone, where `rejection` can weigh the evidence.
 
-    Used for text decoded after a forced prefix: there Whisper's no-speech probability
-    and average log-probability describe the whole window, not the new words.
+    Used for text decoded after its context (anchored.py): there Whisper's no-speech
+    probability describes the whole window, not the new words.
     """
     c = config or GuardConfig()
     norm = _norm(text)
     if not norm or norm in SHORT_PHRASES or any(p in norm for p in CREDIT_PHRASES):
         return True
     return len(norm) > 40 and compression_ratio(text) > c.compression_ratio_threshold
+
+
+def collapse_loops(text: str, min_repeats: int = 4, max_n: int = 6) -> str:
+    """Keep one copy of a phrase (1 to `max_n` words) repeated back to back `min_repeats`
+    times or more: Whisper's loops ("th- th- th- ...") inside otherwise good text, which
+    the compression ratio of a long segment can miss. People do not say a phrase four
+    times in a row often; when they do, one copy still tells the reader what was said."""
+    words = text.split()
+    norm = [_norm(w) for w in words]
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        for n in range(1, max_n + 1):
+            unit = norm[i : i + n]
+            if len(unit) < n or not any(unit):
+                continue
+            k = 1
+            while norm[i + k * n : i + (k + 1) * n] == unit:
+                k += 1
+            if k >= min_repeats:
+                out += words[i : i + n]
+                i += k * n
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return " ".join(out)

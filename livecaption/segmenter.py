@@ -20,10 +20,10 @@ from livecaption.vad import FRAME, VadConfig, frames_for_ms
 
 @dataclass
 class SegmenterConfig:
-    chunk_s: float = 3.0  # target chunk length
+    chunk_s: float = 4.0  # target chunk length (looks at pauses show words sooner than chunks do)
     reach_back_s: float = 1.0  # how far before the target a pause may be
     reach_forward_s: float = 2.0  # how far past the target we wait for a pause
-    early_partial_ms: int = 0  # after this much silence, ask for a partial before the utterance ends (0: off)
+    early_partial_ms: int = 128  # after this much silence, look at the utterance before it ends (0: off)
 
 
 @dataclass
@@ -33,6 +33,7 @@ class Chunk:
     utterance_end: bool  # True when silence (or stop) follows: the text is complete
     ready: int  # absolute sample index at which the chunk was complete (for latency)
     peek: bool = False  # an early look at speech that a later chunk will carry again: partial only
+    after_peek: bool = False  # ends in the pause an early look ended in: the look saw all its speech
 
     @property
     def end(self) -> int:
@@ -58,6 +59,8 @@ class Segmenter:
         self._silence_run = 0
         self.in_speech = False
         self._position = 0
+        self._peeked = False  # an early look was offered in the current pause
+        self._look_frame: int | None = None  # index in _frames of the last early look's last frame
 
     def push(self, start: int, audio: np.ndarray, probs: np.ndarray) -> list[Chunk]:
         """Feed frames (len(audio) == 512 * len(probs)) starting at absolute index `start`."""
@@ -83,6 +86,7 @@ class Segmenter:
                 self._silence_run += 1
             else:
                 self._silence_run = 0
+                self._peeked = False
                 if p >= on:
                     self._speech_frames += 1
             if self._silence_run >= self._min_silence:
@@ -91,6 +95,8 @@ class Segmenter:
                 # A pause has begun: the words before it can be shown now, while the
                 # utterance end (min_silence) is still being waited for.
                 out.append(self._make(len(self._frames), utterance_end=False, peek=True))
+                self._peeked = True
+                self._look_frame = len(self._frames) - 1
             elif len(self._frames) >= self._target:
                 chunk = self._maybe_cut()
                 if chunk is not None:
@@ -114,10 +120,13 @@ class Segmenter:
         chunk = None
         if keep > 0 and (self._speech_frames >= self._min_speech or self._start_was_cut):
             chunk = self._make(keep, utterance_end=True)
+            chunk.after_peek = self._peeked
         self.in_speech = False
         self._frames, self._probs = [], []
         self._speech_frames = 0
         self._silence_run = 0
+        self._peeked = False
+        self._look_frame = None
         self._start_was_cut = False
         self._preroll.clear()
         self._preroll.extend(tail[-self._preroll.maxlen :] if tail else [])
@@ -135,11 +144,21 @@ class Segmenter:
             window = np.asarray(self._probs[lo:n])
             best = lo + int(np.argmin(window))  # no pause in reach: the quietest frame
         chunk = self._make(best + 1, utterance_end=False)
+        # Cut in the pause an early look ended in: the look saw all of this chunk's speech.
+        chunk.after_peek = self._look_frame is not None and self._in_pause(self._look_frame, best)
+        self._look_frame = self._look_frame - best - 1 if self._look_frame is not None else None
+        if self._look_frame is not None and self._look_frame < 0:
+            self._look_frame = None
         self._frames = self._frames[best + 1 :]
         self._probs = self._probs[best + 1 :]
         self._start = chunk.end
         self._start_was_cut = True
         return chunk
+
+    def _in_pause(self, a: int, b: int) -> bool:
+        """Are frames a..b (either order) all below the speech threshold?"""
+        lo, hi = min(a, b), max(a, b)
+        return all(p < self.vad.threshold for p in self._probs[lo : hi + 1])
 
     def _best_pause(self, lo: int, hi: int) -> int | None:
         """Frame to cut after: the quietest frame of the non-speech run nearest the target."""

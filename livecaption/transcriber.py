@@ -8,14 +8,18 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from livecaption import anchored
+from livecaption.anchored import MAX_SECONDS
 from livecaption.captions import Caption
 from livecaption.errors import LivecaptionError
-from livecaption.guard import GuardConfig, rejection, suspicious
+from livecaption.guard import GuardConfig, collapse_loops, rejection, suspicious
 from livecaption.models import LoadedModel
 from livecaption.segmenter import Chunk
 from livecaption.window import encoder_window
 
 SR = 16000
+REUSE_MAX_S = 0.5  # an early look's encoding serves the final if only this much (silence) came after
+MAX_CHARS_PER_S = 25  # faster than anyone speaks: the pass read more than the new audio
 
 
 @dataclass
@@ -24,7 +28,8 @@ class TranscribeOptions:
     task: str = "transcribe"  # or translate (to English)
     beam_size: int = 5  # for final captions
     partial_beam_size: int = 1  # partials are redrawn on the next chunk anyway: greedy is enough
-    partial_context: bool = False  # context costs a decoder step per forced token; finals need it, partials less
+    partial_context: bool = True  # partials read after their context too: same cost, better words, and
+    # an early look's encoding can then serve the final
     initial_prompt: str = ""  # domain vocabulary, names
     hotwords: str = ""
     prompt_chars: int = 200  # how much committed text is fed back as context
@@ -32,7 +37,7 @@ class TranscribeOptions:
     temperatures: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6)
     patience: float = 1.0
     commit_after_s: float = 12.0  # an utterance longer than this is committed at a chunk boundary
-    context_s: float = 12.0  # recent committed speech re-fed before new audio, with its text forced (0: off)
+    context_s: float = 16.0  # recent committed speech re-fed before new audio, its text as the prompt (0: off)
     encoder_s: float = 20.0  # encoder window (Whisper's is 30 s; see window.py for why 20)
     guard: GuardConfig = field(default_factory=GuardConfig)
 
@@ -51,14 +56,16 @@ def drop_seam_repeat(previous: str, text: str, max_words: int = 8) -> str:
     return text
 
 
-def _repeats(context: list[str], text: str, n: int = 4) -> bool:
-    """Does `text` open with a run of `n` words that is already in the context?
+def _rereads(context: list[str], text: str, n: int = 4) -> bool:
+    """Does `text` hold a run of `n` words that is already in the context?
 
-    A speaker repeating a sentence word for word confuses a pass that forced that
-    sentence as its prefix: it may stop part-way. Such text is decoded alone instead.
+    A context pass can read the context's audio again instead of going on after it (seen
+    a few times per hour of speech); and a speaker repeating a sentence word for word
+    confuses it too. Either way such text is decoded alone instead.
     """
-    head = _words(text)[:n]
-    return len(head) == n and any(context[i : i + n] == head for i in range(len(context) - n + 1))
+    words = _words(text)
+    runs = {tuple(context[i : i + n]) for i in range(len(context) - n + 1)}
+    return any(tuple(words[i : i + n]) in runs for i in range(len(words) - n + 1))
 
 
 @dataclass
@@ -72,6 +79,16 @@ class _Pass:
     first: int = 0  # absolute sample index of the audio decoded
     audio: np.ndarray | None = None
     beam: int = 0
+
+
+@dataclass
+class _Window:
+    """An encoded pass: `audio_len` samples from sample `first`, after context whose text is given."""
+
+    first: int
+    audio_len: int
+    context_text: str
+    encoded: anchored.Window
 
 
 @dataclass
@@ -99,9 +116,15 @@ class Transcriber:
     Context: an offline pass reads a short utterance in the middle of a 30 s window,
     after the previous sentences' audio and its own text for them. Each pass here
     does the same: up to `context_s` of recently committed speech goes in front of the
-    new audio, and its committed text is forced as the decoder prefix, so the model
-    only writes what follows. That took tiny.en on lecture_en from 1.39x to about 1.0x
-    the offline WER (benchmarks/README.md).
+    new audio, its committed text goes in as the previous text, and the decoder starts
+    at the timestamp where the new audio begins (anchored.py), so the model only writes
+    what follows. That took tiny.en on lecture_en from 1.39x to about 1.0x the offline
+    WER (benchmarks/README.md).
+
+    Early looks (Chunk.peek, at the first short pause) decode greedily and keep their
+    encoding; when the utterance then ends in that same pause, the final decodes that
+    encoding again at the final beam instead of encoding the same speech twice, and a
+    chunk cut in that pause takes the look's text as its partial.
     """
 
     def __init__(self, loaded: LoadedModel, options: TranscribeOptions | None = None) -> None:
@@ -123,16 +146,15 @@ class Transcriber:
         self._pending: list[Chunk] = []  # uncommitted chunks of the current utterance
         self._last: _Pass | None = None  # the latest pass, which covered exactly _pending
         self._span = 1  # id shared by the partials and the final of one stretch of speech
+        self._window: _Window | None = None  # the latest context pass's encoding, for reuse
+        self._look: _Pass | None = None  # the latest early look, until the next chunk
         self._said: deque[_Said] = deque()  # recent commits, for context (about context_s of audio)
         self.context_passes = 0
         self.context_fallbacks = 0  # context passes redone without context
+        self.reused_windows = 0  # finals that read an early look's encoding
 
-    def decode(self, audio: np.ndarray, prompt: str | None, beam_size: int | None = None, prefix: str | None = None):
+    def decode(self, audio: np.ndarray, prompt: str | None, beam_size: int | None = None):
         """One faster-whisper pass; returns (segments, info)."""
-        hotwords = self.options.hotwords.strip() or None
-        if prefix and hotwords:
-            # faster-whisper ignores hotwords when a prefix is given; they go in the prompt instead
-            prompt, hotwords = " ".join(p for p in (hotwords, prompt) if p), None
         with encoder_window(self.loaded.model, self.options.encoder_s):
             segments, info = self.loaded.model.transcribe(
                 audio,
@@ -140,16 +162,13 @@ class Transcriber:
                 task=self.options.task,
                 beam_size=beam_size or self.options.beam_size,
                 initial_prompt=prompt,
-                prefix=prefix,
-                hotwords=hotwords,
+                hotwords=self.options.hotwords.strip() or None,
                 condition_on_previous_text=False,
                 temperature=self.options.temperatures,
                 patience=self.options.patience,
                 vad_filter=False,
-                without_timestamps=self.options.without_timestamps or bool(prefix),
-                # With a prefix faster-whisper measures the whole text, so a speaker repeating
-                # the previous sentence would look like a loop; the new text is checked instead.
-                compression_ratio_threshold=None if prefix else self.options.guard.compression_ratio_threshold,
+                without_timestamps=self.options.without_timestamps,
+                compression_ratio_threshold=self.options.guard.compression_ratio_threshold,
             )
             return list(segments), info
 
@@ -160,44 +179,71 @@ class Transcriber:
         text = " ".join(p for p in parts if p)
         return text or None
 
-    def _context(self, first: int) -> tuple[np.ndarray, str] | None:
-        """Recent committed speech before sample `first`: its audio (pauses capped at 1 s) and text."""
+    def _context(self, first: int, room: int) -> tuple[np.ndarray, str] | None:
+        """Recent committed speech before sample `first`: its audio (pauses capped at 1 s) and
+        text, at most `room` samples of it, so that context and new audio fit one window."""
         if self.options.context_s <= 0 or self.language is None:
             return None
-        picked: list[_Said] = []
+        parts: list[np.ndarray] = []
+        texts: list[str] = []
+        nxt, size = first, 0
         for said in reversed(self._said):
             if not said.text or said.start >= first or (first - said.start) / SR > self.options.context_s:
                 break
-            picked.append(said)
-        if not picked:
+            piece = (said.audio[: max(0, nxt - said.start)], np.zeros(min(max(0, nxt - said.end), SR), np.float32))
+            if size + len(piece[0]) + len(piece[1]) > room:
+                break
+            size += len(piece[0]) + len(piece[1])
+            parts[:0] = piece
+            texts.insert(0, said.text)
+            nxt = said.start
+        if not texts:
             return None
-        picked.reverse()
-        parts = []
-        for k, said in enumerate(picked):
-            nxt = picked[k + 1].start if k + 1 < len(picked) else first
-            parts.append(said.audio[: max(0, nxt - said.start)])
-            parts.append(np.zeros(min(max(0, nxt - said.end), SR), np.float32))
-        return np.concatenate(parts), " ".join(s.text for s in picked)
+        return np.concatenate(parts), " ".join(texts)
 
-    def _decode_with_context(self, audio: np.ndarray, first: int, beam: int) -> str | None:
-        """Decode `audio` after its context; returns the new text, or None to decode it alone."""
-        ctx = self._context(first)
-        if ctx is None:
-            return None
-        ctx_audio, prefix = ctx
-        before = self.committed[: -len(prefix)] if self.committed.endswith(prefix) else ""
-        prompt = self._prompt(before, self.options.prompt_chars - len(prefix) - 1)
+    def _decode_with_context(
+        self, audio: np.ndarray, first: int, beam: int, window: _Window | None = None
+    ) -> str | None:
+        """Decode `audio` after its context; returns the new text, or None to decode it alone.
+
+        `window` is an earlier encoding of this same audio and context (an early look's),
+        read again instead of encoding anew."""
+        if window is None:
+            ctx = self._context(first, int(MAX_SECONDS * SR) - len(audio))
+            if ctx is None:
+                return None
+            encoded = anchored.encode(self.loaded.model, ctx[0], audio, self.options.encoder_s)
+            if encoded is None:
+                return None
+            window = _Window(first, len(audio), ctx[1], encoded)
+        else:
+            self.reused_windows += 1
+        self._window = window
+        before = self.committed[: -len(window.context_text)] if self.committed.endswith(window.context_text) else ""
+        hotwords = self.options.hotwords.strip()
+        budget = self.options.prompt_chars - len(window.context_text) - 1
+        prompt = " ".join(p for p in (hotwords, self._prompt(before, budget) or "") if p) or None
         self.context_passes += 1
-        segments, _ = self.decode(np.concatenate([ctx_audio, audio]), prompt, beam, prefix)
-        text = " ".join(s.text.strip() for s in segments if s.text.strip())
-        said, out = _words(prefix), text.split()
-        if _words(" ".join(out[: len(said)])) != said or len(out) <= len(said):
-            # Nothing after the prefix, or the prefix was not echoed: decode alone, where the
-            # guard's no-speech check can judge the new audio by itself.
-            self.context_fallbacks += 1
-            return None
-        new = " ".join(out[len(said) :])
-        if suspicious(new, self.options.guard) or self._too_short(new, len(audio) / SR) or _repeats(said, new):
+        found = anchored.decode_after(
+            self.loaded.model,
+            window.encoded,
+            window.context_text,
+            language=self.language,
+            task=self.options.task,
+            prompt=prompt,
+            beam_size=beam,
+            patience=self.options.patience,
+        )
+        new = collapse_loops(found.text)
+        if (
+            found.avg_logprob < self.options.guard.logprob_threshold
+            or suspicious(new, self.options.guard)
+            or self._too_short(new, len(audio) / SR)
+            or _rereads(_words(window.context_text), new)
+            or len(new) > MAX_CHARS_PER_S * len(audio) / SR + 10
+        ):
+            # In doubt, decode the audio alone: there the guard's no-speech check and the
+            # temperature fallback judge the new audio by itself.
             self.context_fallbacks += 1
             return None
         return new
@@ -205,20 +251,24 @@ class Transcriber:
     def _too_short(self, text: str, seconds: float) -> bool:
         """Did a context pass stop early? Its text is checked against the audio's length and
         against the partial for the same utterance, which covered less audio. (Seen when a
-        speaker repeats the previous sentence word for word: the model takes the prefix for it.)"""
+        speaker repeats the previous sentence word for word: the model takes it for the context.)"""
         n = len(text.strip())
         hint = self._last.text if self._last is not None else ""
         return (seconds >= 2.0 and n < 3 * seconds) or n < 0.6 * len(hint.strip())
 
-    def _run(self, chunks: list[Chunk], final: bool = False) -> _Pass | None:
+    def _run(self, chunks: list[Chunk], final: bool = False, window: _Window | None = None) -> _Pass | None:
         audio = np.concatenate([c.audio for c in chunks]) if len(chunks) > 1 else chunks[0].audio
+        if window is not None:
+            audio = audio[: window.audio_len]  # the look saw all of the speech; the rest is silence
         if len(audio) < SR // 10:
             return None
         self.decodes += 1
         beam = self.options.beam_size if final else min(self.options.partial_beam_size, self.options.beam_size)
         t0, dur = chunks[0].start / SR, len(audio) / SR
         found = (
-            self._decode_with_context(audio, chunks[0].start, beam) if final or self.options.partial_context else None
+            self._decode_with_context(audio, chunks[0].start, beam, window)
+            if final or self.options.partial_context
+            else None
         )
         if found is not None:  # _context only runs once the language is known
             return _Pass(found, t0, t0 + dur, self.language, chunks[0].start, audio, beam)
@@ -234,7 +284,7 @@ class Transcriber:
         language = self.language or info.language
         if not kept:
             return _Pass("", t0, t0 + dur, language, chunks[0].start, audio, beam)
-        text = " ".join(seg.text.strip() for seg in kept)
+        text = collapse_loops(" ".join(seg.text.strip() for seg in kept))
         start = t0 + min(max(kept[0].start, 0.0), dur)
         end = t0 + min(max(kept[-1].end, kept[0].start), dur)
         return _Pass(text, start, max(end, start + 0.1), language, chunks[0].start, audio, beam)
@@ -243,6 +293,7 @@ class Transcriber:
         """Make `result` final: it replaces the partials of the current span."""
         span = self._span
         self._span += 1
+        self._window = None  # its context is out of date now
         if result is None:
             return []
         text = drop_seam_repeat(self.committed, result.text)
@@ -267,7 +318,16 @@ class Transcriber:
             out += self._commit(self._final(self._last))  # _last covered exactly the pending chunks
             self._pending = []
         self._pending.append(chunk)
-        result = self._run(self._pending, final=chunk.utterance_end)
+        look, self._look = self._look, None
+        if not chunk.utterance_end and look is not None and look.first == self._pending[0].start:
+            # An early look since the last chunk already showed these words: no pass for a
+            # partial. Cut in the look's own pause, the look read exactly this chunk's speech;
+            # otherwise its text is only a hint, and a commit here decodes the chunks anew.
+            audio = np.concatenate([c.audio for c in self._pending])
+            beam = look.beam if chunk.after_peek else 0
+            self._last = _Pass(look.text, look.start, look.end, look.language, look.first, audio, beam)
+            return out
+        result = self._run(self._pending, final=chunk.utterance_end, window=self._reusable(chunk))
         if chunk.utterance_end:
             out += self._commit(result)
             self._pending, self._last = [], None
@@ -276,9 +336,18 @@ class Transcriber:
             out += self._partial(result)
         return out
 
+    def _reusable(self, chunk: Chunk) -> _Window | None:
+        """The early look's encoding, when this utterance end came in the pause it looked at."""
+        w, first = self._window, self._pending[0].start
+        if w is None or not (chunk.utterance_end and chunk.after_peek) or w.first != first:
+            return None
+        extra = sum(len(c.audio) for c in self._pending) - w.audio_len
+        return w if 0 <= extra <= REUSE_MAX_S * SR else None
+
     def _peek(self, chunk: Chunk) -> list[Caption]:
         """A partial for the open utterance including `chunk`, which a later chunk will bring again."""
-        return self._partial(self._run([*self._pending, chunk]))
+        self._look = self._run([*self._pending, chunk])
+        return self._partial(self._look)
 
     def _partial(self, result: _Pass | None) -> list[Caption]:
         text = drop_seam_repeat(self.committed, result.text) if result is not None else ""

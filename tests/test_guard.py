@@ -83,3 +83,15 @@ def test_text_after_a_forced_prefix_is_double_checked_when_suspicious():
     assert suspicious("//")  # no words at all
     assert not suspicious("Thank you for coming to the meeting today, everyone.")
     assert not suspicious("He began a confused complaint against the wizard who had vanished.")
+
+
+def test_a_loop_inside_good_text_keeps_one_copy():
+    from livecaption.guard import collapse_loops
+
+    text = "to connect her parent forever with th- th- th- th- th- th- th- th- th-"
+    assert collapse_loops(text) == "to connect her parent forever with th-"
+    looped = "and the cat sat the cat sat the cat sat the cat sat on the mat"
+    assert collapse_loops(looped) == "and the cat sat on the mat"
+    # what people do say is left alone: a word three times, repeated words far apart
+    for said in ("No, no, no. Fine.", "the end of the end of the day", "We will, we will rock you"):
+        assert collapse_loops(said) == said

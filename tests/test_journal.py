@@ -61,6 +61,12 @@ def test_full_disk_is_reported_once_and_loses_nothing_in_memory(sessions, monkey
     assert caps[0].text == "on disk"
 
 
+def finals_in(path) -> list[str]:
+    """Texts of the final captions in a JSONL output (partials are drafts, never journaled)."""
+    lines = [json.loads(x) for x in path.read_text().splitlines() if x.endswith("}")]
+    return [x["text"] for x in lines if x.get("final")]
+
+
 def test_kill_9_loses_no_final_caption(sessions, tmp_path):
     out = tmp_path / "out.jsonl"
     proc = subprocess.Popen(
@@ -69,14 +75,14 @@ def test_kill_9_loses_no_final_caption(sessions, tmp_path):
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and (not out.exists() or len(out.read_text().splitlines()) < 2):
+        while time.monotonic() < deadline and (not out.exists() or len(finals_in(out)) < 2):
             time.sleep(0.1)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(10)
     finally:
         if proc.poll() is None:
             proc.kill()
-    printed = [json.loads(x)["text"] for x in out.read_text().splitlines()]
+    printed = finals_in(out)
     assert len(printed) >= 2
     info = list_sessions()[-1]
     assert not info.finished and info.crashed

@@ -15,11 +15,11 @@ class SlowTranscriber(Transcriber):
 
     calls: list[float]
 
-    def _run(self, chunks, final=False):
+    def _run(self, chunks, final=False, window=None):
         seconds = sum(len(c.audio) for c in chunks) / 16000
         self.calls.append((seconds, self.options.beam_size))
         time.sleep(1.3 * seconds)
-        return super()._run(chunks, final)
+        return super()._run(chunks, final, window)
 
 
 class Recorder(EngineListener):

@@ -8,7 +8,10 @@ FPS = 16000 / FRAME  # frames per second (31.25)
 
 def feed(probs, seg=None, vad=None, config=None):
     """Push frames whose audio encodes their own index, so chunks can be traced back."""
-    seg = seg or Segmenter(vad or VadConfig(min_silence_ms=400, speech_pad_ms=96), config or SegmenterConfig())
+    seg = seg or Segmenter(
+        vad or VadConfig(min_silence_ms=400, speech_pad_ms=96),
+        config or SegmenterConfig(chunk_s=3.0, early_partial_ms=0),
+    )
     probs = np.asarray(probs, dtype=np.float32)
     audio = np.repeat(np.arange(len(probs), dtype=np.float32), FRAME)
     return seg, seg.push(0, audio, probs)
@@ -91,7 +94,7 @@ def test_early_partial_at_the_first_short_pause_leaves_the_real_chunks_unchanged
     # 1.5 s speech, a 0.2 s pause (too short to end the utterance), 1 s speech, then silence
     probs = run([(0.5, 0.0), (1.5, 0.9), (0.2, 0.1), (1.0, 0.9), (1.0, 0.0)])
     _, plain = feed(probs)
-    _, chunks = feed(probs, config=SegmenterConfig(early_partial_ms=128))
+    _, chunks = feed(probs, config=SegmenterConfig(chunk_s=3.0, early_partial_ms=128))
     peeks = [c for c in chunks if c.peek]
     assert [(c.start, frames_of(c)) for c in chunks if not c.peek] == [(c.start, frames_of(c)) for c in plain]
     # one at the short pause, one where the utterance's final silence begins
@@ -99,3 +102,25 @@ def test_early_partial_at_the_first_short_pause_leaves_the_real_chunks_unchanged
     speech_end = int(2.0 * FPS)  # the first speech run ends here
     assert frames_of(peeks[0])[0] <= int(0.5 * FPS) and speech_end <= frames_of(peeks[0])[-1] < speech_end + 6
     assert peeks[0].ready < plain[0].ready  # sooner than the utterance end
+
+
+def test_chunks_say_when_an_early_look_already_saw_all_their_speech():
+    # 2.5 s speech, a 0.2 s pause (a look), 1.5 s speech, a 0.1 s dip, then the final silence
+    probs = run([(0.5, 0.0), (2.5, 0.9), (0.2, 0.1), (1.5, 0.9), (0.1, 0.1), (0.3, 0.9), (1.0, 0.0)])
+    _, chunks = feed(probs, config=SegmenterConfig(chunk_s=3.0, early_partial_ms=128))
+    real = [c for c in chunks if not c.peek]
+    assert len(real) == 2
+    # the 3 s cut falls in the pause the first look ended in; the end comes in the pause of the last look
+    assert real[0].after_peek and not real[0].utterance_end
+    assert real[1].after_peek and real[1].utterance_end
+    _, plain = feed(probs)
+    assert not any(c.after_peek for c in plain)  # no looks, nothing to reuse
+
+
+def test_speech_after_a_look_means_the_look_is_stale():
+    # a look at the 0.2 s pause, then more speech, then stop: the end is not the look's
+    probs = run([(0.5, 0.0), (1.0, 0.9), (0.2, 0.1), (0.5, 0.9)])
+    seg, chunks = feed(probs, config=SegmenterConfig(chunk_s=3.0, early_partial_ms=128))
+    assert [c.peek for c in chunks] == [True]
+    ends = seg.flush()
+    assert len(ends) == 1 and ends[0].utterance_end and not ends[0].after_peek

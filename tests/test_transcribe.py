@@ -93,7 +93,7 @@ def test_next_utterance_is_decoded_after_its_context(loaded_model):
     second = t.transcribe(Chunk(start, lamps, True, start + len(lamps)))
     assert t.context_passes == 1 and t.context_fallbacks == 0
     assert error_rate(LIB, first[-1].text) < 0.2
-    # The context's text is forced, not repeated: the caption holds only the new words.
+    # The context's text is given, not repeated: the caption holds only the new words.
     assert "wizard" not in second[-1].text.lower()
     assert error_rate(LAMPS, second[-1].text) < 0.2
     assert second[-1].start == start / SR
@@ -123,8 +123,8 @@ def test_encoder_window_is_shorter_only_inside_the_block(loaded_model):
 
 
 def test_a_sentence_said_again_is_captioned_again(loaded_model):
-    """A repeat of the previous sentence must not be taken for its forced prefix."""
-    t = Transcriber(loaded_model, TranscribeOptions(language="en"))
+    """A repeat of the previous sentence must not be taken for its context."""
+    t = Transcriber(loaded_model, TranscribeOptions(language="en", context_s=12.0))
     lib = read_audio(DATA / "61-70968-0000.flac")
     finals = []
     for k in range(3):
@@ -164,3 +164,29 @@ def test_early_partials_come_sooner_and_leave_the_finals_alone(loaded_model):
     assert len(partials) > len([1 for f, *_ in runs[0] if not f])  # more, earlier looks
     final_emit = {i: e for f, i, _, e in runs[128] if f}
     assert all(e <= final_emit[i] for i, e in partials)
+
+
+def test_the_final_reads_the_early_look_when_nothing_was_said_since(loaded_model):
+    """An utterance end in the pause an early look ended in decodes the look's encoding again
+    at the final beam, instead of encoding the same speech a second time."""
+    import numpy as np
+
+    lib, lamps = read_audio(DATA / "61-70968-0000.flac"), read_audio(DATA / "1089-134686-0001.flac")
+    start = len(lib) + SR
+    looked = np.concatenate((lamps, np.zeros(SR * 128 // 1000, np.float32)))  # the look: 128 ms of pause
+    ended = np.concatenate((lamps, np.zeros(SR * 288 // 1000, np.float32)))  # the end: 160 ms more
+
+    def session(look: bool):
+        t = Transcriber(loaded_model, TranscribeOptions(language="en"))
+        t.transcribe(Chunk(0, lib, True, len(lib)))
+        partial = t.transcribe(Chunk(start, looked, False, start + len(looked), peek=True)) if look else []
+        final = t.transcribe(Chunk(start, ended, True, start + len(ended), after_peek=look))
+        return t, partial, final
+
+    fresh_t, _, fresh = session(False)
+    t, partial, final = session(True)
+    assert fresh_t.reused_windows == 0 and t.reused_windows == 1
+    assert partial and not partial[0].final and error_rate(LAMPS, partial[0].text) < 0.2
+    assert final[-1].final and final[-1].id == partial[0].id
+    assert error_rate(LAMPS, final[-1].text) < 0.2 and error_rate(LAMPS, fresh[-1].text) < 0.2
+    assert "wizard" not in final[-1].text.lower()

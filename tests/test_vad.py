@@ -37,7 +37,10 @@ def test_hysteresis_and_padding_on_real_speech(jfk):
     """Silence - speech - silence: one utterance, padded, starting near the speech."""
     audio = trim(np.concatenate((np.zeros(SR * 2, np.float32), jfk, np.zeros(SR * 2, np.float32))))
     probs = SileroVad()(audio)
-    seg = Segmenter(VadConfig(min_silence_ms=2000, speech_pad_ms=300), SegmenterConfig(chunk_s=30, reach_forward_s=0))
+    seg = Segmenter(
+        VadConfig(min_silence_ms=2000, speech_pad_ms=300),
+        SegmenterConfig(chunk_s=30, reach_forward_s=0, early_partial_ms=0),
+    )
     chunks = seg.push(0, audio, probs) + seg.flush()
     assert len(chunks) == 1
     c = chunks[0]
