@@ -274,6 +274,8 @@ def markdown(result: dict, command: str) -> str:
         f"`{command}`",
         "",
         f"{result['audio']} ({result['duration_s']:.0f} s), {result['model']} on {result['device']}, beam {result['beam_size']}, "
+        f"context {result.get('context_s', 0):g} s, early looks {'on' if result.get('early_partials') else 'off'}, "
+        f"{result.get('chunk_s', 3.0):g} s chunks, "
         f"{'real time' if result['realtime'] else 'as fast as possible'}; idle CPU on silence {result['idle_cpu_percent']:.1f} % of one core; "
         f"peak RSS {result['peak_rss_mb']:.0f} MB.",
         "",
@@ -281,13 +283,15 @@ def markdown(result: dict, command: str) -> str:
         "|---|---|---|---|---|---|",
     ]
     for r in result["runs"]:
+        latency = f"{f(r['latency_p50'])} / {f(r['latency_p90'])} / {f(r['latency_max'])}"
+        if r["name"].startswith("offline"):
+            latency = "all at the file's end"
         lines.append(
-            f"| {r['name']} | {f(r['error_rate'], True)} | {r['error_rate'] / off:.2f} | "
-            f"{f(r['latency_p50'])} / {f(r['latency_p90'])} / {f(r['latency_max'])} | "
+            f"| {r['name']} | {f(r['error_rate'], True)} | {r['error_rate'] / off:.2f} | {latency} | "
             f"{f(r['partial_p50'])} / {f(r['partial_p90'])} | {r['rtf']:.3f} |"
         )
     lines.append("")
-    lines.append("Offline latency is the file's end: it shows nothing until all audio is in.")
+    lines.append("The offline run shows nothing until all audio is in.")
     return "\n".join(lines) + "\n"
 
 
@@ -317,6 +321,6 @@ def plot(result: dict, out: Path) -> Path | None:
     ax2.legend()
     ax2.grid(alpha=0.3)
     fig.tight_layout()
-    fig.savefig(out, dpi=90)
+    fig.savefig(out, dpi=90, bbox_inches="tight")
     plt.close(fig)
     return out
