@@ -78,7 +78,7 @@ def simulate(chunks: list[Chunk], transcriber: _Timed) -> tuple[list, float]:
             if n.start != c.end:
                 break
             i += 1
-            c = Chunk(c.start, np.concatenate((c.audio, n.audio)), n.utterance_end, n.ready, after_peek=n.after_peek)
+            c = Chunk(c.start, np.concatenate((c.audio, n.audio)), n.utterance_end, n.ready, look=n.look)
         t = time.monotonic()
         captions = transcriber.transcribe(c)
         spent = time.monotonic() - t

@@ -260,7 +260,7 @@ class Engine:
                 break
             self._queue.get()
             audio = np.concatenate((chunk.audio, nxt.audio))
-            chunk = Chunk(chunk.start, audio, nxt.utterance_end, nxt.ready, after_peek=nxt.after_peek)
+            chunk = Chunk(chunk.start, audio, nxt.utterance_end, nxt.ready, look=nxt.look)
         return chunk
 
     def _backlog_s(self) -> float:

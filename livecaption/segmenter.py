@@ -33,7 +33,8 @@ class Chunk:
     utterance_end: bool  # True when silence (or stop) follows: the text is complete
     ready: int  # absolute sample index at which the chunk was complete (for latency)
     peek: bool = False  # an early look at speech that a later chunk will carry again: partial only
-    after_peek: bool = False  # ends in the pause an early look ended in: the look saw all its speech
+    look: int = 0  # a look's number; for other chunks, the look whose pause they end in (it saw all
+    # their speech), or 0
 
     @property
     def end(self) -> int:
@@ -59,8 +60,9 @@ class Segmenter:
         self._silence_run = 0
         self.in_speech = False
         self._position = 0
-        self._peeked = False  # an early look was offered in the current pause
-        self._look_frame: int | None = None  # index in _frames of the last early look's last frame
+        self._looks = 0  # early looks offered so far; each has its number
+        self._pause_look = 0  # the look offered in the current pause, if any
+        self._look_frame: int | None = None  # index in _frames of the last look's last frame
 
     def push(self, start: int, audio: np.ndarray, probs: np.ndarray) -> list[Chunk]:
         """Feed frames (len(audio) == 512 * len(probs)) starting at absolute index `start`."""
@@ -86,7 +88,7 @@ class Segmenter:
                 self._silence_run += 1
             else:
                 self._silence_run = 0
-                self._peeked = False
+                self._pause_look = 0
                 if p >= on:
                     self._speech_frames += 1
             if self._silence_run >= self._min_silence:
@@ -94,8 +96,9 @@ class Segmenter:
             elif self._peek and self._silence_run == self._peek and self._speech_frames >= self._min_speech:
                 # A pause has begun: the words before it can be shown now, while the
                 # utterance end (min_silence) is still being waited for.
+                self._looks += 1
                 out.append(self._make(len(self._frames), utterance_end=False, peek=True))
-                self._peeked = True
+                out[-1].look = self._pause_look = self._looks
                 self._look_frame = len(self._frames) - 1
             elif len(self._frames) >= self._target:
                 chunk = self._maybe_cut()
@@ -120,12 +123,12 @@ class Segmenter:
         chunk = None
         if keep > 0 and (self._speech_frames >= self._min_speech or self._start_was_cut):
             chunk = self._make(keep, utterance_end=True)
-            chunk.after_peek = self._peeked
+            chunk.look = self._pause_look
         self.in_speech = False
         self._frames, self._probs = [], []
         self._speech_frames = 0
         self._silence_run = 0
-        self._peeked = False
+        self._pause_look = 0
         self._look_frame = None
         self._start_was_cut = False
         self._preroll.clear()
@@ -145,7 +148,8 @@ class Segmenter:
             best = lo + int(np.argmin(window))  # no pause in reach: the quietest frame
         chunk = self._make(best + 1, utterance_end=False)
         # Cut in the pause an early look ended in: the look saw all of this chunk's speech.
-        chunk.after_peek = self._look_frame is not None and self._in_pause(self._look_frame, best)
+        if self._look_frame is not None and self._in_pause(self._look_frame, best):
+            chunk.look = self._looks
         self._look_frame = self._look_frame - best - 1 if self._look_frame is not None else None
         if self._look_frame is not None and self._look_frame < 0:
             self._look_frame = None

@@ -79,6 +79,7 @@ class _Pass:
     first: int = 0  # absolute sample index of the audio decoded
     audio: np.ndarray | None = None
     beam: int = 0
+    look: int = 0  # the early look's number (Chunk.look), for a look's pass
 
 
 @dataclass
@@ -89,6 +90,7 @@ class _Window:
     audio_len: int
     context_text: str
     encoded: anchored.Window
+    look: int = 0  # the early look that made it (Chunk.look), or 0
 
 
 @dataclass
@@ -202,7 +204,7 @@ class Transcriber:
         return np.concatenate(parts), " ".join(texts)
 
     def _decode_with_context(
-        self, audio: np.ndarray, first: int, beam: int, window: _Window | None = None
+        self, audio: np.ndarray, first: int, beam: int, window: _Window | None = None, look: int = 0
     ) -> str | None:
         """Decode `audio` after its context; returns the new text, or None to decode it alone.
 
@@ -215,7 +217,7 @@ class Transcriber:
             encoded = anchored.encode(self.loaded.model, ctx[0], audio, self.options.encoder_s)
             if encoded is None:
                 return None
-            window = _Window(first, len(audio), ctx[1], encoded)
+            window = _Window(first, len(audio), ctx[1], encoded, look)
         else:
             self.reused_windows += 1
         self._window = window
@@ -266,7 +268,7 @@ class Transcriber:
         beam = self.options.beam_size if final else min(self.options.partial_beam_size, self.options.beam_size)
         t0, dur = chunks[0].start / SR, len(audio) / SR
         found = (
-            self._decode_with_context(audio, chunks[0].start, beam, window)
+            self._decode_with_context(audio, chunks[0].start, beam, window, chunks[-1].look if chunks[-1].peek else 0)
             if final or self.options.partial_context
             else None
         )
@@ -324,7 +326,7 @@ class Transcriber:
             # partial. Cut in the look's own pause, the look read exactly this chunk's speech;
             # otherwise its text is only a hint, and a commit here decodes the chunks anew.
             audio = np.concatenate([c.audio for c in self._pending])
-            beam = look.beam if chunk.after_peek else 0
+            beam = look.beam if chunk.look and chunk.look == look.look else 0
             self._last = _Pass(look.text, look.start, look.end, look.language, look.first, audio, beam)
             return out
         result = self._run(self._pending, final=chunk.utterance_end, window=self._reusable(chunk))
@@ -339,7 +341,7 @@ class Transcriber:
     def _reusable(self, chunk: Chunk) -> _Window | None:
         """The early look's encoding, when this utterance end came in the pause it looked at."""
         w, first = self._window, self._pending[0].start
-        if w is None or not (chunk.utterance_end and chunk.after_peek) or w.first != first:
+        if w is None or not (chunk.utterance_end and chunk.look and chunk.look == w.look) or w.first != first:
             return None
         extra = sum(len(c.audio) for c in self._pending) - w.audio_len
         return w if 0 <= extra <= REUSE_MAX_S * SR else None
@@ -347,6 +349,8 @@ class Transcriber:
     def _peek(self, chunk: Chunk) -> list[Caption]:
         """A partial for the open utterance including `chunk`, which a later chunk will bring again."""
         self._look = self._run([*self._pending, chunk])
+        if self._look is not None:
+            self._look.look = chunk.look
         return self._partial(self._look)
 
     def _partial(self, result: _Pass | None) -> list[Caption]:

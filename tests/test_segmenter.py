@@ -111,10 +111,12 @@ def test_chunks_say_when_an_early_look_already_saw_all_their_speech():
     real = [c for c in chunks if not c.peek]
     assert len(real) == 2
     # the 3 s cut falls in the pause the first look ended in; the end comes in the pause of the last look
-    assert real[0].after_peek and not real[0].utterance_end
-    assert real[1].after_peek and real[1].utterance_end
+    looks = [c.look for c in chunks if c.peek]
+    assert looks == list(range(1, len(looks) + 1))  # numbered in order
+    assert real[0].look == looks[0] and not real[0].utterance_end
+    assert real[1].look == looks[-1] and real[1].utterance_end
     _, plain = feed(probs)
-    assert not any(c.after_peek for c in plain)  # no looks, nothing to reuse
+    assert not any(c.look for c in plain)  # no looks, nothing to reuse
 
 
 def test_speech_after_a_look_means_the_look_is_stale():
@@ -123,4 +125,4 @@ def test_speech_after_a_look_means_the_look_is_stale():
     seg, chunks = feed(probs, config=SegmenterConfig(chunk_s=3.0, early_partial_ms=128))
     assert [c.peek for c in chunks] == [True]
     ends = seg.flush()
-    assert len(ends) == 1 and ends[0].utterance_end and not ends[0].after_peek
+    assert len(ends) == 1 and ends[0].utterance_end and ends[0].look == 0

@@ -179,8 +179,8 @@ def test_the_final_reads_the_early_look_when_nothing_was_said_since(loaded_model
     def session(look: bool):
         t = Transcriber(loaded_model, TranscribeOptions(language="en"))
         t.transcribe(Chunk(0, lib, True, len(lib)))
-        partial = t.transcribe(Chunk(start, looked, False, start + len(looked), peek=True)) if look else []
-        final = t.transcribe(Chunk(start, ended, True, start + len(ended), after_peek=look))
+        partial = t.transcribe(Chunk(start, looked, False, start + len(looked), peek=True, look=7)) if look else []
+        final = t.transcribe(Chunk(start, ended, True, start + len(ended), look=7 if look else 0))
         return t, partial, final
 
     fresh_t, _, fresh = session(False)
