@@ -6,6 +6,11 @@ of non-speech frames whose centre is closest, looking back `reach_back_s` and th
 forward up to `reach_forward_s`. Only when no pause is in reach is a chunk cut at
 the quietest frame. An utterance end (enough silence) flushes; `flush` (stop) flushes
 the tail instead of dropping it.
+
+Early looks: at the first `early_partial_ms` of a pause, the utterance so far is offered
+as a numbered look (Chunk.peek) so its words can be shown before the utterance ends. A
+chunk that later ends in that same pause carries the look's number: the look already
+saw all of its speech, and the transcriber can reuse that pass.
 """
 
 from __future__ import annotations
