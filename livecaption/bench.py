@@ -246,6 +246,7 @@ def benchmark(
     log("idle CPU on silence ...")
     cpu = idle_cpu()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    seg = segmenter or SegmenterConfig()  # what the live run used
     return {
         "audio": str(path.name),
         "duration_s": duration,
@@ -253,8 +254,8 @@ def benchmark(
         "device": f"{loaded.device} {loaded.compute_type}",
         "beam_size": options.beam_size,
         "context_s": options.context_s,
-        "early_partials": bool((segmenter or SegmenterConfig()).early_partial_ms),
-        "chunk_s": (segmenter or SegmenterConfig()).chunk_s,
+        "early_partials": bool(seg.early_partial_ms),
+        "chunk_s": seg.chunk_s,
         "realtime": realtime,
         "idle_cpu_percent": cpu,
         "peak_rss_mb": rss,

@@ -84,12 +84,11 @@ class _Pass:
 
 @dataclass
 class _Window:
-    """An encoded pass: `audio_len` samples from sample `first`, after context whose text is given."""
+    """An encoded pass over new audio from sample `first`, after context whose text is given."""
 
     first: int
-    audio_len: int
     context_text: str
-    encoded: anchored.Window
+    encoded: anchored.Window  # holds the new audio's length too
     look: int = 0  # the early look that made it (Chunk.look), or 0
 
 
@@ -217,7 +216,7 @@ class Transcriber:
             encoded = anchored.encode(self.loaded.model, ctx[0], audio, self.options.encoder_s)
             if encoded is None:
                 return None
-            window = _Window(first, len(audio), ctx[1], encoded, look)
+            window = _Window(first, ctx[1], encoded, look)
         else:
             self.reused_windows += 1
         self._window = window
@@ -261,7 +260,7 @@ class Transcriber:
     def _run(self, chunks: list[Chunk], final: bool = False, window: _Window | None = None) -> _Pass | None:
         audio = np.concatenate([c.audio for c in chunks]) if len(chunks) > 1 else chunks[0].audio
         if window is not None:
-            audio = audio[: window.audio_len]  # the look saw all of the speech; the rest is silence
+            audio = audio[: window.encoded.audio_len]  # the look saw all of the speech; the rest is silence
         if len(audio) < SR // 10:
             return None
         self.decodes += 1
@@ -343,7 +342,7 @@ class Transcriber:
         w, first = self._window, self._pending[0].start
         if w is None or not (chunk.utterance_end and chunk.look and chunk.look == w.look) or w.first != first:
             return None
-        extra = sum(len(c.audio) for c in self._pending) - w.audio_len
+        extra = sum(len(c.audio) for c in self._pending) - w.encoded.audio_len
         return w if 0 <= extra <= REUSE_MAX_S * SR else None
 
     def _peek(self, chunk: Chunk) -> list[Caption]:
