@@ -23,7 +23,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from livecaption.captions import Caption
-from livecaption.journal import load
+from livecaption.storage.journal import load
 
 
 def captions_from(journal: str | None, hours: float) -> list[Caption]:
@@ -69,9 +69,9 @@ def main() -> int:
         return round(1000 * (time.perf_counter() - t), 1)
 
     scroll_top = timed(lambda: win.view.scrollToTop())
-    win.show_find()
-    win.find_edit.setText("squalid quarter")
-    find_ms = timed(lambda: win.find(1))
+    win.find_bar.open()
+    win.find_bar.edit.setText("squalid quarter")
+    find_ms = timed(lambda: win.find_bar.find(1))
     jump_ms = timed(win.view.jump_to_live)
     with tempfile.TemporaryDirectory() as d:
         export_ms = timed(lambda: win.export_to(str(Path(d) / "all.srt")))

@@ -11,19 +11,22 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 import soundfile as sf
 
-from livecaption.audio import FileSource, read_audio
-from livecaption.engine import Engine, EngineListener
-from livecaption.export import save
-from livecaption.journal import Journal
-from livecaption.models import load_model, resolve_model
-from livecaption.transcriber import TranscribeOptions, Transcriber
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
+
+from livecaption.audio.files import read_audio
+from livecaption.config import SessionConfig
+from livecaption.session import build_session
+from livecaption.storage.export import save
+from livecaption.streaming.engine import EngineListener
 
 
 def rss_mb() -> float:
@@ -61,18 +64,14 @@ def main() -> int:
                 piece = speech[: total - written]
                 f.write(piece)
                 written += len(piece)
-        loaded = load_model(resolve_model(None), "cpu", "int8", 2)
+        os.environ["LIVECAPTION_SESSIONS"] = str(Path(d) / "sessions")  # keep the soak out of the user's sessions
         sampler = Sampler(600)
-        journal = Journal("soak", loaded.spec.name, folder=Path(d) / "sessions")
-        eng = Engine(
-            FileSource(wav),
-            Transcriber(loaded, TranscribeOptions(language="en", beam_size=args.beam_size)),
-            sampler,
-            journal=journal,
-        )
+        config = SessionConfig(input_file=str(wav), device="cpu", language="en", beam_size=args.beam_size)
+        session = build_session(config, sampler)
+        eng, journal = session.engine, session.journal
         t = time.monotonic()
-        eng.start()
-        eng.wait()
+        session.start()
+        session.wait()
         wall = time.monotonic() - t
         t = time.monotonic()
         out = save(eng.captions, Path(d) / "all.srt")

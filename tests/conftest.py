@@ -20,7 +20,7 @@ os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="livecaption-data-")
 
 @pytest.fixture(scope="session")
 def loaded_model():
-    from livecaption.models import load_model, resolve_model
+    from livecaption.whisper.models import load_model, resolve_model
 
     return load_model(resolve_model("tiny.en"), "cpu", "int8", 2)
 

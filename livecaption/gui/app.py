@@ -48,7 +48,7 @@ def run_gui(args: argparse.Namespace) -> int:
     from livecaption.gui.main_window import MainWindow
 
     if args.input:  # a bad file fails here, before any window opens
-        from livecaption.audio import probe_file
+        from livecaption.audio.files import probe_file
         from livecaption.errors import LivecaptionError
 
         try:
@@ -63,7 +63,7 @@ def run_gui(args: argparse.Namespace) -> int:
     win = MainWindow()
     win.automation = bool(args.exit_when_done)
     if args.overlay:
-        win.overlay_btn.setChecked(True)
+        win.toolbar.overlay_btn.setChecked(True)
     win.show()
     code = {"value": 0}
     if not win.automation:
@@ -73,8 +73,7 @@ def run_gui(args: argparse.Namespace) -> int:
         win.input_file = str(args.input)
         win.realtime = bool(args.realtime)
         if args.model:
-            win.model_box.addItem(args.model, args.model)
-            win._select(win.model_box, args.model)
+            win.toolbar.keep_model(args.model)
 
         def done() -> None:
             if args.screenshot:  # before saving, so the status line is in the picture

@@ -2,27 +2,30 @@
 
 The engine calls its listener on its own threads; each call here only emits a
 signal, which Qt queues to the GUI thread (the bridge lives there). Loading a
-model takes seconds, so SessionWorker does it on a QThread of its own.
+model takes seconds, so SessionWorker does it on a QThread of its own (gui/ never loads a model itself:
+session.py does).
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal, Slot
 
 from livecaption.captions import Caption
-from livecaption.engine import Engine, EngineListener, EngineStatus
+from livecaption.config import SessionConfig
 from livecaption.errors import LivecaptionError
+from livecaption.session import build_session, load, open_source
+from livecaption.streaming.engine import EngineListener, EngineStatus
+from livecaption.whisper.models import LoadedModel
 
 
 class EngineBridge(QObject, EngineListener):
     caption = Signal(object)  # Caption
     status = Signal(object)  # EngineStatus
     level = Signal(float)  # dBFS
-    error = Signal(str)
+    error = Signal(object)  # LivecaptionError
     device = Signal(bool, str)  # lost?, message
     finished = Signal()
 
@@ -43,8 +46,8 @@ class EngineBridge(QObject, EngineListener):
             self._last_level = now
             self.level.emit(dbfs)
 
-    def on_error(self, message: str) -> None:
-        self.error.emit(message)
+    def on_error(self, error: LivecaptionError) -> None:
+        self.error.emit(error)
 
     def on_device(self, lost: bool, message: str) -> None:
         self.device.emit(lost, message)
@@ -53,73 +56,36 @@ class EngineBridge(QObject, EngineListener):
         self.finished.emit()
 
 
-@dataclass
-class SessionRequest:
-    input_file: str | None
-    realtime: bool
-    mic: str | None
-    model: str
-    device: str
-    language: str
-    beam_size: int = 5
-    task: str = "transcribe"
-    prompt: str = ""
-    hotwords: str = ""
-
-
 class SessionWorker(QObject):
-    """Builds the source, loads the model and starts the engine, on a worker thread."""
+    """Opens the source, loads the model and starts the session, on a worker thread."""
 
     loading = Signal(str)
-    started = Signal(object, str)  # Engine, description of model and device
-    failed = Signal(str)
+    started = Signal(object, str)  # Session, description of model and device
+    failed = Signal(object)  # LivecaptionError
 
     def __init__(self, bridge: EngineBridge) -> None:
         super().__init__()
         self.bridge = bridge
         self.cancel = threading.Event()  # set by the GUI to cancel a download
-        self._cache: dict[tuple, object] = {}  # a loaded model is reused across sessions
+        self._cache: dict[tuple, LoadedModel] = {}  # a loaded model is reused across sessions
 
     @Slot(object)
-    def start(self, req: SessionRequest) -> None:
+    def start(self, config: SessionConfig) -> None:
         try:
-            from livecaption.audio import FileSource, MicrophoneSource, find_input_device
-            from livecaption.cli import default_threads
-            from livecaption.journal import Journal
-            from livecaption.models import load_model, resolve_model
-            from livecaption.transcriber import TranscribeOptions, Transcriber
-
-            source = (
-                FileSource(req.input_file, realtime=req.realtime)
-                if req.input_file
-                else MicrophoneSource(find_input_device(req.mic), wanted=req.mic)
-            )
-            key = (req.model, req.device)
+            source = open_source(config)
+            key = (config.model, config.device, config.compute_type, config.cpu_threads)
             if key not in self._cache:
-                spec = resolve_model(req.model)
                 self.cancel.clear()
-                self.loading.emit(f"Loading model {spec.name}")
+                self.loading.emit(f"Loading model {config.model or 'tiny.en'}")
 
                 def progress(nbytes: int) -> None:
-                    self.loading.emit(f"Downloading {spec.name}: {nbytes / 1e6:.0f} MB")
+                    self.loading.emit(f"Downloading {config.model}: {nbytes / 1e6:.0f} MB")
 
-                self._cache = {key: load_model(spec, req.device, "auto", default_threads(), progress, self.cancel)}
-            loaded = self._cache[key]
-            options = TranscribeOptions(
-                language=req.language,
-                beam_size=req.beam_size,
-                task=req.task,
-                initial_prompt=req.prompt,
-                hotwords=req.hotwords,
-            )
-            transcriber = Transcriber(loaded, options)
-            journal = Journal(source.name, loaded.spec.name)
-            engine = Engine(source, transcriber, self.bridge, journal=journal)
-            engine.start()
-            self.started.emit(
-                engine, f"{loaded.spec.name} · {loaded.device.upper()} {loaded.compute_type} · {source.name}"
-            )
+                self._cache = {key: load(config, progress, self.cancel)}
+            session = build_session(config, self.bridge, loaded=self._cache[key], source=source)
+            session.start()
+            self.started.emit(session, session.describe())
         except LivecaptionError as exc:
-            self.failed.emit(str(exc))
+            self.failed.emit(exc)
         except Exception as exc:  # never let a worker exception kill the app
-            self.failed.emit(f"Could not start: {type(exc).__name__}: {exc}")
+            self.failed.emit(LivecaptionError(f"Could not start: {type(exc).__name__}: {exc}"))

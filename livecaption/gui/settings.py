@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings
 
+from livecaption.config import SessionConfig
+
 DEFAULTS = {
     "device": "",  # input device name; "" = system default
     "model": "tiny.en",
@@ -16,7 +18,15 @@ DEFAULTS = {
     "overlay/click_through": False,
     "translate": False,
     "profile": "default",
+    # Session → Settings…: the command line's other options
+    "session/beam_size": SessionConfig.beam_size,
+    "session/context_s": SessionConfig.context_s,
+    "session/early_partials": SessionConfig.early_partials,
+    "session/chunk_s": SessionConfig.chunk_s,
+    "session/vad_threshold": SessionConfig.vad_threshold,
+    "session/threads": SessionConfig.threads,
 }
+SESSION_KEYS = ("beam_size", "context_s", "early_partials", "chunk_s", "vad_threshold", "threads")
 
 
 def settings() -> QSettings:

@@ -10,6 +10,7 @@ from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QPersistentM
 from PySide6.QtGui import QFont, QFontMetrics, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHeaderView,
     QStyle,
     QStyledItemDelegate,
@@ -232,6 +233,19 @@ class TranscriptView(QTableView):
             self.following = at_end
             self.followingChanged.emit(at_end)
 
+    def copy_selection(self) -> None:
+        rows = sorted({i.row() for i in self.selectedIndexes()})
+        if rows:
+            QApplication.clipboard().setText(_lines(self.model().captions[r] for r in rows))
+
+    def copy_all(self) -> None:
+        QApplication.clipboard().setText(_lines(self.model().finals()))
+
+    def stop_following(self) -> None:
+        if self.following:
+            self.following = False
+            self.followingChanged.emit(False)
+
     def jump_to_live(self) -> None:
         self.following = True
         self.followingChanged.emit(True)
@@ -249,3 +263,7 @@ class TranscriptView(QTableView):
         super().changeEvent(e)
         if e.type() == QEvent.Type.FontChange:
             self._measure_all()
+
+
+def _lines(captions) -> str:
+    return "\n".join(f"[{hms(c.start)}] {c.text}" for c in captions)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit
 
-from livecaption.userconfig import UserConfig, Vocabulary
+from livecaption.storage.userconfig import UserConfig, Vocabulary
 
 
 class VocabularyDialog(QDialog):

@@ -1,0 +1,179 @@
+"""The command line's commands: caption, devices, models, sessions, export."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+from typing import IO
+
+from livecaption.captions import Caption
+from livecaption.cli.parser import session_config
+from livecaption.errors import DeviceError, LivecaptionError, StorageError
+from livecaption.session import build_session, load, open_source
+from livecaption.storage.export import CaptionWriter
+from livecaption.streaming.engine import EngineListener, EngineStatus
+
+
+def say(msg: str) -> None:
+    print(f"livecaption: {msg}", file=sys.stderr, flush=True)
+
+
+class CliListener(EngineListener):
+    def __init__(self, writer: CaptionWriter, verbose: bool) -> None:
+        self.writer, self.verbose = writer, verbose
+        self.error: str | None = None
+        self.write_failed = threading.Event()
+        self._last_state = ""
+
+    def on_caption(self, caption: Caption) -> None:
+        if self.write_failed.is_set():
+            return
+        try:
+            self.writer.write(caption)
+        except LivecaptionError as exc:
+            self.write_failed.set()
+            self.on_error(exc)
+
+    def on_error(self, error: LivecaptionError) -> None:
+        # Said once, when it happens; the exit code (2) tells scripts afterwards.
+        message = str(error)
+        if message != self.error:
+            say(f"error: {message}")
+        self.error = message
+
+    def on_device(self, lost: bool, message: str) -> None:
+        say(message)
+
+    def on_status(self, status: EngineStatus) -> None:
+        if self.verbose and status.state != self._last_state:
+            self._last_state = status.state
+            lat = f", latency {status.latency:.2f}s" if status.latency is not None else ""
+            say(f"[{status.position:7.1f}s] {status.state} (rtf {status.rtf:.2f}{lat})")
+
+
+def _open_output(path: str | None) -> IO[str]:
+    if not path:
+        return sys.stdout
+    try:
+        return open(path, "w", encoding="utf-8", newline="\n")
+    except OSError as exc:
+        raise StorageError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def vocabulary(args: argparse.Namespace) -> tuple[str, str]:
+    """--prompt/--hotwords, falling back to (and saved into) --profile."""
+    from livecaption.storage.userconfig import UserConfig, Vocabulary
+
+    prompt, hotwords = args.prompt, args.hotwords
+    if args.profile:
+        config = UserConfig.load()
+        saved = config.profiles.get(args.profile, Vocabulary())
+        if prompt is None and hotwords is None and args.profile not in config.profiles:
+            raise LivecaptionError(
+                f"no vocabulary profile '{args.profile}'; create it with --profile {args.profile} --prompt ..."
+            )
+        if prompt is not None or hotwords is not None:
+            saved = Vocabulary(
+                prompt if prompt is not None else saved.prompt, hotwords if hotwords is not None else saved.hotwords
+            )
+            config.profiles[args.profile] = saved
+            config.save()
+        prompt, hotwords = saved.prompt, saved.hotwords
+    return prompt or "", hotwords or ""
+
+
+def cmd_caption(args: argparse.Namespace) -> int:
+    prompt, hotwords = vocabulary(args)
+    config = session_config(args, prompt, hotwords)
+    source = open_source(config)  # bad device or file: fails before anything is loaded
+    stream = _open_output(args.output)
+    writer = CaptionWriter(stream, args.format, include_partials=args.format == "jsonl")
+    listener = CliListener(writer, args.verbose)
+    loaded = load(config)
+    say(f"model {loaded.spec.name} on {loaded.device} ({loaded.compute_type}): {loaded.reason}")
+    session = build_session(config, listener, loaded=loaded, source=source)
+    if args.verbose and session.journal is not None:
+        say(f"journal: {session.journal.path}")
+    session.start()
+    say(f"listening on {source.name} (Ctrl+C stops)" if not args.input else f"captioning {source.name}")
+    stopping = False
+    while True:
+        try:
+            if session.wait(0.1):
+                break
+            if listener.write_failed.is_set() and not stopping:
+                stopping = True
+                session.stop()
+        except KeyboardInterrupt:  # Ctrl+C: stop capturing, keep the buffered tail
+            if not stopping:
+                stopping = True
+                say("stopping: transcribing what is still buffered")
+                session.stop()
+    if not listener.write_failed.is_set():
+        writer.close()
+    if stream is not sys.stdout:
+        stream.close()
+    return 2 if listener.error else 0
+
+
+def cmd_devices(_args: argparse.Namespace) -> int:
+    from livecaption.audio.portaudio import list_input_devices
+
+    devices = list_input_devices()
+    if not devices:
+        raise DeviceError("no audio input device found: connect a microphone")
+    print(f"{'':2}{'index':>5}  {'rate':>7}  name")
+    for d in devices:
+        mark = "*" if d.is_default else " "
+        print(f"{mark:2}{d.index:>5}  {int(d.default_rate):>7}  {d.name}")
+    print("(* = default input)")
+    return 0
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from livecaption.storage.userconfig import UserConfig
+    from livecaption.whisper.models import check_model_folder, hub_models, list_models
+
+    config = UserConfig.load()
+    if args.add:
+        folder = Path(args.add).expanduser().resolve()
+        check_model_folder(folder)
+        if str(folder) not in config.local_models:
+            config.local_models.append(str(folder))
+            config.save()
+    print(f"{'model':<24} {'kind':<10} {'size':>8}  languages")
+    for m in list_models(config.local_models):
+        print(f"{m.name:<24} {m.kind:<10} {m.size_mb:>6.0f}MB  {m.languages}")
+    print("hub models (downloaded when you ask for them): " + ", ".join(hub_models()))
+    return 0
+
+
+def cmd_sessions(_args: argparse.Namespace) -> int:
+    from livecaption.captions import hms
+    from livecaption.storage.journal import list_sessions, sessions_dir
+
+    sessions = list_sessions()
+    if not sessions:
+        print(f"no sessions yet ({sessions_dir()})")
+        return 0
+    print(f"{'id':<18} {'started':<20} {'duration':>9} {'captions':>8}  state")
+    for s in sessions:
+        state = "finished" if s.finished else ("running" if not s.crashed else "unfinished (restorable)")
+        print(f"{s.id:<18} {s.started:<20} {hms(s.duration):>9} {s.captions:>8}  {state}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from livecaption.storage.export import render, save
+    from livecaption.storage.journal import load as load_session
+
+    info, caps = load_session(args.session)
+    if args.output:
+        save(caps, args.output, args.format)
+        say(f"wrote {len(caps)} captions of session {info.id} to {args.output}")
+    else:
+        sys.stdout.write(render(caps, args.format))
+    return 0

@@ -1,0 +1,162 @@
+"""The command line's arguments, and the SessionConfig they describe."""
+
+from __future__ import annotations
+
+import argparse
+
+from livecaption import __version__
+from livecaption.config import SessionConfig
+from livecaption.storage.export import FORMATS
+
+EXAMPLES = """\
+examples:
+  livecaption                                   open the desktop app
+  livecaption caption                           caption the default microphone (Ctrl+C stops)
+  livecaption caption --format srt -o talk.srt  live captions, saved as subtitles
+  livecaption caption --input talk.flac --format vtt
+  livecaption caption --input talk.wav --realtime --format jsonl
+  livecaption caption --mic "USB" --model ~/models/whisper-small-ct2 --device cpu
+  livecaption devices                           list microphones
+"""
+
+
+def add_engine_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("model and compute")
+    g.add_argument(
+        "--model",
+        "-m",
+        default=None,
+        help="bundled name (tiny.en), a CTranslate2 model folder, or a hub name such as large-v3-turbo (downloaded when asked); default: tiny.en, bundled",
+    )
+    g.add_argument(
+        "--device",
+        default="auto",
+        choices=["auto", "cpu", "cuda"],
+        help="compute device (default: auto = CUDA when usable, else CPU)",
+    )
+    g.add_argument(
+        "--compute-type", default="auto", help="CTranslate2 compute type (default: float16 on GPU, int8 on CPU)"
+    )
+    g.add_argument("--language", "-l", default="auto", help="language code such as en or ko, or auto (default)")
+    g.add_argument(
+        "--beam-size",
+        type=int,
+        default=SessionConfig.beam_size,
+        help=f"beam size (default {SessionConfig.beam_size}; 1 is faster)",
+    )
+    g.add_argument(
+        "--task",
+        default="transcribe",
+        choices=["transcribe", "translate"],
+        help="translate: English captions for any spoken language (multilingual models)",
+    )
+    g.add_argument("--prompt", metavar="TEXT", help="domain vocabulary as context: names, jargon, preferred spellings")
+    g.add_argument("--hotwords", metavar="WORDS", help="words to boost (names, terms)")
+    g.add_argument(
+        "--profile",
+        metavar="NAME",
+        help="use the vocabulary saved under NAME; with --prompt/--hotwords, save them there",
+    )
+    g.add_argument("--threads", type=int, default=0, help="CPU threads for Whisper (default: one fewer than the cores)")
+    a = p.add_argument_group("audio")
+    a.add_argument("--input", "-i", metavar="FILE", help="caption a recording instead of the microphone")
+    a.add_argument("--realtime", action="store_true", help="with --input: play it at 1x, as if live")
+    a.add_argument(
+        "--mic",
+        "--input-device",
+        dest="mic",
+        metavar="DEVICE",
+        help="input device: index or part of its name (see `livecaption devices`)",
+    )
+    a.add_argument(
+        "--vad-threshold",
+        type=float,
+        default=SessionConfig.vad_threshold,
+        help=f"speech probability that starts speech (default {SessionConfig.vad_threshold:g})",
+    )
+    a.add_argument(
+        "--chunk",
+        type=float,
+        default=SessionConfig.chunk_s,
+        metavar="SECONDS",
+        help=f"target chunk length (default {SessionConfig.chunk_s:g})",
+    )
+    a.add_argument(
+        "--context",
+        type=float,
+        default=SessionConfig.context_s,
+        metavar="SECONDS",
+        help=f"recent speech each pass re-reads for accuracy (default {SessionConfig.context_s:g}; 0: off, less accurate)",
+    )
+    a.add_argument(
+        "--early-partials",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="show tentative words at the first short pause (default on; off: words every ~4 s and at sentence ends, about a fifth less compute)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="livecaption",
+        description="Live captions from a microphone, on your own machine, with Whisper.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--version", action="version", version=f"livecaption {__version__}")
+    p.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
+    g = p.add_argument_group("desktop app automation (no COMMAND: the app opens)")
+    g.add_argument("--input", dest="gui_input", metavar="FILE", help="caption a recording in the app")
+    g.add_argument("--realtime", dest="gui_realtime", action="store_true", help="play --input at 1x")
+    g.add_argument("--model", dest="gui_model", metavar="MODEL", help="model for this run")
+    g.add_argument("--save", metavar="OUT.srt", help="export when the input is done (format from the extension)")
+    g.add_argument(
+        "--screenshot", metavar="OUT.png", help="save a screenshot of the window (and OUT-overlay.png) when done"
+    )
+    g.add_argument("--overlay", action="store_true", help="show the caption overlay")
+    g.add_argument("--exit-when-done", action="store_true", help="quit once the input is captioned and saved")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    c = sub.add_parser(
+        "caption",
+        help="caption live audio or a recording on the command line",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_engine_options(c)
+    o = c.add_argument_group("output")
+    o.add_argument("--format", "-f", default="txt", choices=FORMATS, help="output format (default txt)")
+    o.add_argument("--output", "-o", metavar="FILE", help="write captions here (default: stdout)")
+    o.add_argument("--verbose", "-v", action="store_true", help="print status lines on stderr")
+    o.add_argument("--no-journal", action="store_true", help="do not keep this session in the session journal")
+    sub.add_parser("devices", help="list audio input devices")
+    mo = sub.add_parser("models", help="list bundled, installed, cached and local models")
+    mo.add_argument("--add", metavar="FOLDER", help="remember a local CTranslate2 model folder")
+    sub.add_parser("sessions", help="list recorded sessions (the crash-safe journal)")
+    e = sub.add_parser("export", help="write a recorded session as subtitles or text")
+    e.add_argument("session", help="latest, or a session id from `livecaption sessions`")
+    e.add_argument("--format", "-f", default="srt", choices=["srt", "vtt", "txt", "json"])
+    e.add_argument("--output", "-o", metavar="FILE", help="default: stdout")
+    return p
+
+
+def session_config(args: argparse.Namespace, prompt: str = "", hotwords: str = "") -> SessionConfig:
+    """The session the `caption` arguments ask for (vocabulary already resolved)."""
+    return SessionConfig(
+        input_file=args.input,
+        realtime=args.realtime,
+        mic=args.mic,
+        vad_threshold=args.vad_threshold,
+        chunk_s=args.chunk,
+        early_partials=args.early_partials,
+        model=args.model,
+        device=args.device,
+        compute_type=args.compute_type,
+        threads=args.threads,
+        language=args.language,
+        task=args.task,
+        beam_size=args.beam_size,
+        context_s=args.context,
+        prompt=prompt,
+        hotwords=hotwords,
+        journal=not getattr(args, "no_journal", False),
+    )

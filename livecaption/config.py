@@ -1,0 +1,67 @@
+"""SessionConfig: every option of a session, with its default, in one place.
+
+The command line, the app, the benchmarks and the soak test all fill one of these and
+hand it to session.build_session.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from livecaption.streaming.segmenter import SegmenterConfig
+from livecaption.streaming.vad import VadConfig
+from livecaption.transcription.options import TranscribeOptions
+
+
+def default_threads() -> int:
+    """Whisper's CPU threads: one core is left to audio, VAD and the window
+    (benchmarks/README.md, 'Threads')."""
+    return max(1, min(4, (os.cpu_count() or 1) - 1))
+
+
+@dataclass
+class SessionConfig:
+    # audio
+    input_file: str | None = None  # a recording instead of the microphone
+    realtime: bool = False  # with input_file: play it at 1x, as if live
+    mic: str | None = None  # device index or part of its name; None: the system default
+    vad_threshold: float = VadConfig.threshold
+    chunk_s: float = SegmenterConfig.chunk_s
+    early_partials: bool = True  # show words at the first short pause (a "look")
+    # model and compute
+    model: str | None = None  # None: the bundled tiny.en
+    device: str = "auto"  # auto | cpu | cuda
+    compute_type: str = "auto"
+    threads: int = 0  # 0: default_threads()
+    # transcription
+    language: str = "auto"
+    task: str = "transcribe"
+    beam_size: int = TranscribeOptions.beam_size
+    context_s: float = TranscribeOptions.context_s
+    prompt: str = ""
+    hotwords: str = ""
+    # storage
+    journal: bool = True  # keep the session in the crash-safe journal
+
+    @property
+    def cpu_threads(self) -> int:
+        return self.threads or default_threads()
+
+    def transcribe_options(self) -> TranscribeOptions:
+        return TranscribeOptions(
+            language=self.language,
+            task=self.task,
+            beam_size=self.beam_size,
+            initial_prompt=self.prompt,
+            hotwords=self.hotwords,
+            context_s=self.context_s,
+        )
+
+    def segmenter_config(self) -> SegmenterConfig:
+        return SegmenterConfig(
+            chunk_s=self.chunk_s, look_after_ms=SegmenterConfig.look_after_ms if self.early_partials else 0
+        )
+
+    def vad_config(self) -> VadConfig:
+        return VadConfig(threshold=self.vad_threshold)

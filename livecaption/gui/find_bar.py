@@ -1,0 +1,65 @@
+"""Find in the transcript (Ctrl+F): Enter for the next match, Escape to close."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
+
+from livecaption.captions import hms
+from livecaption.gui.transcript import TranscriptModel, TranscriptView
+
+
+class FindBar(QWidget):
+    def __init__(self, model: TranscriptModel, view: TranscriptView) -> None:
+        super().__init__()
+        self.model, self.view = model, view
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText("Find in transcript")
+        self.edit.setAccessibleName("Find in transcript")
+        self.edit.returnPressed.connect(lambda: self.find(1))
+        buttons = []
+        for text, name, step in (("▲", "Previous match", -1), ("▼", "Next match", 1)):
+            b = QToolButton()
+            b.setText(text)
+            b.setAccessibleName(name)
+            b.setToolTip(name)
+            b.clicked.connect(lambda _=False, s=step: self.find(s))
+            buttons.append(b)
+        close = QToolButton()
+        close.setText("✕")
+        close.setAccessibleName("Close find")
+        close.clicked.connect(self.hide)
+        self.status = QLabel()
+        for w in (self.edit, *buttons, self.status, close):
+            lay.addWidget(w)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.hide)
+        self.hide()
+
+    def open(self) -> None:
+        self.show()
+        self.edit.setFocus()
+        self.edit.selectAll()
+
+    def find(self, direction: int) -> bool:
+        """Select the next caption (direction 1) or the previous one (-1) that holds the text."""
+        needle = self.edit.text().strip().lower()
+        caps = self.model.captions
+        if not needle or not caps:
+            return False
+        current = self.view.currentIndex()
+        cur = current.row() if current.isValid() else (-1 if direction > 0 else len(caps))
+        n = len(caps)
+        for k in range(1, n + 1):
+            r = (cur + direction * k) % n
+            if needle in caps[r].text.lower():
+                self.view.stop_following()
+                idx = self.model.index(r)
+                self.view.setCurrentIndex(idx)
+                self.view.scrollTo(idx)
+                self.status.setText(f"{hms(caps[r].start)}")
+                return True
+        self.status.setText("Not found")
+        return False

@@ -1,0 +1,86 @@
+"""The menu bar and the window's keyboard shortcuts."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
+
+from livecaption.gui.overlay import PRESETS
+
+if TYPE_CHECKING:
+    from livecaption.gui.main_window import MainWindow
+
+EXPORTS = (("srt", "SubRip subtitles (.srt)"), ("vtt", "WebVTT (.vtt)"), ("txt", "Text with times (.txt)"),
+           ("json", "JSON (.json)"))  # fmt: skip
+
+
+def build_menus(win: MainWindow) -> None:
+    m = win.menuBar()
+    file = m.addMenu("&File")
+    for fmt, label in EXPORTS:
+        a = file.addAction(f"Export as {label}…", lambda f=fmt: win.export_dialog(f))
+        if fmt == "srt":
+            a.setShortcut(QKeySequence.StandardKey.Save)
+    file.addSeparator()
+    file.addAction("Open recording…", win.open_recording)
+    file.addSeparator()
+    file.addAction("Quit", QKeySequence.StandardKey.Quit, win.close)
+
+    edit = m.addMenu("&Edit")
+    edit.addAction("Copy", QKeySequence.StandardKey.Copy, win.view.copy_selection)
+    edit.addAction("Copy all", QKeySequence("Ctrl+Shift+C"), win.view.copy_all)
+    edit.addAction("Find…", QKeySequence.StandardKey.Find, win.find_bar.open)
+    edit.addSeparator()
+    edit.addAction("Clear transcript…", win.clear_transcript)
+
+    view = m.addMenu("&View")
+    view.addAction("Larger text", QKeySequence("Ctrl++"), lambda: win.zoom(1))
+    view.addAction("Smaller text", QKeySequence("Ctrl+-"), lambda: win.zoom(-1))
+    QShortcut(QKeySequence("Ctrl+="), win, lambda: win.zoom(1))
+    view.addSeparator()
+    win.overlay_action = QAction("Caption overlay", win, checkable=True)
+    win.overlay_action.setShortcut(QKeySequence("Ctrl+Shift+O"))
+    win.overlay_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)  # works from the overlay too
+    win.overlay_action.toggled.connect(win.toolbar.overlay_btn.setChecked)
+    win.toolbar.overlay_btn.toggled.connect(win.overlay_action.setChecked)
+    view.addAction(win.overlay_action)
+    overlay = win.overlay
+    presets = view.addMenu("Overlay colours")
+    for name in PRESETS:
+        presets.addAction(name, lambda n=name: overlay.apply_style(n, overlay.points))
+    sizes = view.addMenu("Overlay text size")
+    for pts in (24, 28, 30, 36, 44, 56):
+        sizes.addAction(f"{pts} pt", lambda p=pts: overlay.apply_style(overlay.preset, p))
+    win.click_action = QAction("Overlay click-through", win, checkable=True)
+    win.click_action.toggled.connect(win.set_click_through)
+    view.addAction(win.click_action)
+
+    session = m.addMenu("&Session")
+    session.addAction("Start / Stop", QKeySequence("Ctrl+R"), win.toggle)
+    win.translate_action = QAction("Translate to English", win, checkable=True)
+    win.translate_action.setToolTip("English captions for any spoken language (multilingual models)")
+    session.addAction(win.translate_action)
+    session.addAction("Vocabulary…", lambda: edit_vocabulary(win))
+    session.addAction("Settings…", lambda: edit_session_settings(win))
+
+    QShortcut(QKeySequence(Qt.Key.Key_Space), win, win.toggle)
+    QShortcut(QKeySequence(Qt.Key.Key_End), win, win.view.jump_to_live)
+
+
+def edit_vocabulary(win: MainWindow) -> None:
+    from livecaption.gui.vocabulary import VocabularyDialog
+
+    dlg = VocabularyDialog(win.profile, win)
+    if dlg.exec():
+        win.profile = dlg.save()
+        win.settings.setValue("profile", win.profile)
+
+
+def edit_session_settings(win: MainWindow) -> None:
+    from livecaption.gui.session_settings import SessionSettingsDialog
+
+    dlg = SessionSettingsDialog(win.settings, win)
+    if dlg.exec():
+        dlg.save()

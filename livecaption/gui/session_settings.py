@@ -1,0 +1,80 @@
+"""Session → Settings…: speed and accuracy options, the same as the command line's."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLabel, QSpinBox
+
+from livecaption.config import default_threads
+from livecaption.gui import settings as cfg
+
+
+def _spin(lo: float, hi: float, step: float, decimals: int, suffix: str = "") -> QDoubleSpinBox:
+    box = QDoubleSpinBox()
+    box.setRange(lo, hi)
+    box.setSingleStep(step)
+    box.setDecimals(decimals)
+    box.setSuffix(suffix)
+    return box
+
+
+class SessionSettingsDialog(QDialog):
+    def __init__(self, settings: QSettings, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Session settings")
+        self.settings = settings
+        self.beam = QSpinBox()
+        self.beam.setRange(1, 10)
+        self.context = _spin(0, 24, 1, 0, " s")
+        self.early = QCheckBox("Show tentative words at the first short pause")
+        self.chunk = _spin(1, 10, 0.5, 1, " s")
+        self.vad = _spin(0.05, 0.95, 0.05, 2)
+        self.threads = QSpinBox()
+        self.threads.setRange(0, 64)
+        self.threads.setSpecialValueText(f"Automatic ({default_threads()})")
+        form = QFormLayout(self)
+        rows = (
+            ("&Beam size", self.beam, "Search width for final captions; 1 is fastest, 5 is the default"),
+            ("&Context", self.context, "Recent speech each pass reads again for accuracy; 0 turns it off"),
+            ("&Early partials", self.early, "Off: words every few seconds and at sentence ends, less compute"),
+            ("C&hunk length", self.chunk, "How much speech is decoded at a time within a long sentence"),
+            ("&Speech threshold", self.vad, "Speech probability that counts as speech; raise it in noisy rooms"),
+            ("&Threads", self.threads, "CPU threads for Whisper"),
+        )
+        for label, widget, help_text in rows:
+            widget.setAccessibleName(label.replace("&", ""))
+            widget.setAccessibleDescription(help_text)
+            widget.setToolTip(help_text)
+            form.addRow(label, widget)
+        note = QLabel("Used from the next Start.")
+        form.addRow(note)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save
+            | QDialogButtonBox.StandardButton.Cancel
+            | QDialogButtonBox.StandardButton.RestoreDefaults
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(self._defaults)
+        form.addRow(buttons)
+        self._show(lambda key: cfg.get(settings, f"session/{key}"))
+
+    def _widgets(self) -> dict:
+        return {"beam_size": self.beam, "context_s": self.context, "early_partials": self.early,
+                "chunk_s": self.chunk, "vad_threshold": self.vad, "threads": self.threads}  # fmt: skip
+
+    def _show(self, value) -> None:
+        for key, w in self._widgets().items():
+            (w.setChecked if isinstance(w, QCheckBox) else w.setValue)(value(key))
+
+    def _defaults(self) -> None:
+        self._show(lambda key: cfg.DEFAULTS[f"session/{key}"])
+
+    def save(self) -> None:
+        for key, w in self._widgets().items():
+            self.settings.setValue(f"session/{key}", w.isChecked() if isinstance(w, QCheckBox) else w.value())
+
+
+def session_options(settings: QSettings) -> dict:
+    """SessionConfig fields from the saved settings."""
+    return {key: cfg.get(settings, f"session/{key}") for key in cfg.SESSION_KEYS}

@@ -1,0 +1,82 @@
+"""The status bar: input level, what the app is doing, the model and device, live speed."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton
+
+from livecaption.captions import hms
+from livecaption.streaming.engine import EngineStatus
+
+STATE_TEXT = {
+    "listening": "Listening",
+    "speech": "Hearing speech",
+    "transcribing": "Transcribing",
+    "stopped": "Stopped",
+}
+
+
+class StatusArea:
+    """Widgets placed in the window's QStatusBar; updated on the GUI thread only."""
+
+    def __init__(self, bar: QStatusBar) -> None:
+        self.bar = bar
+        self.level = QProgressBar()
+        self.level.setRange(-60, 0)
+        self.level.setValue(-60)
+        self.level.setTextVisible(False)
+        self.level.setFixedSize(110, 10)
+        self.level.setToolTip("Input level")
+        self.level.setAccessibleName("Input level")
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)
+        self.progress.setFixedSize(90, 10)
+        self.progress.setAccessibleName("Loading")
+        self.progress.hide()
+        self.cancel_btn = QToolButton()
+        self.cancel_btn.setText("Cancel")
+        self.cancel_btn.setAccessibleName("Cancel download")
+        self.cancel_btn.hide()
+        self.state_label = QLabel("Ready")
+        self.engine_label = QLabel("")
+        self.perf_label = QLabel("")
+        bar.setStyleSheet("QStatusBar::item { border: none; }")
+        for lab in (self.state_label, self.engine_label, self.perf_label):
+            lab.setContentsMargins(8, 0, 8, 0)
+        for w in (self.level, self.progress, self.cancel_btn, self.state_label):
+            bar.addWidget(w)
+        bar.addWidget(self.engine_label, 1)
+        bar.addPermanentWidget(self.perf_label)
+
+    def loading(self, text: str) -> None:
+        self.state_label.setText(text)
+        self.progress.show()
+        self.cancel_btn.setVisible(text.startswith("Downloading"))
+
+    def running(self, description: str) -> None:
+        self.progress.hide()
+        self.cancel_btn.hide()
+        self.state_label.setText("Listening")
+        self.engine_label.setText(description)
+
+    def idle(self, text: str) -> None:
+        self.progress.hide()
+        self.cancel_btn.hide()
+        self.state_label.setText(text)
+        self.level.setValue(-60)
+
+    def show_level(self, dbfs: float) -> None:
+        self.level.setValue(int(max(-60, min(0, dbfs))))
+
+    def show_status(self, st: EngineStatus) -> None:
+        self.state_label.setText(STATE_TEXT.get(st.state, st.state.title()))
+        parts = [hms(st.position)]
+        if st.language:
+            parts.append(st.language)
+        if st.latency is not None:
+            parts.append(f"latency {st.latency:.1f} s")
+        parts.append(f"RTF {st.rtf:.2f}")
+        if st.backlog > 5:
+            parts.append(f"behind by {st.backlog:.0f} s")
+        if st.overflows:
+            parts.append(f"{st.overflows} overflows")
+        self.perf_label.setText(" · ".join(parts))

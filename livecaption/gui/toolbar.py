@@ -1,0 +1,171 @@
+"""The row of controls above the transcript: Start, and the microphone, model, language and device pickers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import ClassVar
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QToolButton,
+    QWidget,
+)
+
+from livecaption.errors import LivecaptionError
+
+LANGUAGES = [("Auto-detect", "auto"), ("English", "en"), ("Korean", "ko"), ("Japanese", "ja"), ("Chinese", "zh"),
+             ("German", "de"), ("French", "fr"), ("Spanish", "es"), ("Italian", "it"), ("Portuguese", "pt"),
+             ("Dutch", "nl"), ("Russian", "ru"), ("Polish", "pl"), ("Turkish", "tr"), ("Arabic", "ar"), ("Hindi", "hi")]  # fmt: skip
+COMPUTE = [("Auto", "auto"), ("CPU", "cpu"), ("GPU (CUDA)", "cuda")]
+HUB = ["tiny", "base", "small", "medium", "large-v3", "large-v3-turbo", "distil-large-v3"]
+BUNDLED = "tiny.en"
+FOLDER = "__folder__"
+
+
+def _combo(name: str, tooltip: str, min_chars: int, max_width: int | None = None) -> QComboBox:
+    """A picker that shrinks to `min_chars` at 800 px and, with max_width, grows on wide screens."""
+    box = QComboBox()
+    box.setAccessibleName(name)
+    box.setToolTip(tooltip)
+    box.setMinimumContentsLength(min_chars)
+    box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    if max_width:
+        box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        box.setMaximumWidth(max_width)
+    return box
+
+
+def select(box: QComboBox, data) -> bool:
+    i = box.findData(data)
+    if i >= 0:
+        box.setCurrentIndex(i)
+    return i >= 0
+
+
+class Toolbar(QWidget):
+    failed = Signal(object, object)  # LivecaptionError, (button text, handler) to offer
+
+    def __init__(self) -> None:
+        super().__init__()
+        bar = QHBoxLayout(self)
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.setSpacing(6)
+        self.start_btn = QPushButton("Start")
+        self.start_btn.setToolTip("Start or stop captioning (Space, Ctrl+R)")
+        self.start_btn.setMinimumWidth(76)
+        self.start_btn.setDefault(True)
+        bar.addWidget(self.start_btn)
+        self.device_box = _combo("Microphone", "Where the sound comes from", 6, max_width=420)
+        self.refresh_btn = QToolButton()
+        self.refresh_btn.setText("⟳")
+        self.refresh_btn.setAccessibleName("Refresh microphones")
+        self.refresh_btn.setToolTip("Refresh the list of microphones")
+        self.refresh_btn.clicked.connect(self.refresh_devices)
+        self.model_box = _combo("Model", "Whisper model", 8, max_width=320)
+        self.model_box.activated.connect(self._model_activated)
+        self.lang_box = _combo("Spoken language", "Spoken language", 6)
+        for name, code in LANGUAGES:
+            self.lang_box.addItem(name, code)
+        self.compute_box = _combo("Run on", "Compute device: Auto uses a CUDA GPU when one works, else the CPU", 4)
+        for name, code in COMPUTE:
+            self.compute_box.addItem(name, code)
+        self.overlay_btn = QToolButton()
+        self.overlay_btn.setText("Overlay")
+        self.overlay_btn.setCheckable(True)
+        self.overlay_btn.setToolTip("Show the caption overlay (Ctrl+Shift+O)")
+        for label, w in (("&Mic", self.device_box), (None, self.refresh_btn), ("Mo&del", self.model_box),
+                         ("&Language", self.lang_box), ("Run &on", self.compute_box)):  # fmt: skip
+            if label:
+                lab = QLabel(label)
+                lab.setBuddy(w)
+                bar.addWidget(lab)
+            bar.addWidget(w, 3 if w in (self.device_box, self.model_box) else 0)
+        bar.addStretch(1)
+        bar.addWidget(self.overlay_btn)
+
+    def refresh_devices(self) -> None:
+        from livecaption.audio.portaudio import list_input_devices
+
+        current = self.device_box.currentData()
+        self.device_box.clear()
+        self.device_box.addItem("Default", "")
+        try:
+            for d in list_input_devices():
+                self.device_box.addItem(d.name + ("  (default)" if d.is_default else ""), d.name)
+        except LivecaptionError as exc:
+            self.failed.emit(exc, ("Retry", self.refresh_devices))
+        if current:
+            select(self.device_box, current)
+
+    def keep_device(self, name: str) -> None:
+        """Select the remembered device, listed as not found when it is not plugged in now."""
+        if name and not select(self.device_box, name):
+            self.device_box.addItem(f"{name} (not found)", name)
+            self.device_box.setCurrentIndex(self.device_box.count() - 1)
+
+    def fill_models(self) -> None:
+        """Bundled, installed, cached and local models, then hub models to download on request."""
+        from livecaption.storage.userconfig import UserConfig
+        from livecaption.whisper.models import list_models
+
+        self.model_box.clear()
+        have = set()
+        for m in list_models(UserConfig.load().local_models):
+            label = Path(m.name).name if m.kind == "local" else m.name
+            self.model_box.addItem(f"{label} ({m.kind})", m.name)
+            tip = f"{m.languages}, {m.size_mb:.0f} MB, {m.path}"
+            self.model_box.setItemData(self.model_box.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
+            have.add(m.name)
+        for name in HUB:
+            if name not in have:
+                self.model_box.addItem(f"{name} (download)", name)
+        self.model_box.addItem("Local folder…", FOLDER)
+
+    def keep_model(self, model: str) -> None:
+        if self.model_box.findData(model) < 0:
+            self.model_box.insertItem(self.model_box.count() - 1, Path(model).name or model, model)
+        select(self.model_box, model)
+
+    def _model_activated(self, index: int) -> None:
+        if self.model_box.itemData(index) == FOLDER:
+            self.choose_model_folder()
+
+    def choose_model_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "CTranslate2 Whisper model folder")
+        if folder:
+            self.add_local_model(folder)
+        else:
+            select(self.model_box, BUNDLED)
+
+    def add_local_model(self, folder: str) -> bool:
+        """Remember a model folder and select it; False (and `failed`) when it is not one."""
+        from livecaption.storage.userconfig import UserConfig
+        from livecaption.whisper.models import check_model_folder
+
+        try:
+            check_model_folder(Path(folder))
+            config = UserConfig.load()
+            if folder not in config.local_models:
+                config.local_models.append(folder)
+                config.save()
+        except LivecaptionError as exc:
+            select(self.model_box, BUNDLED)
+            self.failed.emit(exc, ("Choose another folder", self.choose_model_folder))
+            return False
+        self.fill_models()
+        select(self.model_box, folder)
+        return True
+
+    STATES: ClassVar[dict[str, tuple[str, bool]]] = {"idle": ("Start", True), "starting": ("Starting…", False), "running": ("Stop", True),
+              "finishing": ("Stop", False)}  # fmt: skip
+
+    def set_state(self, state: str) -> None:
+        text, enabled = self.STATES[state]
+        self.start_btn.setText(text)
+        self.start_btn.setEnabled(enabled)

@@ -1,0 +1,1 @@
+"""What is kept: the session journal, exports, user preferences."""

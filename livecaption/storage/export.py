@@ -1,0 +1,154 @@
+"""Subtitle and transcript formats: SRT, WebVTT, timestamped TXT, JSON and JSONL.
+
+SRT cues follow broadcast practice: at most 2 lines of at most 42 characters, so a
+long caption becomes several cues whose times split the caption's span in
+proportion to their text. Cues never overlap and never run backwards. The `srt`
+library (well kept, strict) composes the SRT text.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import srt
+
+from livecaption.captions import Caption, clock, hms
+from livecaption.errors import LivecaptionError, StorageError
+
+MAX_LINE = 42
+MAX_LINES = 2
+MIN_CUE_S = 0.3
+FORMATS = ("srt", "vtt", "txt", "json", "jsonl")
+
+
+@dataclass
+class Cue:
+    start: float
+    end: float
+    lines: list[str]
+
+
+def wrap(text: str, width: int = MAX_LINE) -> list[str]:
+    """Lines of at most `width` characters; unspaced scripts are broken anywhere."""
+    return textwrap.wrap(" ".join(text.split()), width=width, break_long_words=True, break_on_hyphens=False)
+
+
+def split_cues(caption: Caption) -> list[Cue]:
+    lines = wrap(caption.text)
+    if not lines:
+        return []
+    groups = [lines[i : i + MAX_LINES] for i in range(0, len(lines), MAX_LINES)]
+    weights = [sum(len(x) for x in g) for g in groups]
+    total = sum(weights)
+    span = max(caption.end - caption.start, 0.0)
+    cues, t = [], caption.start
+    for g, w in zip(groups, weights, strict=True):
+        end = t + span * w / total
+        cues.append(Cue(t, end, g))
+        t = end
+    return cues
+
+
+class CueTimeline:
+    """Makes cue times monotonic: no overlap with the previous cue, no empty cue."""
+
+    def __init__(self) -> None:
+        self.last_end = 0.0
+
+    def place(self, cue: Cue) -> Cue:
+        start = max(cue.start, self.last_end)
+        end = max(cue.end, start + MIN_CUE_S)
+        self.last_end = end
+        return Cue(start, end, cue.lines)
+
+
+class CaptionWriter:
+    """Streams final captions to a file object in one format, flushing each one."""
+
+    def __init__(self, stream: IO[str], fmt: str, include_partials: bool = False) -> None:
+        if fmt not in FORMATS:
+            raise LivecaptionError(f"unknown format '{fmt}': use one of {', '.join(FORMATS)}")
+        self.stream, self.fmt, self.include_partials = stream, fmt, include_partials
+        self.timeline = CueTimeline()
+        self.index = 0
+        self._json: list[dict] = []
+        if fmt == "vtt":
+            self._write("WEBVTT\n\n")
+
+    def _write(self, text: str) -> None:
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except OSError as exc:
+            raise StorageError(f"cannot write captions: {exc.strerror or exc}") from None
+
+    def write(self, caption: Caption) -> None:
+        if not caption.text:
+            return
+        if not caption.final:
+            if self.include_partials and self.fmt == "jsonl":
+                self._write(json.dumps(caption.to_dict(), ensure_ascii=False) + "\n")
+            return
+        if self.fmt == "jsonl":
+            self._write(json.dumps(caption.to_dict(), ensure_ascii=False) + "\n")
+        elif self.fmt == "json":
+            self._json.append(caption.to_dict())
+        elif self.fmt == "txt":
+            self._write(f"[{hms(caption.start)}] {caption.text}\n")
+        else:
+            for cue in split_cues(caption):
+                self._write(self._cue(self.timeline.place(cue)))
+
+    def _cue(self, cue: Cue) -> str:
+        self.index += 1
+        if self.fmt == "srt":
+            sub = srt.Subtitle(
+                self.index, dt.timedelta(seconds=cue.start), dt.timedelta(seconds=cue.end), "\n".join(cue.lines)
+            )
+            return sub.to_srt()
+        return f"{clock(cue.start, '.')} --> {clock(cue.end, '.')}\n" + "\n".join(cue.lines) + "\n\n"
+
+    def close(self) -> None:
+        if self.fmt == "json":
+            self._write(json.dumps({"captions": self._json}, ensure_ascii=False, indent=1) + "\n")
+
+
+def render(captions: list[Caption], fmt: str) -> str:
+    """The whole transcript in one format, as text."""
+    import io
+
+    buf = io.StringIO()
+    w = CaptionWriter(buf, fmt)
+    for c in captions:
+        if c.final:
+            w.write(c)
+    w.close()
+    return buf.getvalue()
+
+
+def save(captions: list[Caption], path: str | Path, fmt: str | None = None) -> Path:
+    """Write a transcript atomically (temp file + rename): a failed save never truncates a good file."""
+    path = Path(path)
+    fmt = fmt or path.suffix.lstrip(".").lower()
+    if fmt not in FORMATS:
+        raise LivecaptionError(f"cannot tell the format of {path.name}: use .srt, .vtt, .txt or .json")
+    text = render(captions, fmt)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise StorageError(f"cannot save {path}: {exc.strerror or exc}") from None
+    return path

@@ -1,0 +1,188 @@
+"""The session journal: every final caption on disk the moment it exists.
+
+One JSONL file per session in the user data folder (platformdirs): a header line,
+one line per final caption, and an end line on a clean stop. Each line is flushed
+and fsync'd as it is written, so after a crash or `kill -9` nothing final is lost.
+A running session holds an advisory lock on its file; an unfinished file that
+nobody holds belongs to a session that died, and can be restored or exported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from livecaption import __version__
+from livecaption.captions import Caption
+from livecaption.errors import LivecaptionError, StorageError
+
+
+def sessions_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(os.environ.get("LIVECAPTION_SESSIONS") or Path(user_data_dir("livecaption")) / "sessions")
+
+
+@dataclass
+class SessionInfo:
+    id: str
+    path: Path
+    started: str
+    duration: float  # seconds of session time covered by captions
+    captions: int
+    finished: bool
+    source: str = ""
+
+    @property
+    def crashed(self) -> bool:
+        return not self.finished and not _locked(self.path)
+
+
+class Journal:
+    """Appends final captions to a new session file. Not thread-safe: one writer thread."""
+
+    def __init__(self, source: str = "", model: str = "", folder: Path | None = None) -> None:
+        folder = folder or sessions_dir()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            now = dt.datetime.now()
+            base = now.strftime("%Y%m%d-%H%M%S")
+            self.id, k = base, 1
+            while (folder / f"{self.id}.jsonl").exists():
+                k += 1
+                self.id = f"{base}-{k}"
+            self.path = folder / f"{self.id}.jsonl"
+            self._f = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 - held for the whole session
+            fcntl.flock(self._f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            raise StorageError(f"cannot create the session journal in {folder}: {exc.strerror or exc}") from None
+        self.failed: str | None = None
+        self.count = 0
+        self.last_end = 0.0
+        self._line(
+            {
+                "type": "session",
+                "id": self.id,
+                "started": now.isoformat(timespec="seconds"),
+                "source": source,
+                "model": model,
+                "version": __version__,
+            }
+        )
+
+    def _line(self, obj: dict) -> None:
+        if self.failed:
+            return
+        try:
+            self._f.write(json.dumps(obj, ensure_ascii=False) + "\n")
+            self._f.flush()
+            os.fsync(self._f.fileno())
+        except OSError as exc:
+            self.failed = (
+                f"the session journal stopped ({exc.strerror or exc}): later captions are not in it, "
+                "so keep the output or export the transcript"
+            )
+            raise StorageError(self.failed) from None
+
+    def append(self, caption: Caption) -> None:
+        if caption.final and caption.text:
+            self._line({"type": "caption", **caption.to_dict()})
+            self.count += 1
+            self.last_end = max(self.last_end, caption.end)
+
+    def close(self) -> None:
+        try:
+            self._line(
+                {"type": "end", "ended": dt.datetime.now().isoformat(timespec="seconds"), "captions": self.count}
+            )
+        except LivecaptionError:
+            pass
+        finally:
+            self._f.close()
+
+
+def _locked(path: Path) -> bool:
+    try:
+        with open(path, "rb") as f:
+            try:
+                fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                return True
+            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+    except OSError:
+        return False
+    return False
+
+
+def _read(path: Path) -> tuple[dict, list[Caption], bool]:
+    header: dict = {}
+    caps: list[Caption] = []
+    finished = False
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            try:
+                obj = json.loads(line)
+            except ValueError:
+                continue  # a line torn by a crash mid-write: skip it, keep the rest
+            kind = obj.pop("type", "")
+            if kind == "session":
+                header = obj
+            elif kind == "caption":
+                try:
+                    caps.append(
+                        Caption(
+                            **{
+                                k: obj[k]
+                                for k in ("start", "end", "text", "final", "language", "emit", "id")
+                                if k in obj
+                            }
+                        )
+                    )
+                except TypeError:
+                    continue
+            elif kind == "end":
+                finished = True
+    return header, caps, finished
+
+
+def list_sessions(folder: Path | None = None) -> list[SessionInfo]:
+    folder = folder or sessions_dir()
+    out = []
+    for p in sorted(folder.glob("*.jsonl")) if folder.is_dir() else []:
+        header, caps, finished = _read(p)
+        out.append(
+            SessionInfo(
+                p.stem,
+                p,
+                header.get("started", ""),
+                max((c.end for c in caps), default=0.0),
+                len(caps),
+                finished,
+                header.get("source", ""),
+            )
+        )
+    return out
+
+
+def load(which: str, folder: Path | None = None) -> tuple[SessionInfo, list[Caption]]:
+    sessions = list_sessions(folder)
+    if not sessions:
+        raise LivecaptionError(f"no sessions recorded yet (looked in {folder or sessions_dir()})")
+    if which == "latest":
+        info = sessions[-1]
+    else:
+        found = [s for s in sessions if s.id == which or s.id.startswith(which)]
+        if not found:
+            raise LivecaptionError(f"no session '{which}'; `livecaption sessions` lists them")
+        info = found[-1]
+    return info, _read(info.path)[1]
+
+
+def mark_recovered(info: SessionInfo) -> None:
+    """Close a crashed session's file so it is not offered again."""
+    with open(info.path, "a", encoding="utf-8") as f:
+        f.write(json.dumps({"type": "end", "recovered": True, "captions": info.captions}) + "\n")

@@ -1,0 +1,64 @@
+"""Preferences shared by the command line and the app: vocabulary profiles, local model folders.
+
+A small JSON file in the user config folder (platformdirs), written atomically.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from livecaption.errors import StorageError
+
+
+def config_path() -> Path:
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("livecaption")) / "livecaption.json"
+
+
+@dataclass
+class Vocabulary:
+    prompt: str = ""  # context text: names, jargon, spelling the model should prefer
+    hotwords: str = ""  # words to boost
+
+
+@dataclass
+class UserConfig:
+    profiles: dict[str, Vocabulary] = field(default_factory=dict)
+    local_models: list[str] = field(default_factory=list)
+
+    @classmethod
+    def load(cls) -> UserConfig:
+        p = config_path()
+        try:
+            data = json.loads(p.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return cls()
+        except (OSError, ValueError):
+            return cls()  # unreadable: start fresh rather than refuse to run
+        profiles = {
+            k: Vocabulary(**{f: str(v.get(f, "")) for f in ("prompt", "hotwords")})
+            for k, v in data.get("profiles", {}).items()
+            if isinstance(v, dict)
+        }
+        return cls(profiles, [str(x) for x in data.get("local_models", [])])
+
+    def save(self) -> None:
+        p = config_path()
+        try:
+            p.parent.mkdir(parents=True, exist_ok=True)
+            tmp = p.with_suffix(".tmp")
+            tmp.write_text(
+                json.dumps(
+                    {"profiles": {k: asdict(v) for k, v in self.profiles.items()}, "local_models": self.local_models},
+                    indent=1,
+                    ensure_ascii=False,
+                ),
+                encoding="utf-8",
+            )
+            os.replace(tmp, p)
+        except OSError as exc:
+            raise StorageError(f"cannot save preferences to {p}: {exc.strerror or exc}") from None

@@ -1,0 +1,86 @@
+"""What the commit policy needs from a speech recogniser, and nothing more.
+
+`livecaption.whisper.WhisperDecoder` is the real one; tests use a fake. Results are
+immutable, so a pass can be kept and compared without copying.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+WINDOW_S = 29.0  # context plus new audio must fit one 30 s Whisper window, with a margin
+
+
+@dataclass(frozen=True)
+class Segment:
+    text: str
+    start: float  # seconds from the start of the audio decoded
+    end: float
+    avg_logprob: float = 0.0
+    no_speech_prob: float = 0.0
+    compression_ratio: float = 1.0
+
+
+@dataclass(frozen=True)
+class Transcription:
+    segments: tuple[Segment, ...]
+    language: str
+    language_probability: float
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """Context and new audio, encoded once; several decodes may read it."""
+
+    data: object  # the back-end's encoding
+    context_len: int  # samples of context before the new audio
+    audio_len: int  # samples of new audio
+
+
+@dataclass(frozen=True)
+class Continuation:
+    text: str  # what was said after the context
+    avg_logprob: float  # of the new tokens only
+
+
+@dataclass(frozen=True)
+class DecodeSettings:
+    """Per-pass choices that stay the same for a session."""
+
+    task: str = "transcribe"
+    patience: float = 1.0
+    temperatures: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6)
+    compression_ratio_threshold: float = 2.4
+    without_timestamps: bool = False
+    hotwords: str = ""
+
+
+class Decoder(Protocol):
+    name: str
+    multilingual: bool
+
+    def transcribe(
+        self, audio: np.ndarray, *, language: str | None, prompt: str | None, beam_size: int, settings: DecodeSettings
+    ) -> Transcription:
+        """Decode `audio` alone (detecting the language when it is None)."""
+        ...
+
+    def encode(self, context: np.ndarray, audio: np.ndarray) -> Encoded | None:
+        """Encode `context` then `audio` in one window; None when they do not fit."""
+        ...
+
+    def continue_after(
+        self,
+        encoded: Encoded,
+        context_text: str,
+        *,
+        language: str,
+        prompt: str | None,
+        beam_size: int,
+        settings: DecodeSettings,
+    ) -> Continuation:
+        """The text of the new audio, read as what follows the context (whose text is given)."""
+        ...

@@ -1,0 +1,27 @@
+"""Options of the transcription policy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from livecaption.transcription.guard import GuardConfig
+
+
+@dataclass
+class TranscribeOptions:
+    language: str = "auto"  # a code ("en", "ko") or auto
+    task: str = "transcribe"  # or translate (to English)
+    beam_size: int = 5  # for final captions
+    partial_beam_size: int = 1  # partials are redrawn on the next chunk anyway: greedy is enough
+    partial_context: bool = True  # partials read after their context too: same cost, better words, and
+    # a look's encoding can then serve the final
+    initial_prompt: str = ""  # domain vocabulary, names
+    hotwords: str = ""
+    prompt_chars: int = 200  # how much committed text is fed back as context
+    without_timestamps: bool = False
+    temperatures: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6)
+    patience: float = 1.0
+    commit_after_s: float = 12.0  # an utterance longer than this is committed at a chunk boundary
+    context_s: float = 16.0  # recent committed speech re-fed before new audio, its text as the prompt (0: off)
+    encoder_s: float = 20.0  # shortest encoder window (Whisper's is 30 s; whisper/backend.py says why)
+    guard: GuardConfig = field(default_factory=GuardConfig)

@@ -1,0 +1,116 @@
+"""The Whisper back-end: faster-whisper (CTranslate2) behind the policy's Decoder protocol.
+
+Shorter encoder windows: faster-whisper pads every input to Whisper's 30 s window (3000
+mel frames) before the encoder, so a 3 s chunk costs as much as 30 s. CTranslate2's
+encoder accepts fewer frames, but too few hurts accuracy (the model was trained on
+30 s), so `WindowedWhisperModel` cuts the window to max(floor, content + 1 s). The
+padding faster-whisper adds is exact zeros in the normalised log-mel domain; real audio,
+digital silence included, never gives an all-zero frame, so the content length is read
+off the features themselves.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+from faster_whisper import WhisperModel
+from faster_whisper.tokenizer import Tokenizer
+
+from livecaption.transcription.decoder import Continuation, DecodeSettings, Encoded, Segment, Transcription
+from livecaption.whisper import anchored
+
+FULL_FRAMES = 3000  # Whisper's 30 s window, 100 frames a second
+_MARGIN = 100  # keep 1 s of padding after the content
+
+
+class WindowedWhisperModel(WhisperModel):
+    """A WhisperModel whose encoder reads at least `min_frames` (per calling thread), not always 3000."""
+
+    _local = threading.local()
+
+    @property
+    def min_frames(self) -> int:
+        return getattr(self._local, "frames", FULL_FRAMES)
+
+    @min_frames.setter
+    def min_frames(self, frames: int) -> None:
+        self._local.frames = min(FULL_FRAMES, max(2, frames))
+
+    def encode(self, features: np.ndarray):
+        f = features if features.ndim == 3 else features[None]
+        if self.min_frames < f.shape[-1]:
+            used = np.flatnonzero(np.any(f[0] != 0, axis=0))
+            n = int(used[-1]) + 1 if len(used) else 1
+            n = min(f.shape[-1], max(self.min_frames, n + _MARGIN))
+            n += n % 2  # the encoder's stride-2 convolution
+            f = np.ascontiguousarray(f[..., :n])
+        return super().encode(f)
+
+
+class WhisperDecoder:
+    """One loaded model, decoding for one transcriber thread."""
+
+    def __init__(self, model: WhisperModel, name: str, encoder_s: float = 20.0) -> None:
+        self.model = model
+        self.name = name
+        self.multilingual = bool(model.model.is_multilingual)
+        self.encoder_s = encoder_s
+        self._tokenizers: dict[tuple[str, str], Tokenizer] = {}
+
+    def transcribe(
+        self, audio: np.ndarray, *, language: str | None, prompt: str | None, beam_size: int, settings: DecodeSettings
+    ) -> Transcription:
+        windowed = isinstance(self.model, WindowedWhisperModel)
+        if windowed:
+            self.model.min_frames = int(self.encoder_s * 100)
+        try:
+            segments, info = self.model.transcribe(
+                audio,
+                language=language,
+                task=settings.task,
+                beam_size=beam_size,
+                initial_prompt=prompt,
+                hotwords=settings.hotwords.strip() or None,
+                condition_on_previous_text=False,
+                temperature=settings.temperatures,
+                patience=settings.patience,
+                vad_filter=False,
+                without_timestamps=settings.without_timestamps,
+                compression_ratio_threshold=settings.compression_ratio_threshold,
+            )
+            found = tuple(
+                Segment(s.text, s.start, s.end, s.avg_logprob, s.no_speech_prob, s.compression_ratio) for s in segments
+            )
+        finally:
+            if windowed:
+                self.model.min_frames = FULL_FRAMES
+        return Transcription(found, info.language, info.language_probability)
+
+    def encode(self, context: np.ndarray, audio: np.ndarray) -> Encoded | None:
+        return anchored.encode(self.model, context, audio, self.encoder_s)
+
+    def continue_after(
+        self,
+        encoded: Encoded,
+        context_text: str,
+        *,
+        language: str,
+        prompt: str | None,
+        beam_size: int,
+        settings: DecodeSettings,
+    ) -> Continuation:
+        key = (language, settings.task)
+        if key not in self._tokenizers:
+            self._tokenizers[key] = Tokenizer(
+                self.model.hf_tokenizer, self.multilingual, task=settings.task, language=language
+            )
+        return anchored.decode_after(
+            self.model,
+            self._tokenizers[key],
+            encoded,
+            context_text,
+            prompt=prompt,
+            beam_size=beam_size,
+            patience=settings.patience,
+        )

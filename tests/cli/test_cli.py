@@ -1,0 +1,182 @@
+import json
+import os
+
+import pytest
+import srt
+from conftest import DATA, SR, run_cli, write_wav
+
+import livecaption
+from livecaption import cli
+
+pytestmark = pytest.mark.model  # loads the real Whisper model
+
+CLIP = str(DATA / "61-70968-0000.flac")
+
+
+def test_version_and_help():
+    r = run_cli("--version")
+    assert r.returncode == 0 and livecaption.__version__ in r.stdout
+    r = run_cli("caption", "--help")
+    assert r.returncode == 0 and "--input" in r.stdout and "examples:" in r.stdout
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "srt", "vtt", "txt", "json"])
+def test_caption_file_in_every_format(fmt, tmp_path):
+    out = tmp_path / f"out.{fmt}"
+    r = run_cli("caption", "--input", CLIP, "--format", fmt, "--output", str(out))
+    assert r.returncode == 0, r.stderr
+    assert "Traceback" not in r.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "wizard" in text.lower()
+    if fmt == "jsonl":
+        rows = [json.loads(line) for line in text.splitlines()]
+        assert set(rows[0]) == {"start", "end", "text", "final", "language", "emit", "id"}
+        final = [r for r in rows if r["final"]]
+        assert final[0]["language"] == "en"
+        assert 0 <= final[0]["start"] < final[0]["end"] <= 4.91
+    elif fmt == "srt":
+        subs = list(srt.parse(text))
+        assert subs and subs[0].index == 1
+    elif fmt == "vtt":
+        assert text.startswith("WEBVTT")
+    elif fmt == "json":
+        assert json.loads(text)["captions"]
+    else:
+        assert text.startswith("[00:00:00] ")
+
+
+def test_jsonl_prints_partials_that_the_final_replaces(tmp_path):
+    r = run_cli("caption", "--input", str(DATA / "jfk.flac"), "--format", "jsonl", "--chunk", "2")
+    rows = [json.loads(line) for line in r.stdout.splitlines()]
+    partials = [x for x in rows if not x["final"]]
+    assert partials, "partials are printed"
+    finals = {x["id"]: x for x in rows if x["final"]}
+    for p in partials:
+        assert p["id"] in finals and finals[p["id"]]["emit"] >= p["emit"]  # each replaced later, same id
+
+
+def test_stdout_is_default_and_realtime_paces_the_replay(tmp_path):
+    r = run_cli("caption", "--input", CLIP, "--realtime", "--format", "jsonl")
+    assert r.returncode == 0, r.stderr
+    row = json.loads(r.stdout.splitlines()[-1])
+    # emit is wall-clock: at least the clip's end (4.9 s) has passed when it is shown
+    assert row["emit"] >= 4.5
+
+
+def _bad(*args, expect: str):
+    r = run_cli(*args)
+    assert r.returncode == 2, (r.returncode, r.stderr)
+    assert "Traceback" not in r.stderr
+    lines = [x for x in r.stderr.splitlines() if x.strip()]
+    assert len(lines) == 1 and "error:" in lines[0], r.stderr
+    assert expect in lines[0].lower(), lines[0]
+    return lines[0]
+
+
+def test_missing_file():
+    _bad("caption", "--input", "/nonexistent/talk.flac", expect="not found")
+
+
+def test_corrupt_file(tmp_path):
+    bad = tmp_path / "talk.flac"
+    bad.write_bytes(b"fLaC" + os.urandom(3000))
+    _bad("caption", "--input", str(bad), expect="cannot read")
+
+
+def test_empty_file(tmp_path):
+    import numpy as np
+
+    empty = write_wav(tmp_path / "empty.wav", np.zeros(0, np.float32))
+    _bad("caption", "--input", str(empty), expect="contains no audio")
+    zero = tmp_path / "zero.mp3"
+    zero.write_bytes(b"")
+    _bad("caption", "--input", str(zero), expect=str(zero).lower()[:10])
+
+
+def test_not_a_model_folder(tmp_path):
+    (tmp_path / "config.json").write_text("{}")
+    _bad("caption", "--input", CLIP, "--model", str(tmp_path), expect="not a ctranslate2 whisper model")
+
+
+def test_unknown_model_name():
+    _bad("caption", "--input", CLIP, "--model", "no-such-model", expect="unknown model")
+
+
+def test_cuda_without_gpu():
+    from livecaption.whisper.models import cuda_device_count
+
+    if cuda_device_count():
+        pytest.skip("this machine has a GPU")
+    _bad("caption", "--input", CLIP, "--device", "cuda", expect="no cuda gpu")
+
+
+def test_unwritable_output(tmp_path):
+    _bad("caption", "--input", CLIP, "--output", "/proc/no/such/dir/out.srt", expect="cannot write")
+
+
+def test_no_input_device(monkeypatch, capsys):
+    # Fault injection: PortAudio reports no capture device at all.
+    monkeypatch.setattr("livecaption.audio.portaudio.list_input_devices", lambda: [])
+    assert cli.main(["caption"]) == 2
+    err = capsys.readouterr().err
+    assert "no audio input device" in err and "Traceback" not in err
+    assert cli.main(["devices"]) == 2
+
+
+def test_captions_made_before_a_failure_are_kept(monkeypatch, tmp_path, capsys):
+    """The output breaks mid-session (disk full): what was written stays, exit 2."""
+    from livecaption.storage import export
+
+    out = tmp_path / "out.jsonl"
+    real_write = export.CaptionWriter._write
+    calls = {"n": 0}
+
+    def flaky(self, text):
+        calls["n"] += 1
+        if calls["n"] > 1:
+            raise export.LivecaptionError("cannot write captions: No space left on device")
+        real_write(self, text)
+
+    monkeypatch.setattr(export.CaptionWriter, "_write", flaky)
+    two = tmp_path / "two.wav"
+    import numpy as np
+
+    from livecaption.audio import read_audio
+
+    a = read_audio(CLIP)
+    write_wav(two, np.concatenate((a, np.zeros(SR * 2, np.float32), a, np.zeros(SR * 2, np.float32), a)))
+    assert cli.main(["caption", "--input", str(two), "--format", "jsonl", "-o", str(out)]) == 2
+    assert "No space left" in capsys.readouterr().err
+    rows = out.read_text().splitlines()
+    assert len(rows) == 1 and "wizard" in rows[0].lower()
+
+
+def test_full_disk_on_the_journal_mid_session(monkeypatch, tmp_path, capsys):
+    """The journal's disk fills up after its first caption: one line, exit 2, every caption still in the output."""
+    import numpy as np
+
+    from livecaption.audio import read_audio
+    from livecaption.storage.journal import load
+
+    monkeypatch.setenv("LIVECAPTION_SESSIONS", str(tmp_path / "sessions"))
+    real_fsync, synced = os.fsync, []
+
+    def fsync(fd):  # fault injection: writes to the journal fail once it holds one caption
+        if os.readlink(f"/proc/self/fd/{fd}").endswith(".jsonl") and "sessions" in os.readlink(f"/proc/self/fd/{fd}"):
+            synced.append(fd)
+            if len(synced) > 2:  # the session header, then one caption
+                raise OSError(28, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    a = read_audio(CLIP)
+    three = write_wav(tmp_path / "three.wav", np.concatenate([a, np.zeros(SR * 2, np.float32)] * 3))
+    out = tmp_path / "out.jsonl"
+    assert cli.main(["caption", "--input", str(three), "--format", "jsonl", "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("No space left on device") == 1 and "Traceback" not in err
+    finals = [json.loads(r) for r in out.read_text().splitlines() if json.loads(r)["final"]]
+    assert len(finals) == 3 and all("wizard" in r["text"].lower() for r in finals)
+    _, journaled = load("latest")
+    texts = [c.text for c in journaled]  # the failed write may or may not have reached the disk
+    assert 1 <= len(texts) < 3 and texts == [r["text"] for r in finals][: len(texts)]

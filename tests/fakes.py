@@ -1,0 +1,137 @@
+"""Fakes for fast policy, scheduler and engine tests: no Whisper, no Silero, no sound card.
+
+Fake speech is made of words: each word is a run of one constant sample value (its
+number in VOCAB), so FakeDecoder can "recognise" exactly the words in the audio it is
+given, and a test can tell which audio went into which caption.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from livecaption.audio.ring import RingBuffer
+from livecaption.audio.sources import AudioSource
+from livecaption.transcription.decoder import WINDOW_S, Continuation, DecodeSettings, Encoded, Segment, Transcription
+
+SR = 16000
+WORD_S = 0.25
+VOCAB: list[str] = []
+
+
+def _code(word: str) -> float:
+    if word not in VOCAB:
+        VOCAB.append(word)
+    return 0.05 + 0.001 * VOCAB.index(word)
+
+
+def say(text: str, pause_s: float = 0.0) -> np.ndarray:
+    """Fake speech: each word a quarter second of its own value, then `pause_s` of silence."""
+    parts = [np.full(int(WORD_S * SR), _code(w), np.float32) for w in text.split()]
+    parts.append(np.zeros(int(pause_s * SR), np.float32))
+    return np.concatenate(parts)
+
+
+def hear(audio: np.ndarray) -> list[str]:
+    """The words in fake speech: each run of one word's value at least 10 ms long."""
+    codes = np.round((audio - 0.05) / 0.001).astype(int)  # silence gives -50: no word
+    runs = np.split(codes, np.flatnonzero(np.diff(codes)) + 1) if len(codes) else []
+    return [VOCAB[r[0]] for r in runs if len(r) >= SR // 100 and 0 <= r[0] < len(VOCAB)]
+
+
+@dataclass
+class FakeDecoder:
+    """A Decoder that reads fake speech. `delay_per_s` makes it slower than real time."""
+
+    name: str = "fake"
+    multilingual: bool = False
+    delay_per_s: float = 0.0
+    no_speech: bool = False  # report every segment as no speech with low confidence
+    continuation_logprob: float = -0.1
+    calls: list[tuple[str, int, float]] = field(default_factory=list)  # (kind, beam, seconds of new audio)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def _work(self, kind: str, beam: int, audio: np.ndarray) -> None:
+        with self.lock:
+            self.calls.append((kind, beam, len(audio) / SR))
+        if self.delay_per_s:
+            time.sleep(self.delay_per_s * len(audio) / SR)
+
+    def transcribe(
+        self, audio: np.ndarray, *, language: str | None, prompt: str | None, beam_size: int, settings: DecodeSettings
+    ) -> Transcription:
+        self._work("alone", beam_size, audio)
+        words = hear(audio)
+        segments = ()
+        if words:
+            logprob, no_speech = (-2.0, 0.9) if self.no_speech else (-0.2, 0.01)
+            segments = (Segment(" " + " ".join(words), 0.0, len(audio) / SR, logprob, no_speech, 1.2),)
+        return Transcription(segments, "en", 1.0)
+
+    def encode(self, context: np.ndarray, audio: np.ndarray) -> Encoded | None:
+        if (len(context) + len(audio)) / SR > WINDOW_S:
+            return None
+        with self.lock:
+            self.calls.append(("encode", 0, len(audio) / SR))
+        return Encoded(np.concatenate((context, audio)), len(context), len(audio))
+
+    def continue_after(
+        self, encoded: Encoded, context_text: str, *, language: str, prompt: str | None, beam_size: int,
+        settings: DecodeSettings,
+    ) -> Continuation:  # fmt: skip
+        new = encoded.data[encoded.context_len :]
+        self._work("context", beam_size, new)
+        return Continuation(" ".join(hear(new)), self.continuation_logprob)
+
+    def kinds(self) -> list[str]:
+        return [k for k, _, _ in self.calls]
+
+
+class FakeVad:
+    """Speech wherever the audio is not silent."""
+
+    def __call__(self, audio: np.ndarray) -> np.ndarray:
+        return np.where(np.abs(audio.reshape(-1, 512)).max(axis=1) > 0, 0.95, 0.02).astype(np.float32)
+
+    def reset(self) -> None:
+        pass
+
+
+class FakeSource(AudioSource):
+    """Audio written into the ring as a microphone would (`speed`× real time), or as fast as read."""
+
+    name = "fake"
+
+    def __init__(self, audio: np.ndarray, realtime: bool = False, speed: float = 1.0) -> None:
+        super().__init__()
+        self.audio, self.realtime, self.speed = audio, realtime, speed
+        self.sample_rate = SR
+        self.ring = RingBuffer(SR * 120)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def _run(self) -> None:
+        block, t0 = 512, time.monotonic()
+        for i in range(0, len(self.audio), block):
+            if self.realtime:
+                delay = t0 + i / SR / self.speed - time.monotonic()
+                if delay > 0 and self._stop.wait(delay):
+                    break
+            else:
+                while self.ring.written + block - self.consumed > self.ring.capacity:
+                    if self._stop.wait(0.002):
+                        return
+            self.ring.write(self.audio[i : i + block])
+        self.exhausted.set()
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()

@@ -1,0 +1,309 @@
+"""The desktop app, driven with pytest-qt on the offscreen platform, with the real model."""
+
+import pytest
+import srt
+from conftest import DATA
+from PySide6.QtCore import Qt
+
+from livecaption.captions import Caption
+from livecaption.gui.main_window import MainWindow
+from livecaption.gui.overlay import CaptionOverlay
+from livecaption.gui.toolbar import select
+from livecaption.gui.transcript import TranscriptModel
+
+pytestmark = pytest.mark.model  # loads the real Whisper model
+
+
+def make_window(qtbot) -> MainWindow:
+    win = MainWindow()
+    win.automation = True  # no save prompt on close
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def run_file(qtbot, win, name="61-70968-0000.flac", realtime=False, timeout=120_000):
+    win.input_file = str(DATA / name)
+    win.realtime = realtime
+    with qtbot.waitSignal(win.bridge.finished, timeout=timeout):
+        qtbot.mouseClick(win.toolbar.start_btn, Qt.MouseButton.LeftButton)
+
+
+def test_start_stop(qtbot):
+    win = make_window(qtbot)
+    win.input_file = str(DATA / "jfk.flac")
+    win.realtime = True
+    qtbot.mouseClick(win.toolbar.start_btn, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: win.toolbar.start_btn.text() == "Stop", timeout=60_000)
+    assert win.status.state_label.text() in ("Listening", "Hearing speech", "Transcribing")
+    qtbot.wait(1500)
+    with qtbot.waitSignal(win.bridge.finished, timeout=60_000):
+        qtbot.mouseClick(win.toolbar.start_btn, Qt.MouseButton.LeftButton)
+    assert win.toolbar.start_btn.text() == "Start" and win.engine is None
+    win.close()
+
+
+def test_captions_appear_and_export_writes_valid_srt(qtbot, tmp_path):
+    win = make_window(qtbot)
+    run_file(qtbot, win)
+    finals = win.model.finals()
+    assert finals and "wizard" in " ".join(c.text for c in finals).lower()
+    assert win.view.isVisible() and not win.placeholder.isVisible()
+    out = tmp_path / "session.srt"
+    assert win.export_to(str(out))
+    subs = list(srt.parse(out.read_text(encoding="utf-8")))
+    assert subs and subs[0].index == 1 and "wizard" in " ".join(s.content for s in subs).lower()
+    assert not win.unsaved
+    # an unwritable place: a banner, not a crash, and nothing lost
+    assert not win.export_to("/proc/nope/session.srt")
+    assert win.banner.isVisible() and "cannot save" in win.banner.label.text()
+    assert win.model.finals() == finals
+    win.close()
+
+
+def test_overlay_shows_newest_caption_with_its_flags(qtbot):
+    win = make_window(qtbot)
+    win.toolbar.overlay_btn.setChecked(True)
+    ov = win.overlay
+    flags = ov.windowFlags()
+    assert flags & Qt.WindowType.WindowStaysOnTopHint
+    assert flags & Qt.WindowType.FramelessWindowHint
+    assert ov.testAttribute(Qt.WidgetAttribute.WA_TranslucentBackground)
+    assert ov.caption_font.pointSize() >= 28
+    assert ov.isVisible()
+    run_file(qtbot, win)
+    assert "left" in ov.text.lower()  # the clip ends "...behind the curtain on the left"
+    win.overlay_action.trigger()  # the shortcut's action hides it again
+    assert not ov.isVisible()
+    win.close()
+
+
+def test_overlay_keeps_the_newest_words_visible(qtbot):
+    ov = CaptionOverlay()
+    qtbot.addWidget(ov)
+    ov.resize(500, 120)
+    ov.show_caption(Caption(0, 1, "An older line that came first.", id=1))
+    ov.show_caption(Caption(1, 9, "A long caption " * 12 + "ending with these newest words", id=2))
+    lines = ov.visible_lines()
+    assert 1 <= len(lines) <= 3
+    assert lines[-1][0].endswith("newest words")
+    ov.show_caption(Caption(9, 10, "tentative", final=False, id=3))
+    assert ov.visible_lines()[-1] == ("tentative", False)
+    ov.show_caption(Caption(9, 10, "", final=True, id=3))  # retracted
+    assert ov.visible_lines()[-1][0].endswith("newest words")
+
+
+def test_settings_survive_a_restart(qtbot):
+    win = make_window(qtbot)
+    select(win.toolbar.lang_box, "ko")
+    select(win.toolbar.compute_box, "cpu")
+    win.overlay.apply_style("Yellow on black", 44)
+    win.overlay.resize(500, 150)  # fits the 800x600 offscreen screen, so it is restored as is
+    win.overlay.move(123, 77)
+    win.zoom(2)
+    size = win.view.font().pointSizeF()
+    win.close()
+    again = make_window(qtbot)
+    assert again.toolbar.lang_box.currentData() == "ko"
+    assert again.toolbar.compute_box.currentData() == "cpu"
+    assert again.overlay.preset == "Yellow on black" and again.overlay.points == 44
+    assert again.overlay.pos().x() == 123
+    assert again.view.font().pointSizeF() == size
+    select(again.toolbar.lang_box, "auto")
+    select(again.toolbar.compute_box, "auto")
+    again.close()
+
+
+def test_bad_device_shows_a_banner_not_a_crash(qtbot):
+    win = make_window(qtbot)
+    win.toolbar.device_box.addItem("no-such-microphone", "no-such-microphone")
+    select(win.toolbar.device_box, "no-such-microphone")
+    qtbot.mouseClick(win.toolbar.start_btn, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(win.banner.isVisible, timeout=30_000)
+    text = win.banner.label.text().lower()
+    assert "no input device" in text or "no audio input device" in text
+    assert win.toolbar.start_btn.text() == "Start" and win.toolbar.start_btn.isEnabled()
+    assert win.banner.action.isVisible()  # a way forward
+    win.toolbar.device_box.setCurrentIndex(0)
+    win.close()
+
+
+def test_closing_mid_session_keeps_the_tail(qtbot):
+    win = make_window(qtbot)
+    win.input_file = str(DATA / "jfk.flac")
+    win.realtime = True
+    qtbot.mouseClick(win.toolbar.start_btn, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: win.engine is not None, timeout=60_000)
+    qtbot.wait(4000)  # mid-sentence
+    win.close()
+    qtbot.waitUntil(lambda: not win.isVisible(), timeout=60_000)
+    text = " ".join(c.text for c in win.model.finals()).lower()
+    assert "americans" in text
+
+
+def test_qt_binding_keeps_reference_counts():
+    """PySide6 6.12.0 leaked a None reference per void call, crashing long sessions on Python 3.11."""
+    import sys
+
+    from PySide6.QtCore import QModelIndex
+
+    m = TranscriptModel()
+    before = sys.getrefcount(None)
+    for _ in range(500):
+        m.beginInsertRows(QModelIndex(), 0, 0)
+        m.endInsertRows()
+    assert sys.getrefcount(None) - before > -100
+
+
+def test_partial_is_replaced_in_place_and_model_scales():
+    m = TranscriptModel()
+    m.upsert(Caption(0, 1, "hello wor", final=False, id=1))
+    m.upsert(Caption(0, 1.2, "hello world", final=True, id=1))
+    assert m.rowCount() == 1 and m.captions[0].text == "hello world" and m.captions[0].final
+    for i in range(2, 30002):
+        m.upsert(Caption(i, i + 1, f"caption number {i}", id=i))
+    assert m.rowCount() == 30001
+    m.upsert(Caption(5, 6, "", final=True, id=5))  # a retracted partial disappears
+    assert m.rowCount() == 30000
+
+
+def test_find_and_copy(qtbot):
+    from PySide6.QtWidgets import QApplication
+
+    win = make_window(qtbot)
+    for i, t in enumerate(["alpha beta", "gamma delta", "epsilon"], 1):
+        win._on_caption(Caption(i, i + 1, t, id=i))
+    win.find_bar.open()
+    win.find_bar.edit.setText("delta")
+    assert win.find_bar.find(1) and win.view.currentIndex().row() == 1
+    win.view.copy_all()
+    assert QApplication.clipboard().text().splitlines() == [
+        "[00:00:01] alpha beta",
+        "[00:00:02] gamma delta",
+        "[00:00:03] epsilon",
+    ]
+    win.model.clear()
+    win.unsaved = False
+    win.close()
+
+
+def test_model_picker_adds_local_folders_and_refuses_others(qtbot, tmp_path):
+    from livecaption.whisper.models import resolve_model
+
+    win = make_window(qtbot)
+    labels = [win.toolbar.model_box.itemText(i) for i in range(win.toolbar.model_box.count())]
+    assert any("bundled" in t for t in labels) and any("(download)" in t for t in labels)
+    assert labels[-1] == "Local folder…"
+    assert not win.toolbar.add_local_model(str(tmp_path))  # empty folder: not a model
+    assert win.banner.isVisible() and "not a CTranslate2 Whisper model" in win.banner.label.text()
+    good = str(resolve_model(None).path)
+    assert win.toolbar.add_local_model(good)
+    assert win.toolbar.model_box.currentData() == good and "(local)" in win.toolbar.model_box.currentText()
+    select(win.toolbar.model_box, "tiny.en")
+    win.close()
+
+
+def test_translate_and_vocabulary_reach_the_session(qtbot):
+    from livecaption.storage.userconfig import UserConfig, Vocabulary
+
+    config = UserConfig.load()
+    config.profiles["talk"] = Vocabulary("The Wizard of Oz.", "wizard")
+    config.save()
+    win = make_window(qtbot)
+    win.profile = "talk"
+    win.input_file = str(DATA / "jfk.flac")
+    requests = []
+    win.requestSession.connect(requests.append)
+    win.translate_action.setChecked(True)
+    win.start()
+    req = requests[-1]
+    assert req.task == "translate" and req.prompt == "The Wizard of Oz." and req.hotwords == "wizard"
+    qtbot.waitUntil(win.banner.isVisible, timeout=60_000)  # tiny.en cannot translate
+    assert win.banner.isVisible() and "cannot translate" in win.banner.label.text()
+    assert win.banner.action.text() == "Caption in English"  # the remedy its kind of error offers
+    qtbot.mouseClick(win.banner.action, Qt.MouseButton.LeftButton)
+    assert not win.translate_action.isChecked() and win.toolbar.lang_box.currentData() == "en"
+    win.translate_action.setChecked(False)
+    win.profile = "default"
+    win.close()
+
+
+def test_eight_hour_transcript_adds_a_caption_without_measuring_every_row(qtbot, monkeypatch):
+    """#5 long sessions: with 7000 captions in it, a new caption measures one row, not all of them."""
+    win = make_window(qtbot)
+    win.resize(900, 600)
+    text = "and with them came the wolves, said the old man, walking very fast"
+    win._on_caption(Caption(4.2, 7.2, f"{text} 1", id=1))  # shows the transcript
+    for i in range(2, 7001):  # about 8 hours at this app's rate of ~860 captions an hour
+        win.model.upsert(Caption(i * 4.2, i * 4.2 + 3, f"{text} {i}", id=i))
+    qtbot.wait(10)
+    measured = []
+    real = win.view.delegate._height
+    monkeypatch.setattr(win.view.delegate, "_height", lambda t, o: measured.append(t) or real(t, o))
+    win._on_caption(Caption(29400.0, 29403.0, "the newest caption", final=False, id=7001))
+    long = "the newest caption, now final, and long enough to wrap onto a second line of the transcript " * 3
+    win._on_caption(Caption(29400.0, 29405.0, long, final=True, id=7001))
+    qtbot.wait(10)
+    assert len(measured) <= 4, len(measured)
+    view, last = win.view, win.model.rowCount() - 1
+    assert view.rowHeight(last) > view.rowHeight(last - 1)  # the final's longer text got a taller row
+    assert view.verticalScrollBar().value() == view.verticalScrollBar().maximum()  # still following live
+    before = view.rowHeight(0)
+    win.zoom(4)  # a font change measures every row again
+    assert view.rowHeight(0) > before
+    win.model.clear()
+    win.unsaved = False
+    win.close()
+
+
+def test_bad_input_in_the_app_shows_one_message_and_keeps_the_transcript(qtbot, tmp_path, monkeypatch):
+    """#5 bad input, GUI side: corrupt, empty and unsupported files, and a GPU asked for without one."""
+    win = make_window(qtbot)
+    run_file(qtbot, win)
+    before = [c.text for c in win.model.finals()]
+    assert before
+    corrupt = tmp_path / "corrupt.wav"
+    corrupt.write_bytes(b"RIFF\x24\x00\x00\x00WAVEfmt " + bytes(range(256)) * 4)
+    empty = tmp_path / "empty.flac"
+    empty.write_bytes(b"")
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not audio")
+    for bad in (corrupt, empty, notes):
+        win.input_file = str(bad)
+        qtbot.mouseClick(win.toolbar.start_btn, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(win.banner.isVisible, timeout=30_000)
+        message = win.banner.label.text()
+        assert bad.name in message and "Traceback" not in message, message
+        assert win.toolbar.start_btn.text() == "Start" and win.toolbar.start_btn.isEnabled()
+        assert [c.text for c in win.model.finals()] == before  # nothing lost
+        win.banner.hide()
+    monkeypatch.setattr("livecaption.whisper.models.cuda_device_count", lambda: 0)  # fault injection: no GPU here
+    win.input_file = str(DATA / "jfk.flac")
+    select(win.toolbar.compute_box, "cuda")
+    qtbot.mouseClick(win.toolbar.start_btn, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(win.banner.isVisible, timeout=30_000)
+    assert "no CUDA GPU" in win.banner.label.text() and win.banner.action.text() == "Use the CPU"
+    assert [c.text for c in win.model.finals()] == before
+    select(win.toolbar.compute_box, "auto")
+    win.unsaved = False
+    win.close()
+
+
+def test_session_settings_reach_the_session_like_the_command_line_options(qtbot):
+    from livecaption.gui.session_settings import SessionSettingsDialog
+
+    win = make_window(qtbot)
+    assert win.session_config().beam_size == 5 and win.session_config().early_partials
+    dlg = SessionSettingsDialog(win.settings, win)
+    dlg.beam.setValue(2)
+    dlg.context.setValue(8)
+    dlg.early.setChecked(False)
+    dlg.vad.setValue(0.6)
+    dlg.save()
+    config = win.session_config()
+    assert (config.beam_size, config.context_s, config.early_partials, config.vad_threshold) == (2, 8.0, False, 0.6)
+    assert config.segmenter_config().look_after_ms == 0 and config.transcribe_options().context_s == 8.0
+    dlg._defaults()
+    dlg.save()
+    assert win.session_config().beam_size == 5
+    win.close()

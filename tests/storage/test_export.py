@@ -1,0 +1,68 @@
+import itertools
+import json
+
+import srt
+
+from livecaption.captions import Caption
+from livecaption.storage.export import MAX_LINE, render, save, split_cues
+
+LONG = (
+    "God, as a direct consequence of the sin which man thus punished, had given her a lovely child, "
+    "whose place was on that same dishonoured bosom to connect her parent for ever with the race."
+)
+CAPS = [
+    Caption(0.5, 3.0, "Hello there, everyone."),
+    Caption(2.8, 15.0, LONG),  # overlaps the previous one a little
+    Caption(15.0, 15.0, "Ok."),  # zero length
+    Caption(
+        16.0,
+        18.0,
+        "몬터규는 자녀들이 사랑을 제대로 못 받고 크면 매우 심각한 결과가 초래된다는 결론을 내렸습니다",
+        language="ko",
+    ),
+    Caption(18.0, 19.0, "partial", final=False),
+]
+
+
+def test_srt_is_valid_and_broadcast_shaped():
+    text = render(CAPS, "srt")
+    subs = list(srt.parse(text))
+    assert [s.index for s in subs] == list(range(1, len(subs) + 1))
+    assert len(subs) > 4  # the long caption became several cues
+    last_end = None
+    for s in subs:
+        assert s.end > s.start
+        if last_end is not None:
+            assert s.start >= last_end, "cues overlap"
+        last_end = s.end
+        lines = s.content.split("\n")
+        assert 1 <= len(lines) <= 2
+        assert all(len(line) <= MAX_LINE for line in lines)
+    assert "partial" not in text
+    joined = " ".join(s.content.replace("\n", " ") for s in subs)
+    assert "dishonoured bosom" in joined and "결론을" in joined
+    assert text.count("-->") == len(subs)
+    # times: HH:MM:SS,mmm
+    assert "00:00:00,500 --> 00:00:03,000" in text
+
+
+def test_long_caption_cues_split_its_span_in_order():
+    cues = split_cues(CAPS[1])
+    assert cues[0].start == CAPS[1].start and abs(cues[-1].end - CAPS[1].end) < 1e-9
+    assert all(a.end <= b.start + 1e-9 for a, b in itertools.pairwise(cues))
+
+
+def test_vtt_txt_json():
+    vtt = render(CAPS, "vtt")
+    assert vtt.startswith("WEBVTT\n\n") and "00:00:00.500 --> 00:00:03.000" in vtt
+    txt = render(CAPS, "txt")
+    assert txt.splitlines()[0] == "[00:00:00] Hello there, everyone."
+    data = json.loads(render(CAPS, "json"))
+    assert [c["text"] for c in data["captions"]][:1] == ["Hello there, everyone."]
+    assert len(data["captions"]) == 4
+
+
+def test_save_is_utf8_and_atomic(tmp_path):
+    p = save(CAPS, tmp_path / "out.srt")
+    assert "결론을" in p.read_text(encoding="utf-8")
+    assert not list(tmp_path.glob(".*.tmp"))

@@ -1,0 +1,122 @@
+"""Nothing final is lost: the journal survives kill -9 and a full disk."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+import srt
+from conftest import DATA, run_cli
+
+from livecaption.captions import Caption
+from livecaption.errors import LivecaptionError
+from livecaption.storage.journal import Journal, list_sessions, load
+
+
+@pytest.fixture
+def sessions(tmp_path, monkeypatch):
+    folder = tmp_path / "sessions"
+    monkeypatch.setenv("LIVECAPTION_SESSIONS", str(folder))
+    return folder
+
+
+def test_journal_round_trip_and_listing(sessions):
+    j = Journal("mic", "tiny.en")
+    j.append(Caption(1.0, 2.5, "first words", id=1))
+    j.append(Caption(2.0, 2.4, "tentative", final=False, id=2))  # partials are not journalled
+    j.append(Caption(3.0, 4.0, "second", id=3))
+    info = list_sessions()[-1]
+    assert (info.captions, info.finished, info.crashed) == (2, False, False)  # running: locked
+    j.close()
+    info, caps = load("latest")
+    assert info.finished and [c.text for c in caps] == ["first words", "second"]
+    assert caps[0].start == 1.0 and caps[1].end == 4.0
+
+
+def test_torn_last_line_is_skipped(sessions):
+    j = Journal()
+    j.append(Caption(0, 1, "kept", id=1))
+    j._f.write('{"type": "caption", "start": 1, "te')  # the process died mid-write
+    j._f.flush()
+    _, caps = load("latest")
+    assert [c.text for c in caps] == ["kept"]
+
+
+def test_full_disk_is_reported_once_and_loses_nothing_in_memory(sessions, monkeypatch):
+    j = Journal()
+    j.append(Caption(0, 1, "on disk", id=1))
+
+    def full(fd):
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as m:
+        m.setattr(os, "fsync", full)  # fault injection: the disk fills up
+        with pytest.raises(LivecaptionError, match="No space left"):
+            j.append(Caption(1, 2, "in memory only", id=2))
+        j.append(Caption(2, 3, "later", id=3))  # no second error
+    _, caps = load("latest")
+    assert caps[0].text == "on disk"
+
+
+def finals_in(path) -> list[str]:
+    """Texts of the final captions in a JSONL output (partials are drafts, never journaled)."""
+    lines = [json.loads(x) for x in path.read_text().splitlines() if x.endswith("}")]
+    return [x["text"] for x in lines if x.get("final")]
+
+
+def test_kill_9_loses_no_final_caption(sessions, tmp_path):
+    out = tmp_path / "out.jsonl"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "livecaption", "caption", "--input", str(DATA / "jfk.flac"), "--realtime", "--format", "jsonl", "-o", str(out)],
+        stderr=subprocess.DEVNULL, env=dict(os.environ),
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and (not out.exists() or len(finals_in(out)) < 2):
+            time.sleep(0.1)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    printed = finals_in(out)
+    assert len(printed) >= 2
+    info = list_sessions()[-1]
+    assert not info.finished and info.crashed
+    _, caps = load(info.id)
+    assert [c.text for c in caps][: len(printed)] == printed  # everything shown is on disk
+    r = run_cli("sessions")
+    assert r.returncode == 0 and info.id in r.stdout and "restorable" in r.stdout
+    r = run_cli("export", "latest", "--format", "srt")
+    assert r.returncode == 0
+    assert [s.content.replace("\n", " ") for s in srt.parse(r.stdout)]
+    exported = tmp_path / "recovered.vtt"
+    r = run_cli("export", info.id, "--format", "vtt", "-o", str(exported))
+    assert r.returncode == 0 and exported.read_text().startswith("WEBVTT")
+
+
+def test_export_unknown_session(sessions):
+    r = run_cli("export", "nope")
+    assert r.returncode == 2 and "no session" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_app_offers_to_restore_a_crashed_session(sessions, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from livecaption.gui.main_window import MainWindow
+
+    # a session file whose writer died: unfinished and not locked
+    j = Journal("mic", "tiny.en")
+    j.append(Caption(0, 2, "before the crash", id=1))
+    j._f.close()
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    win = MainWindow()
+    win.automation = True
+    qtbot.addWidget(win)
+    assert win.offer_restore()
+    assert [c.text for c in win.model.finals()] == ["before the crash"]
+    assert not win.offer_restore()  # offered once
+    win.close()

@@ -1,0 +1,50 @@
+import numpy as np
+import pytest
+from conftest import SR, non_speech
+
+from livecaption.streaming.segmenter import Segmenter, SegmenterConfig
+from livecaption.streaming.vad import FRAME, SileroVad, VadConfig
+
+
+def trim(a):
+    return a[: len(a) // FRAME * FRAME]
+
+
+def test_finds_speech_in_real_clip(jfk):
+    probs = SileroVad()(trim(jfk))
+    assert (probs > 0.5).mean() > 0.5
+
+
+@pytest.mark.parametrize("part", ["silence", "hum", "white", "pink", "breath"])
+def test_no_speech_in_non_speech(part):
+    audio = non_speech(50)
+    q = len(audio) // 5
+    i = ["silence", "hum", "white", "pink", "breath"].index(part)
+    probs = SileroVad()(trim(audio[i * q : (i + 1) * q]))
+    assert (probs >= 0.5).sum() <= 2, f"{part}: {probs.max():.2f}"
+
+
+def test_streaming_matches_whole(jfk):
+    audio = trim(jfk)
+    vad = SileroVad()
+    whole = vad(audio)
+    vad.reset()
+    pieces = np.concatenate([vad(audio[i : i + 3 * FRAME]) for i in range(0, len(audio), 3 * FRAME)])
+    np.testing.assert_allclose(pieces, whole, atol=1e-6)
+
+
+def test_hysteresis_and_padding_on_real_speech(jfk):
+    """Silence - speech - silence: one utterance, padded, starting near the speech."""
+    audio = trim(np.concatenate((np.zeros(SR * 2, np.float32), jfk, np.zeros(SR * 2, np.float32))))
+    probs = SileroVad()(audio)
+    seg = Segmenter(
+        VadConfig(min_silence_ms=2000, speech_pad_ms=300),
+        SegmenterConfig(chunk_s=30, reach_forward_s=0, look_after_ms=0),
+    )
+    chunks = seg.push(0, audio, probs) + seg.flush()
+    assert len(chunks) == 1
+    c = chunks[0]
+    first_speech = int(np.argmax(probs >= 0.5)) * FRAME
+    assert first_speech - 0.35 * SR <= c.start <= first_speech - 0.25 * SR  # 300 ms of pre-roll
+    assert c.utterance_end
+    assert c.end <= len(audio) - 1.5 * SR  # trailing silence was not sent to the model
