@@ -20,6 +20,12 @@ examples:
 """
 
 
+def _number(group, flag: str, field: str, kind: type, text: str, metavar: str | None = None) -> None:
+    """An option whose default is SessionConfig's, said in its help."""
+    default = getattr(SessionConfig, field)
+    group.add_argument(flag, type=kind, default=default, metavar=metavar, help=text.format(f"{default:g}"))
+
+
 def add_engine_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("model and compute")
     g.add_argument(
@@ -38,12 +44,7 @@ def add_engine_options(p: argparse.ArgumentParser) -> None:
         "--compute-type", default="auto", help="CTranslate2 compute type (default: float16 on GPU, int8 on CPU)"
     )
     g.add_argument("--language", "-l", default="auto", help="language code such as en or ko, or auto (default)")
-    g.add_argument(
-        "--beam-size",
-        type=int,
-        default=SessionConfig.beam_size,
-        help=f"beam size (default {SessionConfig.beam_size}; 1 is faster)",
-    )
+    _number(g, "--beam-size", "beam_size", int, "beam size (default {}; 1 is faster)")
     g.add_argument(
         "--task",
         default="transcribe",
@@ -68,26 +69,10 @@ def add_engine_options(p: argparse.ArgumentParser) -> None:
         metavar="DEVICE",
         help="input device: index or part of its name (see `livecaption devices`)",
     )
-    a.add_argument(
-        "--vad-threshold",
-        type=float,
-        default=SessionConfig.vad_threshold,
-        help=f"speech probability that starts speech (default {SessionConfig.vad_threshold:g})",
-    )
-    a.add_argument(
-        "--chunk",
-        type=float,
-        default=SessionConfig.chunk_s,
-        metavar="SECONDS",
-        help=f"target chunk length (default {SessionConfig.chunk_s:g})",
-    )
-    a.add_argument(
-        "--context",
-        type=float,
-        default=SessionConfig.context_s,
-        metavar="SECONDS",
-        help=f"recent speech each pass re-reads for accuracy (default {SessionConfig.context_s:g}; 0: off, less accurate)",
-    )
+    _number(a, "--vad-threshold", "vad_threshold", float, "speech probability that starts speech (default {})")
+    _number(a, "--chunk", "chunk_s", float, "target chunk length (default {})", "SECONDS")
+    _number(a, "--context", "context_s", float,
+            "recent speech each pass re-reads for accuracy (default {}; 0: off, less accurate)", "SECONDS")  # fmt: skip
     a.add_argument(
         "--early-partials",
         action=argparse.BooleanOptionalAction,

@@ -167,8 +167,8 @@ class TranscriptView(QTableView):
     """Follows new captions unless the user scrolled back; `following` says which.
 
     A one-column table rather than a list view: a QListView with rows of different
-    heights lays out every row each time one is added (about 100 ms a caption after
-    8 hours), while a table keeps each row's height in its vertical header, set once
+    heights lays out every row each time one is added (benchmarks/README.md, 'Long
+    sessions'), while a table keeps each row's height in its vertical header, set once
     when the row arrives or changes. Only a new width or font measures all rows again.
     """
 
