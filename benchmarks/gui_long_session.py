@@ -56,7 +56,7 @@ def main() -> int:
     per: list[tuple[float, float]] = []  # (session time, ms to show)
     for c in caps:
         t = time.perf_counter()
-        win._on_caption(c)
+        win.on_caption(c)
         app.processEvents()  # layout, scroll to live, paint: what the user waits for
         per.append((c.start, 1000 * (time.perf_counter() - t)))
     first = [ms for s, ms in per if s < 3600]

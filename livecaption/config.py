@@ -43,6 +43,7 @@ class SessionConfig:
     hotwords: str = ""
     # storage
     journal: bool = True  # keep the session in the crash-safe journal
+    keep_audio: bool = True  # keep the session's audio beside its journal (retention in UserConfig)
 
     @property
     def cpu_threads(self) -> int:

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 
 from livecaption.audio.sources import AudioSource
 from livecaption.config import SessionConfig
+from livecaption.errors import LivecaptionError
 from livecaption.storage.journal import Journal
+from livecaption.storage.spool import SUFFIX, AudioSpool, prune
 from livecaption.streaming.engine import Engine, EngineListener
 from livecaption.transcription.policy import Transcriber
 from livecaption.whisper.models import LoadedModel
@@ -43,7 +45,8 @@ class Session:
     engine: Engine
 
     def describe(self) -> str:
-        return f"{self.loaded.spec.name} · {self.loaded.device.upper()} {self.loaded.compute_type} · {self.source.name}"
+        audio = " · audio kept" if self.engine.spool is not None else ""
+        return f"{self.loaded.spec.name} · {self.loaded.device.upper()} {self.loaded.compute_type} · {self.source.name}{audio}"
 
     def start(self) -> None:
         self.engine.start()
@@ -67,7 +70,12 @@ def build_session(
     loaded = loaded or load(config)
     options = config.transcribe_options()
     transcriber = Transcriber(loaded.decoder(options.encoder_s), options)
-    journal = Journal(source.name, loaded.spec.name) if config.journal else None
+    journal = spool = None
+    if config.journal:
+        extra = {"model_arg": config.model or "", "language": config.language, "task": config.task}
+        journal = Journal(source.name, loaded.spec.name, extra=extra)
+        if config.keep_audio:
+            spool = _open_spool(journal)
     engine = Engine(
         source,
         transcriber,
@@ -75,5 +83,19 @@ def build_session(
         config.vad_config(),
         config.segmenter_config(),
         journal=journal,
+        spool=spool,
     )
     return Session(config, source, loaded, transcriber, journal, engine)
+
+
+def _open_spool(journal: Journal) -> AudioSpool:
+    """The session's audio beside its journal, after removing audio past its retention."""
+    from livecaption.storage.userconfig import UserConfig
+
+    prefs = UserConfig.load()
+    prune(journal.path.parent, prefs.audio_keep_days, int(prefs.audio_max_gb * 1e9))
+    try:
+        return AudioSpool(journal.path.with_suffix(SUFFIX))
+    except LivecaptionError:
+        journal.close()
+        raise

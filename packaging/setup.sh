@@ -19,7 +19,8 @@ packages=(
   fonts-dejavu-core fonts-noto-cjk   # readable Latin and Korean/CJK captions
 )
 if [ "$test_extras" = 1 ]; then
-  packages+=(pulseaudio pulseaudio-utils libasound2-plugins xvfb)  # a real sound server to record from
+  packages+=(pulseaudio pulseaudio-utils libasound2-plugins xvfb  # a real sound server to record from
+             strace)  # the privacy test traces every system call
 fi
 
 if command -v apt-get >/dev/null; then

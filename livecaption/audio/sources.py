@@ -110,6 +110,7 @@ class MicrophoneSource(AudioSource):
     def _open_stream(self) -> None:
         with portaudio() as sd:
             self._closing = False
+            self.last_audio = time.monotonic()  # a stall counts from here, not from when the model was loading
             try:
                 self._stream = sd.InputStream(
                     device=self.device.index,
@@ -201,6 +202,39 @@ class FileSource(AudioSource):
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="livecaption-file", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+
+
+class ArraySource(AudioSource):
+    """Audio already in memory (16 kHz), replayed as fast as the engine reads it: recovering
+    a session's tail or re-reading its audio."""
+
+    realtime = False
+
+    def __init__(self, audio: np.ndarray, name: str = "session audio") -> None:
+        super().__init__()
+        self.audio, self.name, self.sample_rate = audio, name, SAMPLE_RATE
+        self.ring = RingBuffer(SAMPLE_RATE * RING_SECONDS)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def _run(self) -> None:
+        block = SAMPLE_RATE // 10
+        for i in range(0, len(self.audio), block):
+            while self.ring.written + block - self.consumed > self.ring.capacity:
+                if self._stop.wait(0.005):
+                    self.exhausted.set()
+                    return
+            self.ring.write(np.ascontiguousarray(self.audio[i : i + block], dtype=np.float32))
+        self.exhausted.set()
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="livecaption-array", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:

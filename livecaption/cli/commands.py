@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import signal
 import sys
 import threading
+from collections.abc import Iterator
 from typing import IO
 
 from livecaption.captions import Caption
@@ -17,6 +21,26 @@ from livecaption.streaming.engine import EngineListener, EngineStatus
 
 def say(msg: str) -> None:
     print(f"livecaption: {msg}", file=sys.stderr, flush=True)
+
+
+@contextlib.contextmanager
+def stop_signals() -> Iterator[threading.Event]:
+    """Ctrl+C, SIGTERM (kill, systemd, logout) and SIGHUP all ask for a clean stop, as
+    KeyboardInterrupt in the main thread; once a stop was asked for, a second one exits at once."""
+    asked = threading.Event()
+
+    def handler(signum, _frame) -> None:
+        if asked.is_set():
+            os._exit(128 + signum)  # final captions are already on disk (journal, output)
+        raise KeyboardInterrupt
+
+    signals = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    before = {s: signal.signal(s, handler) for s in signals}
+    try:
+        yield asked
+    finally:
+        for s, h in before.items():
+            signal.signal(s, h)
 
 
 class CliListener(EngineListener):
@@ -98,18 +122,20 @@ def cmd_caption(args: argparse.Namespace) -> int:
     session.start()
     say(f"listening on {source.name} (Ctrl+C stops)" if not args.input else f"captioning {source.name}")
     stopping = False
-    while True:
-        try:
-            if session.wait(0.1):
-                break
-            if listener.write_failed.is_set() and not stopping:
-                stopping = True
-                session.stop()
-        except KeyboardInterrupt:  # Ctrl+C: stop capturing, keep the buffered tail
-            if not stopping:
-                stopping = True
-                say("stopping: transcribing what is still buffered")
-                session.stop()
+    with stop_signals() as stop_asked:
+        while True:
+            try:
+                if session.wait(0.1):
+                    break
+                if listener.write_failed.is_set() and not stopping:
+                    stopping = True
+                    session.stop()
+            except KeyboardInterrupt:  # Ctrl+C, SIGTERM, SIGHUP: stop capturing, keep the buffered tail
+                if not stopping:
+                    stopping = True
+                    stop_asked.set()
+                    say("stopping: transcribing what is still buffered")
+                    session.stop()
     if not listener.write_failed.is_set():
         writer.close()
     if stream is not sys.stdout:
@@ -151,29 +177,44 @@ def cmd_models(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_sessions(_args: argparse.Namespace) -> int:
+def cmd_sessions(args: argparse.Namespace) -> int:
     from livecaption.captions import hms
-    from livecaption.storage.journal import list_sessions, sessions_dir
+    from livecaption.storage.journal import delete, list_sessions, load, sessions_dir
 
+    if args.delete:
+        info, _ = load(args.delete)
+        delete(info)
+        say(f"deleted session {info.id} (captions and audio)")
+        return 0
     sessions = list_sessions()
     if not sessions:
         print(f"no sessions yet ({sessions_dir()})")
         return 0
-    print(f"{'id':<18} {'started':<20} {'duration':>9} {'captions':>8}  state")
+    print(f"{'id':<18} {'started':<20} {'duration':>9} {'captions':>8}  {'audio':<5}  state")
     for s in sessions:
         state = "finished" if s.finished else ("running" if not s.crashed else "unfinished (restorable)")
-        print(f"{s.id:<18} {s.started:<20} {hms(s.duration):>9} {s.captions:>8}  {state}")
+        audio = "kept" if s.audio.is_file() else "-"
+        print(f"{s.id:<18} {s.started:<20} {hms(s.duration):>9} {s.captions:>8}  {audio:<5}  {state}")
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from livecaption.recovery import polish, restore
     from livecaption.storage.export import render, save
-    from livecaption.storage.journal import load as load_session
 
-    info, caps = load_session(args.session)
+    info, caps = restore(args.session, log=say)  # a session that died gets its last words back first
+    if args.polish:
+        say(f"reading session {info.id} again with whole-recording context ...")
+        caps = polish(info, args.model, on_progress=_progress)
+        print(file=sys.stderr)
     if args.output:
         save(caps, args.output, args.format)
         say(f"wrote {len(caps)} captions of session {info.id} to {args.output}")
     else:
         sys.stdout.write(render(caps, args.format))
     return 0
+
+
+def _progress(fraction: float) -> None:
+    if sys.stderr.isatty():
+        print(f"\rlivecaption: {100 * fraction:3.0f} %", end="", file=sys.stderr, flush=True)

@@ -113,14 +113,26 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("--output", "-o", metavar="FILE", help="write captions here (default: stdout)")
     o.add_argument("--verbose", "-v", action="store_true", help="print status lines on stderr")
     o.add_argument("--no-journal", action="store_true", help="do not keep this session in the session journal")
+    o.add_argument(
+        "--no-audio-spool",
+        action="store_true",
+        help="do not keep this session's audio (kept by default beside the journal, for 7 days: crash recovery and --polish)",
+    )
     sub.add_parser("devices", help="list audio input devices")
     mo = sub.add_parser("models", help="list bundled, installed, cached and local models")
     mo.add_argument("--add", metavar="FOLDER", help="remember a local CTranslate2 model folder")
-    sub.add_parser("sessions", help="list recorded sessions (the crash-safe journal)")
+    ss = sub.add_parser("sessions", help="list recorded sessions (the crash-safe journal)")
+    ss.add_argument("--delete", metavar="SESSION", help="delete a session: its captions and its audio")
     e = sub.add_parser("export", help="write a recorded session as subtitles or text")
     e.add_argument("session", help="latest, or a session id from `livecaption sessions`")
     e.add_argument("--format", "-f", default="srt", choices=["srt", "vtt", "txt", "json"])
     e.add_argument("--output", "-o", metavar="FILE", help="default: stdout")
+    e.add_argument(
+        "--polish",
+        action="store_true",
+        help="transcribe the session's kept audio again, offline with whole-recording context, and export that",
+    )
+    e.add_argument("--model", "-m", help="with --polish: the model to use (default: the session's)")
     return p
 
 
@@ -144,4 +156,5 @@ def session_config(args: argparse.Namespace, prompt: str = "", hotwords: str = "
         prompt=prompt,
         hotwords=hotwords,
         journal=not getattr(args, "no_journal", False),
+        keep_audio=not getattr(args, "no_audio_spool", False),
     )

@@ -35,6 +35,35 @@ def _theme(app) -> None:
     app.setPalette(p)
 
 
+def _close_on_signals(win):
+    """SIGTERM and SIGHUP (kill, systemd, logout) close the window as the user would, finishing the
+    session's last words, without asking to save (the journal has every caption); a second one exits."""
+    import signal
+    import socket
+
+    from PySide6.QtCore import QSocketNotifier
+
+    asked = []
+
+    def handler(signum, _frame) -> None:
+        if asked:
+            os._exit(128 + signum)
+        asked.append(signum)
+        win.automation = True
+        win.close()
+
+    # Python runs a signal handler only when Qt hands control back: the wakeup socket makes it do so.
+    rsock, wsock = socket.socketpair()
+    rsock.setblocking(False)
+    wsock.setblocking(False)
+    signal.set_wakeup_fd(wsock.fileno())
+    notifier = QSocketNotifier(rsock.fileno(), QSocketNotifier.Type.Read)
+    notifier.activated.connect(lambda: rsock.recv(64))
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, handler)
+    return notifier, rsock, wsock
+
+
 def run_gui(args: argparse.Namespace) -> int:
     try:
         from PySide6.QtCore import QTimer
@@ -65,9 +94,10 @@ def run_gui(args: argparse.Namespace) -> int:
     if args.overlay:
         win.toolbar.overlay_btn.setChecked(True)
     win.show()
+    notifier = _close_on_signals(win)  # noqa: F841 - kept alive for the session
     code = {"value": 0}
     if not win.automation:
-        QTimer.singleShot(0, win.offer_restore)
+        QTimer.singleShot(0, win.after.offer_restore)
 
     if args.input:
         win.input_file = str(args.input)

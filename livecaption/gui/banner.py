@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton
 
 from livecaption.errors import LivecaptionError, Remedy
@@ -48,6 +49,11 @@ class ErrorBanner(QFrame):
         self.action.setVisible(action is not None)
         self.action.setText(action[0] if action else "")
         self.show()
+
+    @Slot(object)
+    def show_session_error(self, error: LivecaptionError) -> None:
+        """An error during a session, which goes on."""
+        self.show_error(error, suffix=" — captions so far are kept.")
 
     def _act(self) -> None:
         self.hide()

@@ -62,6 +62,9 @@ class SessionWorker(QObject):
     loading = Signal(str)
     started = Signal(object, str)  # Session, description of model and device
     failed = Signal(object)  # LivecaptionError
+    recovered = Signal(object)  # captions of a crashed session's last words
+    progress = Signal(float)  # of a polish, 0..1
+    polished = Signal(object)  # captions, or None when cancelled
 
     def __init__(self, bridge: EngineBridge) -> None:
         super().__init__()
@@ -89,3 +92,32 @@ class SessionWorker(QObject):
             self.failed.emit(exc)
         except Exception as exc:  # never let a worker exception kill the app
             self.failed.emit(LivecaptionError(f"Could not start: {type(exc).__name__}: {exc}"))
+
+    @Slot(object)
+    def recover(self, info) -> None:
+        """A crashed session's audio after its last caption, transcribed and added to its journal."""
+        from livecaption.recovery import recover_tail
+        from livecaption.storage.journal import load, mark_recovered
+
+        tail: list = []
+        try:
+            tail = recover_tail(info, load(info.id, info.path.parent)[1])
+        except LivecaptionError as exc:  # the restored captions stay; say why the rest could not be had
+            self.failed.emit(exc)
+        try:
+            mark_recovered(info, tail)
+        except LivecaptionError as exc:
+            self.failed.emit(exc)
+        self.recovered.emit(tail)
+
+    @Slot(object)
+    def polish(self, request: tuple) -> None:
+        """(SessionInfo, model): the session's audio read again with whole-recording context."""
+        from livecaption.recovery import polish
+
+        info, model = request  # the GUI cleared `cancel` before asking
+        try:
+            self.polished.emit(polish(info, model, self.progress.emit, self.cancel))
+        except LivecaptionError as exc:
+            self.polished.emit(None)
+            self.failed.emit(exc)

@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 from livecaption.captions import Caption
 from livecaption.config import SessionConfig
 from livecaption.errors import LivecaptionError
+from livecaption.gui import recovery, window_state
 from livecaption.gui import settings as cfg
-from livecaption.gui import window_state
 from livecaption.gui.banner import ErrorBanner
 from livecaption.gui.bridge import EngineBridge, SessionWorker
 from livecaption.gui.find_bar import FindBar
@@ -45,6 +45,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("livecaption")
         self.settings = cfg.settings()
         self.session: Session | None = None
+        self.session_id: str | None = None  # the journal of the last session shown
         self.input_file: str | None = None  # replay a recording instead of the microphone
         self.realtime = True
         self.unsaved = False
@@ -58,13 +59,9 @@ class MainWindow(QMainWindow):
         self.worker = SessionWorker(self.bridge)
         self.worker.moveToThread(self.worker_thread)
         self.requestSession.connect(self.worker.start)
-        self.worker.loading.connect(lambda text: self.status.loading(text))
         self.worker.started.connect(self._on_started)
         self.worker.failed.connect(self._on_failed)
-        self.bridge.caption.connect(self._on_caption)
-        self.bridge.status.connect(lambda st: self.session is not None and self.status.show_status(st))
-        self.bridge.level.connect(lambda db: self.status.show_level(db))
-        self.bridge.error.connect(lambda e: self.banner.show_error(e, suffix=" — captions so far are kept."))
+        self.bridge.caption.connect(self.on_caption)
         self.bridge.device.connect(self._on_device)
         self.bridge.finished.connect(self._on_finished)
         self.worker_thread.start()
@@ -112,6 +109,12 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.status = StatusArea(self.statusBar())
         self.status.cancel_btn.clicked.connect(self.worker.cancel.set)
+        # Signals from other threads go to slots of objects on this thread, so Qt queues them here.
+        self.worker.loading.connect(self.status.loading)
+        self.bridge.status.connect(self.status.show_status)
+        self.bridge.level.connect(self.status.show_level)
+        self.bridge.error.connect(self.banner.show_session_error)
+        self.after = recovery.AfterSession(self)
         build_menus(self)
         self.toolbar.refresh_devices()
         self.toolbar.fill_models()
@@ -163,8 +166,10 @@ class MainWindow(QMainWindow):
 
     def _on_started(self, session: Session, desc: str) -> None:
         self.session = session
+        self.session_id = session.journal.id if session.journal is not None else None
         self.toolbar.set_state("running")
-        self.status.running(desc)
+        spool = session.engine.spool
+        self.status.running(desc, str(spool.path.parent) if spool is not None else None)
         if self._close_when_finished:  # the window was closed while the model loaded
             self.stop()
 
@@ -192,7 +197,7 @@ class MainWindow(QMainWindow):
         if self._close_when_finished:
             QTimer.singleShot(0, self.close)
 
-    def _on_caption(self, caption: Caption) -> None:
+    def on_caption(self, caption: Caption) -> None:
         if self.view.isHidden():
             self.placeholder.hide()
             self.view.show()
@@ -209,15 +214,6 @@ class MainWindow(QMainWindow):
 
         return UserConfig.load().profiles.get(self.profile, Vocabulary())
 
-    def offer_restore(self) -> bool:
-        from livecaption.gui.recovery import offer_restore
-
-        captions = offer_restore(self)
-        for c in captions or []:
-            self._on_caption(c)
-        return captions is not None
-
-    # -- transcript actions -------------------------------------------------------------
     def zoom(self, step: int) -> None:
         size = min(40.0, max(8.0, self.view.font().pointSizeF() + step))
         self.view.set_font_size(size)

@@ -23,6 +23,7 @@ def build_menus(win: MainWindow) -> None:
         a = file.addAction(f"Export as {label}…", lambda f=fmt: win.export_dialog(f))
         if fmt == "srt":
             a.setShortcut(QKeySequence.StandardKey.Save)
+    file.addAction("Improve transcript…", win.after.improve)
     file.addSeparator()
     file.addAction("Open recording…", win.open_recording)
     file.addSeparator()

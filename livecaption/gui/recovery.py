@@ -1,29 +1,115 @@
-"""After a crash: offer the unfinished session's captions from the journal."""
+"""Sessions after the fact: restore one that died (with its last words), improve a finished one's transcript.
+
+The model work runs on the window's worker thread; AfterSession is a QObject of the GUI
+thread, so the worker's signals reach its slots queued, on the GUI thread.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtWidgets import QMessageBox, QProgressDialog
 
 from livecaption.captions import Caption, hms
+from livecaption.errors import LivecaptionError
 from livecaption.storage.journal import list_sessions, load, mark_recovered
 
+if TYPE_CHECKING:
+    from livecaption.gui.main_window import MainWindow
 
-def offer_restore(parent: QWidget) -> list[Caption] | None:
-    """Ask whether to restore the newest crashed session; its captions, or None."""
-    crashed = [s for s in list_sessions() if s.crashed and s.captions]
-    if not crashed:
-        return None
-    info = crashed[-1]
-    answer = QMessageBox.question(
-        parent, "Restore session?",
-        f"The session started {info.started.replace('T', ' ')} did not finish ({info.captions} captions, "
-        f"{hms(info.duration)}). Restore its transcript?",
-    )  # fmt: skip
-    for s in crashed:
-        mark_recovered(s)
-    if answer != QMessageBox.StandardButton.Yes:
-        return None
-    captions = load(info.id)[1]
-    for c in captions:
-        c.id = 0  # restored captions never collide with a new session's ids
-    return captions
+
+class AfterSession(QObject):
+    requestRecover = Signal(object)  # SessionInfo of a crashed session, to the worker
+    requestPolish = Signal(object)  # (SessionInfo, model), to the worker
+
+    def __init__(self, win: MainWindow) -> None:
+        super().__init__(win)
+        self.win = win
+        self.dialog: QProgressDialog | None = None  # while a polish runs
+        self.requestRecover.connect(win.worker.recover)
+        self.requestPolish.connect(win.worker.polish)
+        win.worker.recovered.connect(self.on_recovered)
+        win.worker.polished.connect(self.on_polished)
+        win.worker.progress.connect(self.on_progress)
+
+    def offer_restore(self) -> bool:
+        """After a crash: offer the newest unfinished session's captions, and recover its last words."""
+        win = self.win
+        crashed = [s for s in list_sessions() if s.crashed and (s.captions or s.audio.is_file())]
+        if not crashed:
+            return False
+        info = crashed[-1]
+        answer = QMessageBox.question(
+            win, "Restore session?",
+            f"The session started {info.started.replace('T', ' ')} did not finish ({info.captions} captions, "
+            f"{hms(info.duration)}). Restore its transcript?",
+        )  # fmt: skip
+        for s in crashed:
+            if s is not info or answer != QMessageBox.StandardButton.Yes:
+                mark_recovered(s)  # not offered again; its audio stays for Improve transcript
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        self.show(load(info.id)[1])
+        win.session_id = info.id
+        if info.audio.is_file():
+            win.status.loading("Recovering the last words from the kept audio…")
+            self.requestRecover.emit(info)  # the worker appends them to the journal, then on_recovered
+        else:
+            mark_recovered(info)
+        return True
+
+    def show(self, captions: list[Caption]) -> None:
+        for c in captions:
+            c.id = 0  # restored captions never collide with a new session's ids
+            self.win.on_caption(c)
+
+    @Slot(object)
+    def on_recovered(self, captions: list[Caption]) -> None:
+        self.show(captions)
+        words = sum(len(c.text.split()) for c in captions)
+        self.win.status.idle(f"Recovered {words} words spoken after the last caption" if words else "Ready")
+
+    def improve(self) -> None:
+        """File → Improve transcript…: the last session's audio read again, with the model now selected."""
+        win = self.win
+        if win.session is not None:
+            win.banner.show_error("Stop the session first: the transcript is improved from the whole recording.")
+            return
+        try:
+            info = load(win.session_id)[0] if win.session_id else None
+        except LivecaptionError:
+            info = None
+        if info is None or not info.audio.is_file():
+            win.banner.show_error(
+                "There is no session audio to read again: start a session with Session → Settings → Audio on "
+                "(the default), or restore one."
+            )
+            return
+        self.dialog = QProgressDialog("Reading the whole session again…", "Cancel", 0, 100, win)
+        self.dialog.setWindowTitle("Improve transcript")
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.dialog.setMinimumDuration(0)
+        self.dialog.setAutoClose(False)
+        self.dialog.canceled.connect(win.worker.cancel.set)
+        self.dialog.show()
+        win.worker.cancel.clear()
+        self.requestPolish.emit((info, win.toolbar.model_box.currentData()))
+
+    @Slot(float)
+    def on_progress(self, fraction: float) -> None:
+        if self.dialog is not None:
+            self.dialog.setValue(min(99, int(100 * fraction)))
+
+    @Slot(object)
+    def on_polished(self, captions: list[Caption] | None) -> None:
+        dialog, self.dialog = self.dialog, None
+        if dialog is not None:
+            dialog.close()
+        if captions is None:
+            return  # cancelled or failed: the live transcript stays as it was
+        win = self.win
+        win.model.clear()
+        self.show(captions)
+        win.unsaved = True
+        win.statusBar().showMessage(f"Transcript improved: {len(captions)} captions from the whole recording", 8000)

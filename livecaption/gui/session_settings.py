@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QDoubleSpinB
 
 from livecaption.config import default_threads
 from livecaption.gui import settings as cfg
+from livecaption.storage.userconfig import UserConfig
 
 
 def _spin(lo: float, hi: float, step: float, decimals: int, suffix: str = "") -> QDoubleSpinBox:
@@ -32,6 +33,8 @@ class SessionSettingsDialog(QDialog):
         self.threads = QSpinBox()
         self.threads.setRange(0, 64)
         self.threads.setSpecialValueText(f"Automatic ({default_threads()})")
+        days = UserConfig.load().audio_keep_days
+        self.keep_audio = QCheckBox(f"Keep the session's audio for {days:g} days")
         form = QFormLayout(self)
         rows = (
             ("&Beam size", self.beam, "Search width for final captions; 1 is fastest, 5 is the default"),
@@ -40,6 +43,12 @@ class SessionSettingsDialog(QDialog):
             ("C&hunk length", self.chunk, "How much speech is decoded at a time within a long sentence"),
             ("&Speech threshold", self.vad, "Speech probability that counts as speech; raise it in noisy rooms"),
             ("&Threads", self.threads, "CPU threads for Whisper"),
+            (
+                "&Audio",
+                self.keep_audio,
+                "Kept beside the transcript so the last words survive a crash and "
+                "File → Improve transcript can read the session again; deleted with the session",
+            ),
         )
         for label, widget, help_text in rows:
             widget.setAccessibleName(label.replace("&", ""))
@@ -61,7 +70,8 @@ class SessionSettingsDialog(QDialog):
 
     def _widgets(self) -> dict:
         return {"beam_size": self.beam, "context_s": self.context, "early_partials": self.early,
-                "chunk_s": self.chunk, "vad_threshold": self.vad, "threads": self.threads}  # fmt: skip
+                "chunk_s": self.chunk, "vad_threshold": self.vad, "threads": self.threads,
+                "keep_audio": self.keep_audio}  # fmt: skip
 
     def _show(self, value) -> None:
         for key, w in self._widgets().items():

@@ -25,8 +25,9 @@ DEFAULTS = {
     "session/chunk_s": SessionConfig.chunk_s,
     "session/vad_threshold": SessionConfig.vad_threshold,
     "session/threads": SessionConfig.threads,
+    "session/keep_audio": SessionConfig.keep_audio,
 }
-SESSION_KEYS = ("beam_size", "context_s", "early_partials", "chunk_s", "vad_threshold", "threads")
+SESSION_KEYS = ("beam_size", "context_s", "early_partials", "chunk_s", "vad_threshold", "threads", "keep_audio")
 
 
 def settings() -> QSettings:

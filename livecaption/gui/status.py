@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton
 
 from livecaption.captions import hms
@@ -15,11 +16,14 @@ STATE_TEXT = {
 }
 
 
-class StatusArea:
-    """Widgets placed in the window's QStatusBar; updated on the GUI thread only."""
+class StatusArea(QObject):
+    """Widgets placed in the window's QStatusBar. A QObject of the GUI thread: signals from the
+    engine's and the worker's threads connected to its slots are queued to the GUI thread."""
 
     def __init__(self, bar: QStatusBar) -> None:
+        super().__init__(bar)
         self.bar = bar
+        self.live = False  # a session is running: its status updates are shown
         self.level = QProgressBar()
         self.level.setRange(-60, 0)
         self.level.setValue(-60)
@@ -47,27 +51,40 @@ class StatusArea:
         bar.addWidget(self.engine_label, 1)
         bar.addPermanentWidget(self.perf_label)
 
+    @Slot(str)
     def loading(self, text: str) -> None:
         self.state_label.setText(text)
         self.progress.show()
         self.cancel_btn.setVisible(text.startswith("Downloading"))
 
-    def running(self, description: str) -> None:
+    def running(self, description: str, audio_folder: str | None = None) -> None:
         self.progress.hide()
         self.cancel_btn.hide()
         self.state_label.setText("Listening")
         self.engine_label.setText(description)
+        self.live = True
+        self.engine_label.setToolTip(
+            f"This session's audio is kept in {audio_folder}, for crash recovery and File → Improve transcript. "
+            "Session → Settings → Audio turns it off."
+            if audio_folder
+            else ""
+        )
 
     def idle(self, text: str) -> None:
+        self.live = False
         self.progress.hide()
         self.cancel_btn.hide()
         self.state_label.setText(text)
         self.level.setValue(-60)
 
+    @Slot(float)
     def show_level(self, dbfs: float) -> None:
         self.level.setValue(int(max(-60, min(0, dbfs))))
 
+    @Slot(object)
     def show_status(self, st: EngineStatus) -> None:
+        if not self.live:
+            return  # a late update after the session ended
         self.state_label.setText(STATE_TEXT.get(st.state, st.state.title()))
         parts = [hms(st.position)]
         if st.language:

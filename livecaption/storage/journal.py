@@ -13,7 +13,7 @@ import datetime as dt
 import fcntl
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from livecaption import __version__
@@ -36,16 +36,24 @@ class SessionInfo:
     captions: int
     finished: bool
     source: str = ""
+    header: dict = field(default_factory=dict)
 
     @property
     def crashed(self) -> bool:
         return not self.finished and not _locked(self.path)
 
+    @property
+    def audio(self) -> Path:
+        """Where the session's audio is kept (spool.py), if it was."""
+        return self.path.with_suffix(".flac")
+
 
 class Journal:
     """Appends final captions to a new session file. Not thread-safe: one writer thread."""
 
-    def __init__(self, source: str = "", model: str = "", folder: Path | None = None) -> None:
+    def __init__(
+        self, source: str = "", model: str = "", folder: Path | None = None, extra: dict | None = None
+    ) -> None:
         folder = folder or sessions_dir()
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -71,6 +79,7 @@ class Journal:
                 "source": source,
                 "model": model,
                 "version": __version__,
+                **(extra or {}),  # what a later recovery needs: model name, language, task
             }
         )
 
@@ -163,6 +172,7 @@ def list_sessions(folder: Path | None = None) -> list[SessionInfo]:
                 len(caps),
                 finished,
                 header.get("source", ""),
+                header,
             )
         )
     return out
@@ -182,7 +192,24 @@ def load(which: str, folder: Path | None = None) -> tuple[SessionInfo, list[Capt
     return info, _read(info.path)[1]
 
 
-def mark_recovered(info: SessionInfo) -> None:
-    """Close a crashed session's file so it is not offered again."""
-    with open(info.path, "a", encoding="utf-8") as f:
-        f.write(json.dumps({"type": "end", "recovered": True, "captions": info.captions}) + "\n")
+def mark_recovered(info: SessionInfo, captions: list[Caption] | None = None) -> None:
+    """Close a crashed session's file so it is not offered again, with the captions
+    recovered from its audio after the last one it had."""
+    lines = [{"type": "caption", **c.to_dict(), "recovered": True} for c in captions or [] if c.final and c.text]
+    lines.append({"type": "end", "recovered": True, "captions": info.captions + len(lines)})
+    try:
+        with open(info.path, "a", encoding="utf-8") as f:
+            f.write("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines))
+            f.flush()
+            os.fsync(f.fileno())
+    except OSError as exc:
+        raise StorageError(f"cannot update the session journal {info.path}: {exc.strerror or exc}") from None
+
+
+def delete(info: SessionInfo) -> None:
+    """Remove a session: its captions and its audio."""
+    for p in (info.audio, info.path):
+        try:
+            p.unlink(missing_ok=True)
+        except OSError as exc:
+            raise StorageError(f"cannot delete {p}: {exc.strerror or exc}") from None

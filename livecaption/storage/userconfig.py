@@ -5,6 +5,7 @@ A small JSON file in the user config folder (platformdirs), written atomically.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from dataclasses import asdict, dataclass, field
@@ -29,6 +30,8 @@ class Vocabulary:
 class UserConfig:
     profiles: dict[str, Vocabulary] = field(default_factory=dict)
     local_models: list[str] = field(default_factory=list)
+    audio_keep_days: float = 7.0  # session audio older than this is removed when a session starts
+    audio_max_gb: float = 2.0  # and the oldest beyond this much in all
 
     @classmethod
     def load(cls) -> UserConfig:
@@ -44,7 +47,11 @@ class UserConfig:
             for k, v in data.get("profiles", {}).items()
             if isinstance(v, dict)
         }
-        return cls(profiles, [str(x) for x in data.get("local_models", [])])
+        retention = {}
+        for key in ("audio_keep_days", "audio_max_gb"):
+            with contextlib.suppress(TypeError, ValueError):  # unreadable: the default
+                retention[key] = max(0.0, float(data.get(key, getattr(cls, key))))
+        return cls(profiles, [str(x) for x in data.get("local_models", [])], **retention)
 
     def save(self) -> None:
         p = config_path()
@@ -53,7 +60,12 @@ class UserConfig:
             tmp = p.with_suffix(".tmp")
             tmp.write_text(
                 json.dumps(
-                    {"profiles": {k: asdict(v) for k, v in self.profiles.items()}, "local_models": self.local_models},
+                    {
+                        "profiles": {k: asdict(v) for k, v in self.profiles.items()},
+                        "local_models": self.local_models,
+                        "audio_keep_days": self.audio_keep_days,
+                        "audio_max_gb": self.audio_max_gb,
+                    },
                     indent=1,
                     ensure_ascii=False,
                 ),

@@ -21,6 +21,7 @@ from livecaption.audio.sources import SAMPLE_RATE, AudioSource
 from livecaption.captions import Caption
 from livecaption.errors import CaptioningError, DeviceError, LivecaptionError
 from livecaption.storage.journal import Journal
+from livecaption.storage.spool import AudioSpool
 from livecaption.streaming.scheduler import Scheduler, SchedulerConfig, Step
 from livecaption.streaming.segmenter import Segmenter, SegmenterConfig
 from livecaption.streaming.vad import FRAME, SileroVad, VadConfig
@@ -73,9 +74,11 @@ class Engine:
         journal: Journal | None = None,
         scheduler_config: SchedulerConfig | None = None,
         vad=None,
+        spool: AudioSpool | None = None,
     ) -> None:
         self.source = source
         self.journal = journal  # final captions go to disk as they are made; closed at the end
+        self.spool = spool  # the session's audio goes to disk as it arrives (pump thread); closed at the end
         self.transcriber = transcriber
         self.listener = listener or EngineListener()
         self.vad = vad or SileroVad()
@@ -179,6 +182,8 @@ class Engine:
         except Exception as exc:  # a bug here must not kill the session silently
             self.listener.on_error(CaptioningError(f"audio processing failed: {exc}"))
         finally:
+            if self.spool is not None:
+                self.spool.close()
             with self._cond:
                 self._input_done = True
                 self._cond.notify_all()
@@ -235,6 +240,11 @@ class Engine:
     def _process(self, samples: np.ndarray, resampled: bool = False) -> None:
         if self._resampler is not None and not resampled:
             samples = self._resampler.resample_chunk(samples)
+        if self.spool is not None and len(samples) and not self.spool.failed:
+            try:
+                self.spool.write(self._pos16 + len(self._pending), samples)
+            except LivecaptionError as exc:  # a full disk stops the audio, not the captions
+                self.listener.on_error(exc)
         if len(samples):
             rms = float(np.sqrt(np.mean(np.square(samples)))) + 1e-10
             self.listener.on_level(20 * np.log10(rms))

@@ -90,6 +90,11 @@ class Transcriber:
         self._kept: KeptEncoding | None = None  # the latest context pass's encoding, for reuse
         self._look: Pass | None = None  # the latest look, until the next chunk
 
+    def continue_from(self, text: str) -> None:
+        """The text said just before the audio to come (a recovered session's last captions): read
+        as the previous text, and not repeated at the seam."""
+        self.committed = text.strip()[-2000:]
+
     # -- decoding -------------------------------------------------------------------
     def _prompt(self, before: str | None = None, budget: int | None = None) -> str | None:
         recent = self.committed if before is None else before

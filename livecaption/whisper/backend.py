@@ -12,11 +12,13 @@ off the features themselves.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 import numpy as np
 from faster_whisper import WhisperModel
 from faster_whisper.tokenizer import Tokenizer
 
+from livecaption.onnx_runtime import quiet_onnxruntime
 from livecaption.transcription.decoder import Continuation, DecodeSettings, Encoded, Segment, Transcription
 from livecaption.whisper import anchored
 
@@ -86,6 +88,31 @@ class WhisperDecoder:
             if windowed:
                 self.model.min_frames = FULL_FRAMES
         return Transcription(found, info.language, info.language_probability)
+
+    def transcribe_long(
+        self,
+        audio: np.ndarray,
+        *,
+        language: str | None,
+        task: str,
+        beam_size: int,
+        on_progress: Callable[[float], None] | None = None,
+        cancel: threading.Event | None = None,
+    ) -> list[Segment] | None:
+        """A whole recording at once, each 30 s window read after the text of the one before
+        (faster-whisper's offline mode); silence is skipped by its VAD. None when cancelled."""
+        quiet_onnxruntime()  # faster-whisper's VAD runs on onnxruntime too
+        segments, info = self.model.transcribe(
+            audio, language=language, task=task, beam_size=beam_size, vad_filter=True
+        )
+        out = []
+        for s in segments:
+            if cancel is not None and cancel.is_set():
+                return None
+            out.append(Segment(s.text, s.start, s.end, s.avg_logprob, s.no_speech_prob, s.compression_ratio))
+            if on_progress is not None and info.duration:
+                on_progress(min(1.0, s.end / info.duration))
+        return out
 
     def encode(self, context: np.ndarray, audio: np.ndarray) -> Encoded | None:
         return anchored.encode(self.model, context, audio, self.encoder_s)

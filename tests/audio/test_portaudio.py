@@ -114,3 +114,15 @@ def test_stop_racing_a_reopen_leaves_no_stream_open(sd):
         src.stop()
         worker.join()
         assert sd.open_streams == 0
+
+
+def test_a_microphone_opened_after_a_slow_start_is_not_taken_for_lost(sd, monkeypatch):
+    """The source is made before the model loads (a bad device fails first); the stall clock must
+    start with the stream, or a model that loads in over STALL_S makes the first check say 'lost'."""
+    from livecaption.streaming import engine
+
+    src = MicrophoneSource(DEVICE)
+    monkeypatch.setattr(time, "monotonic", lambda real=time.monotonic: real() + 10.0)  # the model took 10 s
+    src.start()
+    assert time.monotonic() - src.last_audio < engine.STALL_S
+    src.stop()

@@ -172,7 +172,7 @@ def test_find_and_copy(qtbot):
 
     win = make_window(qtbot)
     for i, t in enumerate(["alpha beta", "gamma delta", "epsilon"], 1):
-        win._on_caption(Caption(i, i + 1, t, id=i))
+        win.on_caption(Caption(i, i + 1, t, id=i))
     win.find_bar.open()
     win.find_bar.edit.setText("delta")
     assert win.find_bar.find(1) and win.view.currentIndex().row() == 1
@@ -233,16 +233,16 @@ def test_eight_hour_transcript_adds_a_caption_without_measuring_every_row(qtbot,
     win = make_window(qtbot)
     win.resize(900, 600)
     text = "and with them came the wolves, said the old man, walking very fast"
-    win._on_caption(Caption(4.2, 7.2, f"{text} 1", id=1))  # shows the transcript
+    win.on_caption(Caption(4.2, 7.2, f"{text} 1", id=1))  # shows the transcript
     for i in range(2, 7001):  # about 8 hours at this app's rate of ~860 captions an hour
         win.model.upsert(Caption(i * 4.2, i * 4.2 + 3, f"{text} {i}", id=i))
     qtbot.wait(10)
     measured = []
     real = win.view.delegate._height
     monkeypatch.setattr(win.view.delegate, "_height", lambda t, o: measured.append(t) or real(t, o))
-    win._on_caption(Caption(29400.0, 29403.0, "the newest caption", final=False, id=7001))
+    win.on_caption(Caption(29400.0, 29403.0, "the newest caption", final=False, id=7001))
     long = "the newest caption, now final, and long enough to wrap onto a second line of the transcript " * 3
-    win._on_caption(Caption(29400.0, 29405.0, long, final=True, id=7001))
+    win.on_caption(Caption(29400.0, 29405.0, long, final=True, id=7001))
     qtbot.wait(10)
     assert len(measured) <= 4, len(measured)
     view, last = win.view, win.model.rowCount() - 1
@@ -306,4 +306,54 @@ def test_session_settings_reach_the_session_like_the_command_line_options(qtbot)
     dlg._defaults()
     dlg.save()
     assert win.session_config().beam_size == 5
+    win.close()
+
+
+def test_improve_transcript_reads_the_session_again_and_can_be_cancelled(qtbot):
+
+    win = make_window(qtbot)
+    run_file(qtbot, win, "jfk.flac")
+    live = [c.text for c in win.model.finals()]
+    assert live and win.session_id
+    from PySide6.QtWidgets import QPushButton
+
+    win.after.improve()
+    cancel = win.after.dialog.findChild(QPushButton)
+    assert cancel.text() == "Cancel"
+    qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)  # at once: the transcript stays as it was
+    qtbot.waitUntil(lambda: win.after.dialog is None, timeout=60_000)
+    assert [c.text for c in win.model.finals()] == live
+    win.after.improve()
+    assert win.after.dialog.isVisible() and win.after.dialog.labelText().startswith("Reading the whole session")
+    qtbot.waitUntil(lambda: win.after.dialog is None, timeout=60_000)
+    text = " ".join(c.text for c in win.model.finals()).lower()
+    assert "fellow americans" in text and "your country" in text and win.unsaved
+    win.unsaved = False
+    win.close()
+
+
+def test_restoring_a_crashed_session_brings_back_its_last_words(qtbot, monkeypatch, tmp_path):
+    import numpy as np
+    from PySide6.QtWidgets import QMessageBox
+
+    from livecaption.audio.files import read_audio
+    from livecaption.storage.journal import Journal, list_sessions
+    from livecaption.storage.spool import AudioSpool
+
+    monkeypatch.setenv("LIVECAPTION_SESSIONS", str(tmp_path / "sessions"))
+    lib, jfk = read_audio(DATA / "61-70968-0000.flac"), read_audio(DATA / "jfk.flac")
+    journal = Journal("mic", "tiny.en (bundled)", extra={"model_arg": "", "language": "en"})
+    journal.append(Caption(0.0, len(lib) / 16000, "He began a confused complaint against the wizard.", id=1))
+    spool = AudioSpool(journal.path.with_suffix(".flac"))
+    spool.write(0, np.concatenate((lib, np.zeros(16000, np.float32), jfk)))
+    spool.sync()
+    journal._f.close()  # the app died: the second sentence was heard but never captioned
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    win = make_window(qtbot)
+    assert win.after.offer_restore()
+    qtbot.waitUntil(lambda: "country" in " ".join(c.text for c in win.model.finals()), timeout=60_000)
+    assert win.status.state_label.text().startswith("Recovered")
+    assert list_sessions()[-1].finished  # closed with the recovered captions, not offered again
+    win.model.clear()
+    win.unsaved = False
     win.close()

@@ -116,7 +116,7 @@ def test_app_offers_to_restore_a_crashed_session(sessions, qtbot, monkeypatch):
     win = MainWindow()
     win.automation = True
     qtbot.addWidget(win)
-    assert win.offer_restore()
+    assert win.after.offer_restore()
     assert [c.text for c in win.model.finals()] == ["before the crash"]
-    assert not win.offer_restore()  # offered once
+    assert not win.after.offer_restore()  # offered once
     win.close()

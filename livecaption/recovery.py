@@ -1,0 +1,102 @@
+"""After the session: the words a crash left undecoded, and a better transcript from the kept audio.
+
+* recover_tail: a session that died has its final captions in the journal, and its audio
+  in the spool up to about a second before the crash. The audio after the last caption
+  goes through a session of its own (VAD, segmenter, transcriber: the live path, as fast
+  as possible), and the captions it gives are appended to the journal.
+* polish: the whole session audio read again offline, with whole-recording context, by
+  the session's model or a bigger one. Caption times stay on the session timeline.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+
+from livecaption.audio.sources import ArraySource
+from livecaption.captions import Caption
+from livecaption.config import SessionConfig
+from livecaption.errors import CaptioningError, InputError, LivecaptionError
+from livecaption.session import build_session, load
+from livecaption.storage.journal import SessionInfo, mark_recovered
+from livecaption.storage.journal import load as load_session
+from livecaption.storage.spool import SR, read_spool
+from livecaption.transcription.guard import rejection
+
+MIN_TAIL_S = 0.3  # less audio than this after the last caption holds no words
+
+
+def _config(info: SessionInfo, model: str | None = None) -> SessionConfig:
+    h = info.header
+    return SessionConfig(
+        model=model or h.get("model_arg") or None,
+        language=h.get("language", "auto"),
+        task=h.get("task", "transcribe"),
+        journal=False,
+        keep_audio=False,
+    )
+
+
+def recover_tail(
+    info: SessionInfo, captions: list[Caption], log: Callable[[str], None] = lambda _m: None
+) -> list[Caption]:
+    """Captions for a crashed session's audio after its last final caption (`captions`, from the
+    journal); empty without audio."""
+    if not info.audio.is_file():
+        return []
+    start = info.duration  # the end of the last final caption
+    audio = read_spool(info.audio, start)
+    if len(audio) < MIN_TAIL_S * SR:
+        return []
+    log(f"transcribing {len(audio) / SR:.1f} s of kept audio after the last caption")
+    config = _config(info)
+    session = build_session(config, loaded=load(config), source=ArraySource(audio))
+    session.transcriber.continue_from(" ".join(c.text for c in captions))
+    session.start()
+    session.wait()
+    return [replace(c, start=c.start + start, end=c.end + start, id=0) for c in session.engine.captions]
+
+
+def restore(which: str, log: Callable[[str], None] = lambda _m: None) -> tuple[SessionInfo, list[Caption]]:
+    """A session's captions; for one that died, with its tail recovered and the journal closed."""
+    info, captions = load_session(which)
+    if info.crashed:
+        try:
+            tail = recover_tail(info, captions, log)
+        except LivecaptionError as exc:  # the captions in the journal are still good
+            log(f"the words after the last caption could not be recovered: {exc}")
+            tail = []
+        mark_recovered(info, tail)
+        if tail:
+            log(f"recovered {sum(len(c.text.split()) for c in tail)} words spoken after the last caption")
+        captions += tail
+    return info, captions
+
+
+def polish(
+    info: SessionInfo,
+    model: str | None = None,
+    on_progress: Callable[[float], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> list[Caption] | None:
+    """The session's audio transcribed again with whole-recording context; None when cancelled."""
+    if not info.audio.is_file():
+        raise InputError(
+            f"session {info.id} has no kept audio to read again (audio is kept unless turned off, for "
+            "7 days by default)"
+        )
+    audio = read_spool(info.audio)
+    config = _config(info, model)
+    loaded = load(config)
+    decoder = loaded.decoder()
+    language = None if config.language == "auto" else config.language
+    found = decoder.transcribe_long(
+        audio, language=language, task=config.task, beam_size=config.beam_size, on_progress=on_progress, cancel=cancel
+    )
+    if found is None:
+        return None
+    if not found and len(audio) > SR:
+        raise CaptioningError(f"no words were found in the {len(audio) / SR:.0f} s of audio of session {info.id}")
+    lang = language or ""
+    return [Caption(s.start, s.end, s.text.strip(), True, lang) for s in found if s.text.strip() and not rejection(s)]
