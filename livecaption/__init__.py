@@ -1,3 +1,10 @@
 """livecaption: live, offline speech captions with Whisper."""
 
+import os
+
 __version__ = "0.1.0"
+
+# onnxruntime (Silero VAD's runtime) sends usage telemetry from a native thread, DNS first,
+# about 9 s after it starts, unless this is set before it is imported; its Python switch
+# (disable_telemetry_events) did not stop it. tests/cli/test_privacy.py traces for it.
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")

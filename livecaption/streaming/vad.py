@@ -15,7 +15,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from livecaption.errors import LivecaptionError
-from livecaption.onnx_runtime import quiet_onnxruntime
 
 FRAME = 512  # samples per VAD frame at 16 kHz
 CONTEXT = 64
@@ -33,7 +32,7 @@ class SileroVad:
     """Streaming speech probability for 16 kHz mono audio, one value per 512 samples."""
 
     def __init__(self, path: str | None = None) -> None:
-        onnxruntime = quiet_onnxruntime()
+        import onnxruntime  # telemetry is off: livecaption/__init__.py
 
         opts = onnxruntime.SessionOptions()
         # One thread: VAD is tiny and must not compete with Whisper for the 2 cores.

@@ -18,7 +18,6 @@ import numpy as np
 from faster_whisper import WhisperModel
 from faster_whisper.tokenizer import Tokenizer
 
-from livecaption.onnx_runtime import quiet_onnxruntime
 from livecaption.transcription.decoder import Continuation, DecodeSettings, Encoded, Segment, Transcription
 from livecaption.whisper import anchored
 
@@ -101,7 +100,6 @@ class WhisperDecoder:
     ) -> list[Segment] | None:
         """A whole recording at once, each 30 s window read after the text of the one before
         (faster-whisper's offline mode); silence is skipped by its VAD. None when cancelled."""
-        quiet_onnxruntime()  # faster-whisper's VAD runs on onnxruntime too
         segments, info = self.model.transcribe(
             audio, language=language, task=task, beam_size=beam_size, vad_filter=True
         )

@@ -1,8 +1,9 @@
 """Nothing leaves the machine: every system call of real sessions, traced with strace.
 
-Patching Python's socket module cannot see native code (onnxruntime's telemetry once sent
-DNS queries from a C++ thread), so the whole process tree runs under `strace -f` and any
-connect, sendto or sendmsg to an IPv4 or IPv6 address fails the test.
+Patching Python's socket module cannot see native code (onnxruntime's telemetry sends DNS
+queries from a C++ thread, about 9 s after it starts), so the whole process tree runs under
+`strace -f`, for sessions of about 20 s in real time, and any connect, sendto or sendmsg to
+an IPv4 or IPv6 address fails the test.
 """
 
 import os
@@ -49,9 +50,21 @@ def test_the_trace_sees_a_connect_from_native_code(tmp_path):
     assert any("connect(" in c and "127.0.0.1" in c for c in calls), calls
 
 
-def test_sessions_export_and_restore_make_no_network_call(tmp_path):
+@pytest.fixture(scope="module")
+def talk(tmp_path_factory):
+    """About 19 s of speech: long enough, played in real time, for telemetry to have fired."""
+    import numpy as np
+    from conftest import SR, write_wav
+
+    from livecaption.audio.files import read_audio
+
+    parts = [read_audio(DATA / "jfk.flac"), np.zeros(SR, np.float32), read_audio(DATA / "1089-134686-0001.flac")]
+    return write_wav(tmp_path_factory.mktemp("talk") / "talk.wav", np.concatenate(parts))
+
+
+def test_sessions_export_and_restore_make_no_network_call(tmp_path, talk):
     out = tmp_path / "out.srt"
-    r = traced(tmp_path, "caption", "--input", str(DATA / "jfk.flac"), "--format", "srt", "-o", str(out))
+    r = traced(tmp_path, "caption", "--input", str(talk), "--realtime", "--format", "srt", "-o", str(out))
     assert r.returncode == 0 and "country" in out.read_text()
     assert traced(tmp_path, "models").returncode == 0
     assert traced(tmp_path, "export", "latest", "--format", "txt").returncode == 0
@@ -64,7 +77,7 @@ def test_sessions_export_and_restore_make_no_network_call(tmp_path):
     assert r.returncode == 0 and "country" in r.stdout and "recovered" in r.stderr
 
 
-def test_an_app_session_makes_no_network_call(tmp_path):
+def test_an_app_session_makes_no_network_call(tmp_path, talk):
     out = tmp_path / "app.srt"
-    r = traced(tmp_path, "--input", str(DATA / "jfk.flac"), "--save", str(out), "--exit-when-done")
+    r = traced(tmp_path, "--input", str(talk), "--realtime", "--save", str(out), "--exit-when-done")
     assert r.returncode == 0 and "country" in out.read_text()
