@@ -106,7 +106,7 @@ def spool(runs: int) -> None:
         sf.write(silence, np.zeros(20 * SR, np.float32), SR)
         for what, path, n in (
             ("silence 20 s, real time", silence, runs),
-            ("lecture_en, real time", SHARED / "lecture_en.wav", 1),
+            ("meeting_en, real time", SHARED / "meeting_en.wav", 2),
         ):
             for k in range(n):
                 for keep in (False, True):

@@ -103,3 +103,13 @@ def pulse(tmp_path_factory):
             os.environ.pop(k, None)
         else:
             os.environ[k] = v
+
+
+def pytest_collection_modifyitems(items):
+    """Tests that load a real model or need the sound server say so, for `-m "not model and not audio"`."""
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if names & {"loaded_model", "base_model", "jfk"}:
+            item.add_marker(pytest.mark.model)
+        if "pulse" in names:
+            item.add_marker(pytest.mark.audio)

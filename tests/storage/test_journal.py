@@ -67,6 +67,7 @@ def finals_in(path) -> list[str]:
     return [x["text"] for x in lines if x.get("final")]
 
 
+@pytest.mark.model
 def test_kill_9_loses_no_final_caption(sessions, tmp_path):
     out = tmp_path / "out.jsonl"
     proc = subprocess.Popen(
