@@ -26,7 +26,8 @@ def say(msg: str) -> None:
 @contextlib.contextmanager
 def stop_signals() -> Iterator[threading.Event]:
     """Ctrl+C, SIGTERM (kill, systemd, logout) and SIGHUP all ask for a clean stop, as
-    KeyboardInterrupt in the main thread; once a stop was asked for, a second one exits at once."""
+    KeyboardInterrupt in the main thread; once the session is stopping (the event is set), one
+    more exits at once."""
     asked = threading.Event()
 
     def handler(signum, _frame) -> None:
@@ -121,19 +122,17 @@ def cmd_caption(args: argparse.Namespace) -> int:
         say(f"journal: {session.journal.path}")
     session.start()
     say(f"listening on {source.name} (Ctrl+C stops)" if not args.input else f"captioning {source.name}")
-    stopping = False
-    with stop_signals() as stop_asked:
+    with stop_signals() as stopping:  # set once the session is stopping, for whatever reason
         while True:
             try:
                 if session.wait(0.1):
                     break
-                if listener.write_failed.is_set() and not stopping:
-                    stopping = True
+                if listener.write_failed.is_set() and not stopping.is_set():
+                    stopping.set()
                     session.stop()
             except KeyboardInterrupt:  # Ctrl+C, SIGTERM, SIGHUP: stop capturing, keep the buffered tail
-                if not stopping:
-                    stopping = True
-                    stop_asked.set()
+                if not stopping.is_set():
+                    stopping.set()
                     say("stopping: transcribing what is still buffered")
                     session.stop()
     if not listener.write_failed.is_set():
