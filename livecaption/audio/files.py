@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -38,16 +39,25 @@ def _decode_or_fail(p: Path) -> np.ndarray:
         raise InputError(f"cannot read {p} as audio: {reason}") from None
 
 
-def decode_with_av(p: Path) -> np.ndarray:
-    """Any format FFmpeg reads, as 16 kHz mono float32."""
+def decode_with_av(p: Path, start_s: float = 0.0, end_s: float | None = None) -> np.ndarray:
+    """Any format FFmpeg reads, as 16 kHz mono float32; only the part from `start_s` to `end_s`
+    is kept, so the tail of a long recording costs the memory of the tail alone."""
     import av
 
+    first, last = int(start_s * SAMPLE_RATE), None if end_s is None else int(end_s * SAMPLE_RATE)
     out: list[np.ndarray] = []
+    pos = 0
     with av.open(str(p)) as container:
         resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
-        for frame in container.decode(audio=0):
-            out += [f.to_ndarray().reshape(-1) for f in resampler.resample(frame)]
-        out += [f.to_ndarray().reshape(-1) for f in resampler.resample(None)]
+        frames = (f for frame in container.decode(audio=0) for f in resampler.resample(frame))
+        for f in itertools.chain(frames, resampler.resample(None)):
+            block = f.to_ndarray().reshape(-1)
+            keep = block[max(0, first - pos) : None if last is None else max(0, last - pos)]
+            if len(keep):
+                out.append(keep)
+            pos += len(block)
+            if last is not None and pos >= last:
+                break
     if not out:
         return np.zeros(0, np.float32)
     return np.concatenate(out).astype(np.float32) / 32768.0

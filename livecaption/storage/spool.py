@@ -87,13 +87,10 @@ def read_spool(path: Path, start_s: float = 0.0, end_s: float | None = None) -> 
     if not path.is_file():
         raise InputError(f"the session's audio is missing: {path} (was it deleted, or kept off?)")
     try:
-        audio = decode_with_av(path)
+        return decode_with_av(path, max(0.0, start_s), end_s)
     except Exception as exc:
         reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(f"the session's audio {path.name} is damaged: {reason}") from None
-    a = max(0, int(start_s * SR))
-    b = len(audio) if end_s is None else min(len(audio), int(end_s * SR))
-    return audio[a:b]
 
 
 def prune(folder: Path, keep_days: float, max_bytes: int, now: float | None = None) -> list[Path]:
