@@ -41,8 +41,9 @@ from livecaption.transcription.policy import Transcriber
 def segment(audio: np.ndarray, config: SegmenterConfig) -> list[Chunk]:
     vad, seg, out = SileroVad(), Segmenter(None, config), []
     step = 2 * FRAME
-    for i in range(0, len(audio) // FRAME * FRAME, step):
-        frames = audio[i : i + step]
+    end = len(audio) // FRAME * FRAME
+    for i in range(0, end, step):
+        frames = audio[i : min(i + step, end)]
         out += seg.push(i, frames, vad(frames))
     return out + seg.flush()
 
