@@ -9,13 +9,21 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from livecaption.audio.ring import RingBuffer
 from livecaption.audio.sources import AudioSource
-from livecaption.transcription.decoder import WINDOW_S, Continuation, DecodeSettings, Encoded, Segment, Transcription
+from livecaption.transcription.decoder import (
+    WINDOW_S,
+    Continuation,
+    DecodeSettings,
+    Encoded,
+    Segment,
+    Transcription,
+    Word,
+)
 
 SR = 16000
 WORD_S = 0.25
@@ -35,11 +43,37 @@ def say(text: str, pause_s: float = 0.0) -> np.ndarray:
     return np.concatenate(parts)
 
 
-def hear(audio: np.ndarray) -> list[str]:
-    """The words in fake speech: each run of one word's value at least 10 ms long."""
+def hear_timed(audio: np.ndarray) -> list[tuple[str, float, float]]:
+    """The words in fake speech with their start and end (s): each run of one word's value at
+    least 0.1 s long (a shorter piece of a word, cut off at a seam, is not heard as the word)."""
     codes = np.round((audio - 0.05) / 0.001).astype(int)  # silence gives -50: no word
-    runs = np.split(codes, np.flatnonzero(np.diff(codes)) + 1) if len(codes) else []
-    return [VOCAB[r[0]] for r in runs if len(r) >= SR // 100 and 0 <= r[0] < len(VOCAB)]
+    bounds = np.flatnonzero(np.diff(codes)) + 1 if len(codes) else np.zeros(0, int)
+    starts = [0, *bounds.tolist()]
+    ends = [*bounds.tolist(), len(codes)]
+    return [
+        (VOCAB[codes[a]], a / SR, b / SR)
+        for a, b in zip(starts, ends, strict=True)
+        if b - a >= SR // 10 and 0 <= codes[a] < len(VOCAB)
+    ]
+
+
+def hear(audio: np.ndarray) -> list[str]:
+    return [w for w, _, _ in hear_timed(audio)]
+
+
+def segments_of(heard: list[tuple[str, float, float]], logprob: float, no_speech: float) -> tuple[Segment, ...]:
+    """Whisper-like segments: one per run of words with no pause between them."""
+    out: list[Segment] = []
+    group: list[tuple[str, float, float]] = []
+    for item in [*heard, None]:
+        if group and (item is None or item[1] > group[-1][2] + 0.05):
+            text = " " + " ".join(w for w, _, _ in group)
+            timed = tuple(Word(" " + w, a, b) for w, a, b in group)
+            out.append(Segment(text, group[0][1], group[-1][2], logprob, no_speech, 1.2, timed))
+            group = []
+        if item is not None:
+            group.append(item)
+    return tuple(out)
 
 
 @dataclass
@@ -51,6 +85,9 @@ class FakeDecoder:
     delay_per_s: float = 0.0
     no_speech: bool = False  # report every segment as no speech with low confidence
     continuation_logprob: float = -0.1
+    reread_words: int = 0  # a context pass starts by writing the context's last words again
+    unsure_tail_s: float = 0.0  # a word ending this close to the audio's end is misheard (no right context),
+    # differently from one pass to the next
     calls: list[tuple[str, int, float]] = field(default_factory=list)  # (kind, beam, seconds of new audio)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -61,15 +98,19 @@ class FakeDecoder:
             time.sleep(self.delay_per_s * len(audio) / SR)
 
     def transcribe(
-        self, audio: np.ndarray, *, language: str | None, prompt: str | None, beam_size: int, settings: DecodeSettings
-    ) -> Transcription:
+        self, audio: np.ndarray, *, language: str | None, prompt: str | None, beam_size: int, settings: DecodeSettings,
+        word_times: bool = False,
+    ) -> Transcription:  # fmt: skip
         self._work("alone", beam_size, audio)
-        words = hear(audio)
-        segments = ()
-        if words:
-            logprob, no_speech = (-2.0, 0.9) if self.no_speech else (-0.2, 0.01)
-            segments = (Segment(" " + " ".join(words), 0.0, len(audio) / SR, logprob, no_speech, 1.2),)
+        logprob, no_speech = (-2.0, 0.9) if self.no_speech else (-0.2, 0.01)
+        segments = segments_of(self._hear(audio), logprob, no_speech)
+        if not word_times:
+            segments = tuple(replace(s, words=()) for s in segments)
         return Transcription(segments, "en", 1.0)
+
+    def _hear(self, audio: np.ndarray) -> list[tuple[str, float, float]]:
+        end = len(audio) / SR
+        return [(w if not self.unsure_tail_s or e < end - self.unsure_tail_s else f"{w}?{round(end - e, 1)}", s, e) for w, s, e in hear_timed(audio)]
 
     def encode(self, context: np.ndarray, audio: np.ndarray) -> Encoded | None:
         if (len(context) + len(audio)) / SR > WINDOW_S:
@@ -80,11 +121,17 @@ class FakeDecoder:
 
     def continue_after(
         self, encoded: Encoded, context_text: str, *, language: str, prompt: str | None, beam_size: int,
-        settings: DecodeSettings,
+        settings: DecodeSettings, word_times: bool = False,
     ) -> Continuation:  # fmt: skip
         new = encoded.data[encoded.context_len :]
         self._work("context", beam_size, new)
-        return Continuation(" ".join(hear(new)), self.continuation_logprob)
+        segments = segments_of(self._hear(new), self.continuation_logprob, 0.0)
+        timed = tuple(w for s in segments for w in s.words) if word_times else ()
+        segments = tuple(replace(s, words=()) for s in segments)
+        text = " ".join(s.text.strip() for s in segments)
+        if self.reread_words:
+            text = " ".join([*context_text.split()[-self.reread_words :], text])
+        return Continuation(text, self.continuation_logprob, segments, timed)
 
     def kinds(self) -> list[str]:
         return [k for k, _, _ in self.calls]

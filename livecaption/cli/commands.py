@@ -17,6 +17,7 @@ from livecaption.errors import DeviceError, LivecaptionError, StorageError
 from livecaption.session import build_session, load, open_source
 from livecaption.storage.export import CaptionWriter
 from livecaption.streaming.engine import EngineListener, EngineStatus
+from livecaption.transcription.passes import Rejection
 
 
 def say(msg: str) -> None:
@@ -69,6 +70,10 @@ class CliListener(EngineListener):
 
     def on_device(self, lost: bool, message: str) -> None:
         say(message)
+
+    def on_rejection(self, rejection: Rejection) -> None:
+        if self.verbose:
+            say(f"no caption for {rejection.describe()}")
 
     def on_status(self, status: EngineStatus) -> None:
         if self.verbose and status.state != self._last_state:

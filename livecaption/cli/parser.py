@@ -111,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     o = c.add_argument_group("output")
     o.add_argument("--format", "-f", default="txt", choices=FORMATS, help="output format (default txt)")
     o.add_argument("--output", "-o", metavar="FILE", help="write captions here (default: stdout)")
-    o.add_argument("--verbose", "-v", action="store_true", help="print status lines on stderr")
+    o.add_argument("--verbose", "-v", action="store_true", help="print status lines, and speech that got no caption (with the reason), on stderr")
     o.add_argument("--no-journal", action="store_true", help="do not keep this session in the session journal")
     o.add_argument(
         "--no-audio-spool",

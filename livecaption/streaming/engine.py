@@ -25,6 +25,7 @@ from livecaption.storage.spool import AudioSpool
 from livecaption.streaming.scheduler import Scheduler, SchedulerConfig, Step
 from livecaption.streaming.segmenter import Segmenter, SegmenterConfig
 from livecaption.streaming.vad import FRAME, SileroVad, VadConfig
+from livecaption.transcription.passes import Rejection
 from livecaption.transcription.policy import Transcriber
 
 POLL_S = 0.03  # the pump wakes this often during speech, so the end of speech is seen at once
@@ -59,6 +60,9 @@ class EngineListener:
 
     def on_device(self, lost: bool, message: str) -> None:
         """The microphone went away (lost=True) or came back; the session goes on."""
+
+    def on_rejection(self, rejection: Rejection) -> None:
+        """Speech that ended in no caption words, and why (the CLI's --verbose prints these)."""
 
     def on_finished(self) -> None: ...
 
@@ -96,6 +100,7 @@ class Engine:
         self._pending = np.zeros(0, np.float32)
         self.lost_samples = 0
         self.compute_s = 0.0
+        self._reported = 0  # rejections passed to the listener so far
         self._busy = False
         self._last_latency: float | None = None
         self._stream_end: float | None = None  # set once the input has ended
@@ -290,6 +295,12 @@ class Engine:
                 self._journal(c)
             self.listener.on_caption(c)
 
+    def _report_rejections(self) -> None:
+        found = self.transcriber.rejections
+        while self._reported < len(found):
+            self.listener.on_rejection(found[self._reported])
+            self._reported += 1
+
     def _journal(self, caption: Caption) -> None:
         if self.journal is None or self.journal.failed:
             return
@@ -314,9 +325,11 @@ class Engine:
                 self.compute_s += spent
                 self._vclock = max(self._vclock, chunk.ready / SAMPLE_RATE) + spent
                 self._deliver(captions)
+                self._report_rejections()
                 self._busy = False
                 self.listener.on_status(self.status())
             self._deliver(self.transcriber.flush())
+            self._report_rejections()
         except Exception as exc:
             self.listener.on_error(CaptioningError(f"transcription stopped: {exc}"))
         finally:

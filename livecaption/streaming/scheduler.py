@@ -79,8 +79,11 @@ class Scheduler:
             if nxt.start != chunk.end or len(chunk.audio) + len(nxt.audio) > self.config.max_merge_s * SR:
                 break
             self.waiting.popleft()
+            speech = None
+            if chunk.speech is not None and nxt.speech is not None:
+                speech = np.concatenate((chunk.speech, nxt.speech))
             chunk = Chunk(chunk.start, np.concatenate((chunk.audio, nxt.audio)), nxt.utterance_end, nxt.ready,
-                          look=nxt.look)  # fmt: skip
+                          look=nxt.look, speech=speech)  # fmt: skip
         return Step(chunk, self.greedy, skipped)
 
     def _bound_backlog(self) -> float:

@@ -41,6 +41,7 @@ class Chunk:
     is_look: bool = False  # a look at speech that a later chunk will carry again: partial only
     look: int = 0  # a look's number; for other chunks, the look whose pause they end in (it saw all
     # their speech), or 0
+    speech: np.ndarray | None = None  # the VAD's speech probability per 512-sample frame, if known
 
     @property
     def end(self) -> int:
@@ -193,4 +194,5 @@ class Segmenter:
 
     def _make(self, nframes: int, utterance_end: bool, is_look: bool = False) -> Chunk:
         audio = np.concatenate(self._frames[:nframes]) if nframes else np.zeros(0, np.float32)
-        return Chunk(self._start, audio, utterance_end, ready=self._position, is_look=is_look)
+        speech = np.asarray(self._probs[:nframes], np.float32)
+        return Chunk(self._start, audio, utterance_end, ready=self._position, is_look=is_look, speech=speech)

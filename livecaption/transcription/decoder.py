@@ -15,6 +15,13 @@ WINDOW_S = 29.0  # context plus new audio must fit one 30 s Whisper window, with
 
 
 @dataclass(frozen=True)
+class Word:
+    text: str  # with its leading space and punctuation, as Whisper writes it
+    start: float  # seconds from the start of the audio decoded
+    end: float
+
+
+@dataclass(frozen=True)
 class Segment:
     text: str
     start: float  # seconds from the start of the audio decoded
@@ -22,6 +29,7 @@ class Segment:
     avg_logprob: float = 0.0
     no_speech_prob: float = 0.0
     compression_ratio: float = 1.0
+    words: tuple[Word, ...] = ()  # only when word times were asked for
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,8 @@ class Encoded:
 class Continuation:
     text: str  # what was said after the context
     avg_logprob: float  # of the new tokens only
+    segments: tuple[Segment, ...] = ()  # the text in timed pieces, seconds from the new audio's start
+    words: tuple[Word, ...] = ()  # only when word times were asked for
 
 
 @dataclass(frozen=True)
@@ -56,6 +66,15 @@ class DecodeSettings:
     compression_ratio_threshold: float = 2.4
     without_timestamps: bool = False
     hotwords: str = ""
+    max_tokens_per_s: float = 0.0  # a pass writes at most this many tokens per second of audio (+ 20); 0: no bound
+
+
+def token_budget(settings: DecodeSettings, seconds: float, prompt_tokens: int, max_length: int = 448) -> int | None:
+    """New tokens a pass over `seconds` of audio may write: bounded by how fast anyone speaks, so a
+    decoder caught in a loop stops early instead of writing to the model's limit."""
+    if settings.max_tokens_per_s <= 0:
+        return None
+    return max(1, min(int(settings.max_tokens_per_s * seconds) + 20, max_length - prompt_tokens - 1))
 
 
 class Decoder(Protocol):
@@ -63,9 +82,17 @@ class Decoder(Protocol):
     multilingual: bool
 
     def transcribe(
-        self, audio: np.ndarray, *, language: str | None, prompt: str | None, beam_size: int, settings: DecodeSettings
+        self,
+        audio: np.ndarray,
+        *,
+        language: str | None,
+        prompt: str | None,
+        beam_size: int,
+        settings: DecodeSettings,
+        word_times: bool = False,
     ) -> Transcription:
-        """Decode `audio` alone (detecting the language when it is None)."""
+        """Decode `audio` alone (detecting the language when it is None); with `word_times`, each
+        segment's words are timed too."""
         ...
 
     def encode(self, context: np.ndarray, audio: np.ndarray) -> Encoded | None:
@@ -81,6 +108,7 @@ class Decoder(Protocol):
         prompt: str | None,
         beam_size: int,
         settings: DecodeSettings,
+        word_times: bool = False,
     ) -> Continuation:
         """The text of the new audio, read as what follows the context (whose text is given)."""
         ...

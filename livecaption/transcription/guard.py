@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 # Subtitle credits and channel boilerplate from Whisper's training data: matched anywhere in the text.
 CREDIT_PHRASES = (
@@ -39,27 +39,50 @@ class GuardConfig:
     compression_ratio_threshold: float = 2.4
     phrase_logprob: float = -0.6  # a known phrase needs at least this confidence...
     phrase_no_speech: float = 0.3  # ...and at most this no-speech probability
+    vad_speech_share: float = 0.5  # no-speech text is kept where the VAD heard at least this share speech
 
 
 def _norm(text: str) -> str:
     return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
 
 
-def rejection(segment, config: GuardConfig | None = None) -> str | None:
-    """Why a faster-whisper segment should be dropped, or None to keep it."""
+def rejection(segment, config: GuardConfig | None = None, vad_speech: float | None = None) -> str | None:
+    """Why a faster-whisper segment should be dropped, or None to keep it.
+
+    `vad_speech`: the share of the segment's frames the VAD heard as speech, when known. Whisper's
+    no-speech vote alone does not drop words the VAD heard as speech: quiet, whispered or
+    hesitant speech scores high there, and losing a real sentence is worse than a doubtful one."""
     c = config or GuardConfig()
     text = _norm(segment.text)
     if not text:
         return "empty"
     if segment.compression_ratio > c.compression_ratio_threshold:
         return "repetitive (compression ratio)"
-    if segment.no_speech_prob > c.no_speech_threshold and segment.avg_logprob < c.logprob_threshold:
-        return "no speech"
+    if (
+        segment.no_speech_prob > c.no_speech_threshold
+        and segment.avg_logprob < c.logprob_threshold
+        and (vad_speech is None or vad_speech < c.vad_speech_share)
+    ):
+        return "no speech" if vad_speech is None else f"no speech (the VAD heard {100 * vad_speech:.0f} % speech)"
     known = text in SHORT_PHRASES or any(p in text for p in CREDIT_PHRASES)
     weak = segment.avg_logprob < c.phrase_logprob or segment.no_speech_prob > c.phrase_no_speech
     if known and weak:
         return "known hallucination phrase with weak evidence"
     return None
+
+
+def unloop(segment, config: GuardConfig | None = None):
+    """A segment caught in a loop ("the loss of the loss of the loss of ...") with the loop cut to
+    one copy, when that is enough to make it read like text again; else the segment as it was.
+    The words before the loop are real, and losing the whole stretch loses them too."""
+    c = config or GuardConfig()
+    if segment.compression_ratio <= c.compression_ratio_threshold:
+        return segment
+    text = collapse_loops(segment.text, min_repeats=3)
+    ratio = compression_ratio(text)
+    if ratio > c.compression_ratio_threshold or len(_norm(text).split()) < 3:
+        return segment  # a one- or two-word loop ("a a a ...") is noise read as words
+    return replace(segment, text=" " + text, compression_ratio=ratio, words=())
 
 
 def compression_ratio(text: str) -> float:

@@ -20,46 +20,24 @@ pause takes the look's text as its partial.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 
 from livecaption.captions import Caption
 from livecaption.errors import LanguageError
 from livecaption.streaming.segmenter import Chunk
+from livecaption.transcription.agreement import FORCE_S, SNAP_S, agreed_words, quiet_point, words_to_commit
 from livecaption.transcription.context import ContextBuffer, Said
-from livecaption.transcription.decoder import WINDOW_S, Decoder, DecodeSettings, Encoded
-from livecaption.transcription.guard import collapse_loops, rejection, suspicious
+from livecaption.transcription.decoder import WINDOW_S, Continuation, Decoder, DecodeSettings, Segment
+from livecaption.transcription.guard import collapse_loops, rejection, suspicious, unloop
 from livecaption.transcription.options import TranscribeOptions
+from livecaption.transcription.passes import FRAME, KeptEncoding, Pass, Rejection, speech_of, speech_share
 from livecaption.transcription.text import drop_seam_repeat, rereads, words
 
 SR = 16000
 REUSE_MAX_S = 0.5  # a look's encoding serves the final if only this much (silence) came after
 MAX_CHARS_PER_S = 25  # faster than anyone speaks: the pass read more than the new audio
-
-
-@dataclass(frozen=True)
-class Pass:
-    """One decode of the uncommitted audio: its text, times and language."""
-
-    text: str
-    start: float
-    end: float
-    language: str
-    first: int = 0  # absolute sample index of the audio decoded
-    audio: np.ndarray | None = None
-    beam: int = 0
-    look: int = 0  # the look's number (Chunk.look), for a look's pass
-
-
-@dataclass(frozen=True)
-class KeptEncoding:
-    """A context pass's encoding of the audio from sample `first`, kept for the final."""
-
-    first: int
-    context_text: str
-    encoded: Encoded
-    look: int = 0  # the look that made it, or 0
 
 
 class Transcriber:
@@ -73,15 +51,25 @@ class Transcriber:
             raise LanguageError(f"model {decoder.name} is English-only; use --language en or a multilingual model")
         if self.options.task == "translate" and not decoder.multilingual:
             raise LanguageError(f"model {decoder.name} is English-only and cannot translate")
+        if self.options.task == "translate":
+            # Translation reads each stretch alone, without fallbacks, and stops a loop early: its
+            # context passes were nearly all rejected and redone, and low-confidence translations
+            # sent every pass through four temperatures (benchmarks/README.md, translation).
+            self.options = replace(
+                self.options, temperatures=(0.0,), context_s=0.0, prompt_chars=0,
+                max_tokens_per_s=min(self.options.max_tokens_per_s, 6.0),
+            )  # fmt: skip
         self.language: str | None = None if lang == "auto" else lang
         if not decoder.multilingual:
             self.language = "en"
         o = self.options
         self.settings = DecodeSettings(
-            o.task, o.patience, o.temperatures, o.guard.compression_ratio_threshold, o.without_timestamps, o.hotwords
-        )
+            o.task, o.patience, o.temperatures, o.guard.compression_ratio_threshold, o.without_timestamps, o.hotwords,
+            o.max_tokens_per_s,
+        )  # fmt: skip
         self.committed = ""  # recent final text, the prompt for the next chunk
         self.context = ContextBuffer(o.context_s)
+        self.rejections: list[Rejection] = []  # every final drop, in order; the engine logs them
         self.stats = {"decodes": 0, "rejected": 0, "context_passes": 0, "context_fallbacks": 0, "reused": 0}
         self._final_beam = o.beam_size  # lowered to 1 for a pass while the scheduler catches up
         self._pending: list[Chunk] = []  # uncommitted chunks of the current utterance
@@ -89,6 +77,8 @@ class Transcriber:
         self._span = 1  # id shared by the partials and the final of one stretch of speech
         self._kept: KeptEncoding | None = None  # the latest context pass's encoding, for reuse
         self._look: Pass | None = None  # the latest look, until the next chunk
+        self._seam: int | None = None  # where the last commit cut speech without a pause
+        self._rest: Pass | None = None  # the rest of a pass cut by a commit: shown, not agreed with
 
     def continue_from(self, text: str) -> None:
         """The text said just before the audio to come (a recovered session's last captions): read
@@ -103,8 +93,8 @@ class Transcriber:
         return " ".join(p for p in parts if p) or None
 
     def _with_context(
-        self, audio: np.ndarray, first: int, beam: int, kept: KeptEncoding | None, look: int
-    ) -> str | None:
+        self, audio: np.ndarray, first: int, beam: int, kept: KeptEncoding | None, look: int, word_times: bool = False
+    ) -> Continuation | None:
         """Decode `audio` after its context; the new text, or None to decode it alone.
 
         `kept` is an earlier encoding of this same audio and context (a look's), read
@@ -129,8 +119,9 @@ class Transcriber:
         prompt = " ".join(p for p in (hotwords, self._prompt(before, budget) or "") if p) or None
         self.stats["context_passes"] += 1
         found = self.decoder.continue_after(
-            kept.encoded, ctx_text, language=self.language, prompt=prompt, beam_size=beam, settings=self.settings
-        )
+            kept.encoded, ctx_text, language=self.language, prompt=prompt, beam_size=beam, settings=self.settings,
+            word_times=word_times,
+        )  # fmt: skip
         new = collapse_loops(found.text)
         seconds = len(audio) / SR
         if (
@@ -138,13 +129,14 @@ class Transcriber:
             or suspicious(new, self.options.guard)
             or self._too_short(new, seconds)
             or rereads(words(ctx_text), new)
+            or drop_seam_repeat(self.committed, new) != new  # said again, or read again? alone, it tells
             or len(new) > MAX_CHARS_PER_S * seconds + 10
         ):
             # In doubt, decode the audio alone: there the guard's no-speech check and the
             # temperature fallback judge the new audio by itself.
             self.stats["context_fallbacks"] += 1
             return None
-        return new
+        return replace(found, text=new)
 
     def _too_short(self, text: str, seconds: float) -> bool:
         """Did a context pass stop early? Checked against the audio's length and against the
@@ -154,7 +146,9 @@ class Transcriber:
         hint = self._last.text if self._last is not None else ""
         return (seconds >= 2.0 and n < 3 * seconds) or n < 0.6 * len(hint.strip())
 
-    def _run(self, chunks: list[Chunk], final: bool = False, kept: KeptEncoding | None = None) -> Pass | None:
+    def _run(
+        self, chunks: list[Chunk], final: bool = False, kept: KeptEncoding | None = None, word_times: bool = False
+    ) -> Pass | None:
         audio = np.concatenate([c.audio for c in chunks]) if len(chunks) > 1 else chunks[0].audio
         if kept is not None:
             audio = audio[: kept.encoded.audio_len]  # the look saw all of the speech; the rest is silence
@@ -166,26 +160,37 @@ class Transcriber:
         found = None
         if final or self.options.partial_context:
             look = chunks[-1].look if chunks[-1].is_look else 0
-            found = self._with_context(audio, first, beam, kept, look)
+            found = self._with_context(audio, first, beam, kept, look, word_times)
         if found is not None:
-            return Pass(found, t0, t0 + dur, self.language or "", first, audio, beam)
+            start, end = t0, t0 + dur
+            if found.segments:  # where the words are, not the padding around them
+                start, end = t0 + found.segments[0].start, t0 + max(found.segments[-1].end, found.segments[0].start + 0.1)
+            return Pass(found.text, start, end, self.language or "", first, audio, beam, segments=found.segments,
+                        words=found.words)  # fmt: skip
         result = self.decoder.transcribe(audio, language=self.language, prompt=self._prompt(), beam_size=beam,
-                                         settings=self.settings)  # fmt: skip
+                                         settings=self.settings, word_times=word_times)  # fmt: skip
         if self.language is None and result.language_probability >= 0.5 and len(audio) >= 2 * SR:
             self.language = result.language  # hold it: no flipping language per chunk
-        kept_segments = []
+        kept_segments, dropped = [], []
+        speech = speech_of(chunks)
         for seg in result.segments:
-            if rejection(seg, self.options.guard):
+            seg = unloop(seg, self.options.guard)
+            why = rejection(seg, self.options.guard, speech_share(speech, seg.start, seg.end))
+            if why:
                 self.stats["rejected"] += 1
+                dropped.append(Rejection(t0 + max(seg.start, 0.0), t0 + min(seg.end, dur), why, seg.text))
             elif seg.text.strip():
                 kept_segments.append(seg)
         language = self.language or result.language
         if not kept_segments:
-            return Pass("", t0, t0 + dur, language, first, audio, beam)
+            if not dropped:
+                dropped.append(Rejection(t0, t0 + dur, "the model heard no words"))
+            return Pass("", t0, t0 + dur, language, first, audio, beam, rejected=tuple(dropped))
         text = collapse_loops(" ".join(seg.text.strip() for seg in kept_segments))
         start = t0 + min(max(kept_segments[0].start, 0.0), dur)
         end = t0 + min(max(kept_segments[-1].end, kept_segments[0].start), dur)
-        return Pass(text, start, max(end, start + 0.1), language, first, audio, beam)
+        return Pass(text, start, max(end, start + 0.1), language, first, audio, beam, rejected=tuple(dropped),
+                    segments=tuple(kept_segments), words=tuple(w for seg in kept_segments for w in seg.words))  # fmt: skip
 
     # -- commits ----------------------------------------------------------------------
     def _commit(self, result: Pass | None) -> list[Caption]:
@@ -195,9 +200,15 @@ class Transcriber:
         self._kept = None  # its context is out of date now
         if result is None:
             return []
-        text = drop_seam_repeat(self.committed, result.text)
+        self.rejections += result.rejected
+        # Words repeated across a cut inside speech are the same words read twice; across a pause
+        # they were said twice (people repeat themselves), and stay.
+        seam, self._seam = self._seam, None
+        text = drop_seam_repeat(self.committed, result.text) if result.first == seam else result.text
+        if result.text.strip() and not text:
+            self.rejections.append(Rejection(result.start, result.end, "repeats the caption before", result.text))
         if result.audio is not None:
-            self.context.add(Said(result.first, result.audio, text))
+            self.context.add(Said(result.first, result.audio, text, result.segments))
         if not text:
             # Nothing survived: a final with empty text retracts any partial on screen.
             return [Caption(result.start, result.end, "", True, result.language, id=span)]
@@ -220,12 +231,10 @@ class Transcriber:
             self._look = None
         if chunk.is_look:
             return out + self._look_at(chunk)
-        pending_s = sum(len(c.audio) for c in self._pending) / SR
-        if self._pending and self._last is not None and pending_s + len(chunk.audio) / SR > self.options.commit_after_s:
-            out += self._commit_pending()  # _last covered exactly the pending chunks
         self._pending.append(chunk)
         look, self._look = self._look, None
-        if not chunk.utterance_end and look is not None and look.first == self._pending[0].start:
+        due = not chunk.utterance_end and self._pending_s() > self.options.commit_after_s
+        if not chunk.utterance_end and not due and look is not None and look.first == self._pending[0].start:
             # A look since the last chunk already showed these words: no pass for a partial.
             # Cut in the look's own pause, the look read exactly this chunk's speech;
             # otherwise its text is only a hint, and a commit here decodes the chunks anew.
@@ -233,14 +242,72 @@ class Transcriber:
             beam = look.beam if chunk.look and chunk.look == look.look else 0
             self._last = Pass(look.text, look.start, look.end, look.language, look.first, audio, beam)
             return out
-        result = self._run(self._pending, final=chunk.utterance_end, kept=self._reusable(chunk))
+        result = self._run(self._pending, final=chunk.utterance_end or due, kept=self._reusable(chunk), word_times=due)
         if chunk.utterance_end:
             out += self._commit(result)
             self._pending, self._last = [], None
+        elif due:
+            out += self._commit_agreed(result)
         else:
             self._last = result
             out += self._partial(result)
         return out
+
+    def _pending_s(self) -> float:
+        return sum(len(c.audio) for c in self._pending) / SR
+
+    def _commit_agreed(self, result: Pass | None) -> list[Caption]:
+        """A long utterance: commit the words of `result` (a pass over all pending audio, with word
+        times) that end before its last `TAIL_S` and that the previous pass, over less audio, read
+        the same (agreement of consecutive passes, as ufal/whisper_streaming's LocalAgreement),
+        up to the last such word that ends a clause if there is one. The audio after them stays
+        pending: the next pass reads it after them, with their audio as context, and the cut
+        falls in the quietest moment between two words. Past `FORCE_S` the words are committed
+        without agreement; a pass without timed words commits whole (the pending chunks end at
+        a pause or the quietest frame)."""
+        prev, self._last = self._last, result
+        if prev is not None and prev is self._rest:
+            prev = None
+        if result is None:
+            return []
+        total = self._pending_s()
+        units = result.words or result.segments
+        agreed = len(words(result.text))
+        if self.options.agreement:
+            agreed = agreed_words(prev.text, result.text) if prev is not None and prev.first == result.first else 0
+        forced = total >= FORCE_S
+        take = words_to_commit(units, total, agreed, forced)
+        if take == 0:
+            if not forced:
+                return self._partial(result)
+            out = self._commit(result)  # nothing timed to cut at: all of it, as before agreement
+            self._seam = result.first + len(result.audio) if result.audio is not None else None
+            self._pending, self._last = [], None
+            return out
+        after = units[take].start if take < len(units) else total
+        snap = SNAP_S if result.words else 4 * SNAP_S  # a segment's end is less exact than a word's
+        audio = result.audio if result.audio is not None else np.zeros(0, np.float32)
+        cut = result.first + quiet_point(audio, units[take - 1].end, max(units[take - 1].end, after), snap)
+        kept = tuple(units[:take])
+        text = collapse_loops("".join(u.text for u in kept).strip() if result.words else
+                              " ".join(u.text.strip() for u in kept))  # fmt: skip
+        t0 = result.first / SR
+        pieces = tuple(Segment(u.text, u.start, u.end) for u in kept)  # context can start at any of them
+        done = Pass(text, t0 + kept[0].start, cut / SR, result.language, result.first, result.audio[: cut - result.first],
+                    result.beam, rejected=result.rejected, segments=pieces)  # fmt: skip
+        out = self._commit(done)
+        self._seam = cut
+        rest = result.audio[cut - result.first :]
+        speech = speech_of(self._pending)
+        if speech is not None:
+            speech = speech[(cut - result.first) // FRAME :]
+        self._pending = [Chunk(cut, rest, False, self._pending[-1].ready, speech=speech)]
+        left = units[take:]
+        rest_text = ("".join(u.text for u in left).strip() if result.words else " ".join(u.text.strip() for u in left))
+        # The rest was read after other text than what is now committed, from another start: the
+        # partial on screen until the next pass, never a final (beam 0) nor a pass to agree with.
+        self._last = self._rest = Pass(rest_text, cut / SR, t0 + total, result.language, cut, rest, 0)
+        return out + self._partial(self._last)
 
     def _reusable(self, chunk: Chunk) -> KeptEncoding | None:
         """The look's encoding, when this utterance end came in the pause it looked at."""
@@ -257,7 +324,9 @@ class Transcriber:
         return self._partial(self._look)
 
     def _partial(self, result: Pass | None) -> list[Caption]:
-        text = drop_seam_repeat(self.committed, result.text) if result is not None else ""
+        if result is None:
+            return []
+        text = drop_seam_repeat(self.committed, result.text) if result.first == self._seam else result.text
         return [Caption(result.start, result.end, text, False, result.language, id=self._span)] if text else []
 
     def flush(self) -> list[Caption]:

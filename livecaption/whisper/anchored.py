@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from livecaption.transcription.decoder import WINDOW_S, Continuation, Encoded
+from livecaption.transcription.decoder import WINDOW_S, Continuation, Encoded, Segment, Word
 
 SR = 16000
 TIME_PRECISION = 0.02  # seconds per Whisper timestamp token
@@ -40,7 +40,16 @@ def encode(model, context: np.ndarray, audio: np.ndarray, min_window_s: float = 
 
 
 def decode_after(
-    model, tokenizer, encoded: Encoded, context_text: str, *, prompt: str | None, beam_size: int, patience: float
+    model,
+    tokenizer,
+    encoded: Encoded,
+    context_text: str,
+    *,
+    prompt: str | None,
+    beam_size: int,
+    patience: float,
+    word_times: bool = False,
+    max_tokens_per_s: float = 0.0,
 ) -> Continuation:
     """Text of the window's new audio, decoded as the continuation of its context, whose
     text is `context_text`. `prompt` is older text still, placed before `context_text`."""
@@ -53,11 +62,70 @@ def decode_after(
         [tokens],
         beam_size=beam_size,
         patience=patience,
-        max_length=model.max_length,
+        max_length=_max_length(model, len(tokens), encoded.audio_len / SR, max_tokens_per_s),
         return_scores=True,
         suppress_blank=True,
         suppress_tokens=[-1],
         max_initial_timestamp_index=1500,  # the first timestamp is the anchor itself
     )[0]
-    ids = [i for i in result.sequences_ids[0] if i < tokenizer.eot]  # text only: drop timestamps
-    return Continuation(tokenizer.decode(ids).strip(), float(result.scores[0]) if result.scores else 0.0)
+    ids = result.sequences_ids[0]
+    text = tokenizer.decode([i for i in ids if i < tokenizer.eot]).strip()  # text only: drop timestamps
+    score = float(result.scores[0]) if result.scores else 0.0
+    offset = encoded.context_len / SR
+    segments = timed_segments(ids, tokenizer, anchor, offset, encoded.audio_len / SR, score)
+    words = timed_words(model, tokenizer, encoded, context_text, ids) if word_times and text else ()
+    return Continuation(text, score, segments, words)
+
+
+def timed_words(model, tokenizer, encoded: Encoded, context_text: str, ids: list[int]) -> tuple[Word, ...]:
+    """The new text's words with their times (seconds from the new audio's start), by
+    faster-whisper's cross-attention alignment of the context's text and the new text over the
+    whole window (the context's words place the new ones after them)."""
+    new_ids = [i for i in ids if i < tokenizer.eot]
+    ctx_ids = tokenizer.encode(" " + context_text.strip()) if context_text.strip() else []
+    frames = min(WINDOW_FRAMES, (encoded.context_len + encoded.audio_len) // (SR // 100))
+    aligned = model.find_alignment(tokenizer, [ctx_ids + new_ids], encoded.data, frames)[0]
+    offset, duration = encoded.context_len / SR, encoded.audio_len / SR
+    out: list[Word] = []
+    seen = 0
+    for w in aligned:
+        if seen >= len(ctx_ids) and w["word"].strip():
+            start = min(duration, max(0.0, float(w["start"]) - offset))
+            end = min(duration, max(start, float(w["end"]) - offset))
+            if out and not w["word"].startswith(" "):  # punctuation, or the rest of a word
+                out[-1] = Word(out[-1].text + w["word"], out[-1].start, max(out[-1].end, end))
+            else:
+                out.append(Word(w["word"], start, end))
+        seen += len(w["tokens"])
+    return tuple(out)
+
+
+def _max_length(model, prompt_len: int, seconds: float, per_s: float) -> int:
+    """Prompt plus new tokens (CTranslate2 counts both): new ones bounded by the speech's length."""
+    if per_s <= 0:
+        return model.max_length
+    return min(model.max_length, prompt_len + int(per_s * seconds) + 20)
+
+
+def timed_segments(
+    ids: list[int], tokenizer, anchor: int, offset: float, duration: float, logprob: float
+) -> tuple[Segment, ...]:
+    """The decoded tokens as Whisper's timed segments (text between two timestamp tokens), in
+    seconds from the new audio's start (the window's `offset`), clamped to its `duration`."""
+
+    def at(token: int) -> float:
+        return min(duration, max(0.0, (token - tokenizer.timestamp_begin) * TIME_PRECISION - offset))
+
+    out: list[Segment] = []
+    start, text_ids = at(anchor), []
+    for token in ids:
+        if token >= tokenizer.timestamp_begin:
+            if text_ids:
+                out.append(Segment(tokenizer.decode(text_ids), start, max(start, at(token)), logprob))
+                text_ids = []
+            start = at(token)
+        elif token < tokenizer.eot:
+            text_ids.append(token)
+    if text_ids:
+        out.append(Segment(tokenizer.decode(text_ids), start, duration, logprob))
+    return tuple(s for s in out if s.text.strip())

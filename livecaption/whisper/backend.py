@@ -18,7 +18,15 @@ import numpy as np
 from faster_whisper import WhisperModel
 from faster_whisper.tokenizer import Tokenizer
 
-from livecaption.transcription.decoder import Continuation, DecodeSettings, Encoded, Segment, Transcription
+from livecaption.transcription.decoder import (
+    Continuation,
+    DecodeSettings,
+    Encoded,
+    Segment,
+    Transcription,
+    Word,
+    token_budget,
+)
 from livecaption.whisper import anchored
 
 SR = 16000
@@ -28,6 +36,7 @@ BLOCK_S = 1800.0  # --polish decodes a longer recording in blocks this long (mem
 QUIET_SEARCH_S = 30.0  # ...cut at the quietest moment of the block's last this-many seconds
 PROMPT_CHARS = 400  # the text before a block that it is read after
 _MARGIN = 100  # keep 1 s of padding after the content
+PROMPT_TOKENS = 224  # the most faster-whisper puts before the text (half the model's 448, plus start tokens)
 
 
 def _block_end(audio: np.ndarray, start: int) -> int:
@@ -40,6 +49,11 @@ def _block_end(audio: np.ndarray, start: int) -> int:
     step = SR // 2
     energy = [float(np.mean(np.square(audio[k : k + step]))) for k in range(lo, target, step)]
     return lo + step * int(np.argmin(energy)) + step // 2
+
+
+def _segment(s) -> Segment:
+    words = tuple(Word(w.word, w.start, w.end) for w in s.words or ())
+    return Segment(s.text, s.start, s.end, s.avg_logprob, s.no_speech_prob, s.compression_ratio, words)
 
 
 class WindowedWhisperModel(WhisperModel):
@@ -77,7 +91,14 @@ class WhisperDecoder:
         self._tokenizers: dict[tuple[str, str], Tokenizer] = {}
 
     def transcribe(
-        self, audio: np.ndarray, *, language: str | None, prompt: str | None, beam_size: int, settings: DecodeSettings
+        self,
+        audio: np.ndarray,
+        *,
+        language: str | None,
+        prompt: str | None,
+        beam_size: int,
+        settings: DecodeSettings,
+        word_times: bool = False,
     ) -> Transcription:
         windowed = isinstance(self.model, WindowedWhisperModel)
         if windowed:
@@ -96,10 +117,10 @@ class WhisperDecoder:
                 vad_filter=False,
                 without_timestamps=settings.without_timestamps,
                 compression_ratio_threshold=settings.compression_ratio_threshold,
+                word_timestamps=word_times,
+                max_new_tokens=token_budget(settings, len(audio) / SR, PROMPT_TOKENS),
             )
-            found = tuple(
-                Segment(s.text, s.start, s.end, s.avg_logprob, s.no_speech_prob, s.compression_ratio) for s in segments
-            )
+            found = tuple(_segment(s) for s in segments)
         finally:
             if windowed:
                 self.model.min_frames = FULL_FRAMES
@@ -152,6 +173,7 @@ class WhisperDecoder:
         prompt: str | None,
         beam_size: int,
         settings: DecodeSettings,
+        word_times: bool = False,
     ) -> Continuation:
         key = (language, settings.task)
         if key not in self._tokenizers:
@@ -166,4 +188,6 @@ class WhisperDecoder:
             prompt=prompt,
             beam_size=beam_size,
             patience=settings.patience,
+            word_times=word_times,
+            max_tokens_per_s=settings.max_tokens_per_s,
         )

@@ -28,8 +28,31 @@ def test_no_speech_with_low_confidence_is_dropped():
     assert rejection(Seg("Some words.", avg_logprob=-0.4, no_speech_prob=0.8)) is None
 
 
+def test_whisper_alone_does_not_drop_words_the_vad_heard_as_speech():
+    """Quiet, whispered or hesitant speech scores as 'no speech' in Whisper; the VAD, which let it
+    through, has a vote: both must doubt it."""
+    mumbled = Seg("Some words.", avg_logprob=-1.3, no_speech_prob=0.8)
+    assert rejection(mumbled, vad_speech=0.9) is None
+    assert rejection(mumbled, vad_speech=0.1).startswith("no speech")
+    assert rejection(mumbled, vad_speech=None) == "no speech"  # no VAD: Whisper's rule
+
+
 def test_repetitive_text_is_dropped():
     assert "repetitive" in rejection(Seg("the the the the", compression_ratio=3.1))
+
+
+def test_a_loop_is_cut_to_one_copy_and_the_words_before_it_kept():
+    """Seen translating Korean with base: whole 5-15 s stretches were dropped as repetitive."""
+    from livecaption.transcription.decoder import Segment
+    from livecaption.transcription.guard import compression_ratio, unloop
+
+    text = " If the price is high, the loss" + " of the loss" * 30
+    looped = Segment(text, 0.0, 14.6, compression_ratio=compression_ratio(text))
+    assert rejection(looped) == "repetitive (compression ratio)"
+    kept = unloop(looped)
+    assert kept.text.strip() == "If the price is high, the loss of the loss" and rejection(kept) is None
+    noise = Segment(" a a a a a a a a a a a a a a a a a a a a", 0, 3, compression_ratio=4.0)
+    assert rejection(unloop(noise)) is not None  # nothing left that reads like text: still dropped
 
 
 def test_known_phrases_only_when_evidence_is_weak():

@@ -1,5 +1,7 @@
 """The commit policy over a fake decoder: what is decoded, with what context, and when it is final."""
 
+import itertools
+
 import numpy as np
 from fakes import SR, FakeDecoder, say
 
@@ -50,16 +52,66 @@ def test_greedy_catch_up_leaves_the_options_alone():
     assert d.calls[-1][1] == 5
 
 
-def test_a_long_utterance_is_committed_at_a_chunk_boundary_without_repeats_or_gaps():
-    t = Transcriber(FakeDecoder(), TranscribeOptions(language="en", commit_after_s=2.0))
-    words = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"]
+WORDS = [
+    *("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"),
+    *("thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"),
+]
+PHRASES = [" ".join(WORDS[k : k + 2]) for k in range(0, 20, 2)]  # 0.5 s each
+
+
+def feed(t: Transcriber, phrases: list[str], per_chunk: int, pause_s: float) -> list:
+    """One utterance: phrases with short pauses (below the VAD's utterance end) between them,
+    `per_chunk` phrases to a chunk; the last chunk ends in a pause."""
     out, pos = [], 0.0
-    for k in range(0, 12, 3):  # four chunks of three words, 0.75 s each
-        audio = say(" ".join(words[k : k + 3]))
-        out += t.transcribe(chunk(pos, audio, k == 9))
+    for k in range(0, len(phrases), per_chunk):
+        audio = np.concatenate([say(p, pause_s) for p in phrases[k : k + per_chunk]])
+        if k + per_chunk >= len(phrases):
+            audio = np.concatenate((audio, np.zeros(2 * SR, np.float32)))
+        out += t.transcribe(chunk(pos, audio, k + per_chunk >= len(phrases)))
         pos += len(audio) / SR
-    finals = texts(out)
-    assert len(finals) == 2 and " ".join(finals).split() == words
+    return out
+
+
+def test_a_long_utterance_is_committed_in_pieces_without_repeats_or_gaps():
+    t = Transcriber(FakeDecoder(), TranscribeOptions(language="en", commit_after_s=2.0))
+    out = feed(t, PHRASES, 1, 0.15)  # 0.15 s between phrases
+    finals = [c for c in out if c.final]
+    assert len(finals) >= 3 and " ".join(c.text for c in finals).split() == WORDS
+    assert all(a.end <= b.start for a, b in itertools.pairwise(finals))  # the pieces follow each other
+
+
+def test_a_long_utterance_commits_only_what_consecutive_passes_agree_on():
+    """Words near the end of the audio are misheard, differently by each pass (no right context
+    yet); agreement keeps them out of the finals although they lie before the last second."""
+    t = Transcriber(FakeDecoder(unsure_tail_s=1.8), TranscribeOptions(language="en", commit_after_s=2.0))
+    out = feed(t, PHRASES, 2, 0.15)
+    finals = [c.text for c in out if c.final]
+    assert len(finals) >= 2 and " ".join(finals).split() == WORDS
+
+
+def test_speech_without_any_pause_is_committed_once_it_is_too_long_to_wait():
+    t = Transcriber(FakeDecoder(), TranscribeOptions(language="en", commit_after_s=2.0))
+    phrases = [WORDS[k % 20] for k in range(100)]  # 25 s without a pause
+    out = feed(t, phrases, 8, 0.0)
+    finals = [c for c in out if c.final]
+    assert len(finals) >= 2 and finals[0].end <= 22.0  # not held until the utterance ends at 25 s
+    assert " ".join(c.text for c in finals).split() == phrases
+
+
+def test_a_context_pass_that_reads_the_last_words_again_is_decoded_alone():
+    d = FakeDecoder(reread_words=2)
+    t = Transcriber(d, TranscribeOptions(language="en"))
+    t.transcribe(chunk(0, say("the first sentence"), True))
+    second = t.transcribe(chunk(2, say("and then the second one came"), True))
+    assert texts(second) == ["and then the second one came"] and d.kinds()[-1] == "alone"
+
+
+def test_a_phrase_said_again_after_a_pause_is_captioned_again():
+    """People repeat themselves; only a cut inside speech can read the same words twice."""
+    t = Transcriber(FakeDecoder(), TranscribeOptions(language="en"))
+    first = t.transcribe(chunk(0, say("montreal forced aligner"), True))
+    again = t.transcribe(chunk(2, say("montreal forced aligner"), True))
+    assert texts(first) == texts(again) == ["montreal forced aligner"]
 
 
 def test_the_next_utterance_is_read_after_its_context_and_gives_only_new_words():
@@ -97,6 +149,19 @@ def test_no_speech_retracts_the_partial_with_an_empty_final():
     t = Transcriber(FakeDecoder(no_speech=True), TranscribeOptions(language="en"))
     out = t.transcribe(chunk(0, say("mumble"), True))
     assert len(out) == 1 and out[0].final and out[0].text == "" and t.stats["rejected"] == 1
+
+
+def test_what_the_vad_heard_as_speech_is_not_dropped_on_whispers_no_speech_vote():
+    audio = say("said very quietly")
+    frames = len(audio) // 512
+    heard = Transcriber(FakeDecoder(no_speech=True), TranscribeOptions(language="en"))
+    out = heard.transcribe(chunk(0, audio, True, speech=np.full(frames, 0.9, np.float32)))
+    assert texts(out) == ["said very quietly"] and not heard.rejections
+    doubted = Transcriber(FakeDecoder(no_speech=True), TranscribeOptions(language="en"))
+    out = doubted.transcribe(chunk(0, audio, True, speech=np.full(frames, 0.3, np.float32)))
+    assert texts(out) == [""]
+    [why] = doubted.rejections  # not silent: logged with its reason and time
+    assert why.reason.startswith("no speech") and why.end - why.start == 0.75 and why.text.strip()
 
 
 def test_flush_makes_the_pending_speech_final():

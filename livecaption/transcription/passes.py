@@ -1,0 +1,70 @@
+"""What one decode of pending speech gave, and what was dropped from it (immutable)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from livecaption.streaming.segmenter import Chunk
+from livecaption.transcription.decoder import Encoded, Segment, Word
+
+SR = 16000
+FRAME = 512  # samples per VAD probability (Chunk.speech)
+SPEECH_PROB = 0.5  # a frame is speech at this VAD probability or above (Silero's own default)
+
+
+def speech_of(chunks: list[Chunk]) -> np.ndarray | None:
+    """The chunks' VAD probabilities, one per FRAME samples, if all of them carry theirs."""
+    if any(c.speech is None for c in chunks):
+        return None
+    return np.concatenate([c.speech for c in chunks]) if len(chunks) > 1 else chunks[0].speech
+
+
+def speech_share(speech: np.ndarray | None, start: float, end: float) -> float | None:
+    """Share of the frames between `start` and `end` (s) that the VAD heard as speech."""
+    if speech is None:
+        return None
+    part = speech[int(start * SR / FRAME) : max(int(start * SR / FRAME) + 1, int(np.ceil(end * SR / FRAME)))]
+    return float(np.mean(part >= SPEECH_PROB)) if len(part) else None
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """Speech the VAD passed that ended in no caption words, and why (logged, never silent)."""
+
+    start: float
+    end: float
+    reason: str
+    text: str = ""
+
+    def describe(self) -> str:
+        said = f' "{self.text.strip()}"' if self.text.strip() else ""
+        return f"{self.start:.1f}-{self.end:.1f} s ({self.end - self.start:.1f} s): {self.reason}{said}"
+
+
+@dataclass(frozen=True)
+class Pass:
+    """One decode of the uncommitted audio: its text, times and language."""
+
+    text: str
+    start: float
+    end: float
+    language: str
+    first: int = 0  # absolute sample index of the audio decoded
+    audio: np.ndarray | None = None
+    beam: int = 0
+    look: int = 0  # the look's number (Chunk.look), for a look's pass
+    rejected: tuple[Rejection, ...] = ()  # what the guard dropped from this pass
+    segments: tuple[Segment, ...] = ()  # the text in timed pieces, seconds from `first`
+    words: tuple[Word, ...] = ()  # its words, timed, when asked for (seconds from `first`)
+
+
+@dataclass(frozen=True)
+class KeptEncoding:
+    """A context pass's encoding of the audio from sample `first`, kept for the final."""
+
+    first: int
+    context_text: str
+    encoded: Encoded
+    look: int = 0  # the look that made it, or 0
