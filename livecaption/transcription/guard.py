@@ -78,7 +78,7 @@ def unloop(segment, config: GuardConfig | None = None):
     c = config or GuardConfig()
     if segment.compression_ratio <= c.compression_ratio_threshold:
         return segment
-    text = collapse_loops(segment.text, min_repeats=3)
+    text = collapse_loops(segment.text, min_repeats=3, max_n=10)
     ratio = compression_ratio(text)
     if ratio > c.compression_ratio_threshold or len(_norm(text).split()) < 3:
         return segment  # a one- or two-word loop ("a a a ...") is noise read as words

@@ -242,7 +242,8 @@ class Transcriber:
             beam = look.beam if chunk.look and chunk.look == look.look else 0
             self._last = Pass(look.text, look.start, look.end, look.language, look.first, audio, beam)
             return out
-        result = self._run(self._pending, final=chunk.utterance_end or due, kept=self._reusable(chunk), word_times=due)
+        result = self._run(self._pending, final=chunk.utterance_end or due, kept=self._reusable(chunk),
+                           word_times=due and self.options.task != "translate")  # fmt: skip
         if chunk.utterance_end:
             out += self._commit(result)
             self._pending, self._last = [], None
@@ -277,6 +278,10 @@ class Transcriber:
             agreed = agreed_words(prev.text, result.text) if prev is not None and prev.first == result.first else 0
         forced = total >= FORCE_S
         take = words_to_commit(units, total, agreed, forced)
+        if self.options.task == "translate":
+            # A translation's words do not follow the audio's order: no word time to cut at. The
+            # whole pass is committed; it ends where the segmenter cut (a pause, or the quietest frame).
+            take, forced = 0, True
         if take == 0:
             if not forced:
                 return self._partial(result)
