@@ -1,10 +1,10 @@
 """Does a heuristic of the commit policy pay? The development set with one of them switched off.
 
     python benchmarks/ablate.py too_short lecture_en long_en spontaneous_en
-    python benchmarks/ablate.py rereads
     python benchmarks/ablate.py max_chars
 
-Each name switches off one check that sends a context pass back to be decoded alone; the rest of the
+(`rereads`, a 4-word run of the context read again, was switched off this way and removed: it
+changed nothing on lecture_en, long_en or spontaneous_en; benchmarks/README.md.) Each name switches off one check that sends a context pass back to be decoded alone; the rest of the
 arguments go to devbench.py (streams, variant, -v). Compare the table with devbench.py's.
 """
 
@@ -20,7 +20,6 @@ from livecaption.transcription import policy
 
 OFF = {
     "too_short": lambda: setattr(policy.Transcriber, "_too_short", lambda self, text, seconds: False),
-    "rereads": lambda: setattr(policy, "rereads", lambda context, text, n=4: False),
     "max_chars": lambda: setattr(policy, "MAX_CHARS_PER_S", 10_000),
     "seam_check": lambda: setattr(policy, "drop_seam_repeat", lambda previous, text, max_words=8: text),
 }

@@ -33,7 +33,7 @@ from livecaption.transcription.decoder import WINDOW_S, Continuation, Decoder, D
 from livecaption.transcription.guard import collapse_loops, rejection, suspicious, unloop
 from livecaption.transcription.options import TranscribeOptions
 from livecaption.transcription.passes import FRAME, KeptEncoding, Pass, Rejection, speech_of, speech_share
-from livecaption.transcription.text import drop_seam_repeat, rereads, words
+from livecaption.transcription.text import drop_seam_repeat, words
 
 SR = 16000
 REUSE_MAX_S = 0.5  # a look's encoding serves the final if only this much (silence) came after
@@ -128,7 +128,6 @@ class Transcriber:
             found.avg_logprob < self.options.guard.logprob_threshold
             or suspicious(new, self.options.guard)
             or self._too_short(new, seconds)
-            or rereads(words(ctx_text), new)
             or drop_seam_repeat(self.committed, new) != new  # said again, or read again? alone, it tells
             or len(new) > MAX_CHARS_PER_S * seconds + 10
         ):
