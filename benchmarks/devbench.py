@@ -112,7 +112,7 @@ def live_sim(chunks: list[Chunk], loaded, options: TranscribeOptions):
     transcriber = Transcriber(decoder, options)
     events, compute = simulate(chunks, transcriber)
     finals = [e for e in events if e.final and e.text]
-    return finals, events, compute, transcriber.stats, list(getattr(transcriber, "rejections", []))
+    return finals, events, compute, transcriber.stats, list(transcriber.rejections)
 
 
 def main() -> None:

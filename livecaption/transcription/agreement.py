@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from livecaption.transcription.decoder import Word
 from livecaption.transcription.text import words
 
 SR = 16000
@@ -43,6 +44,14 @@ def words_to_commit(units: Sequence, total: float, agreed: int, forced: bool) ->
         if unit.text.rstrip()[-1:] in CLAUSE_END:
             clause = take
     return clause or take
+
+
+def joined(units: Sequence) -> str:
+    """The text of consecutive timed units: Whisper's words carry their own leading spaces (and a
+    word's pieces none), segments are joined with one."""
+    if units and isinstance(units[0], Word):
+        return "".join(u.text for u in units).strip()
+    return " ".join(u.text.strip() for u in units)
 
 
 def quiet_point(audio: np.ndarray, lo_s: float, hi_s: float, snap: float) -> int:

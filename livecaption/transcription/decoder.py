@@ -69,12 +69,14 @@ class DecodeSettings:
     max_tokens_per_s: float = 0.0  # a pass writes at most this many tokens per second of audio (+ 20); 0: no bound
 
 
-def token_budget(settings: DecodeSettings, seconds: float, prompt_tokens: int, max_length: int = 448) -> int | None:
+def token_budget(per_s: float, seconds: float, prompt_tokens: int, max_length: int = 448) -> int | None:
     """New tokens a pass over `seconds` of audio may write: bounded by how fast anyone speaks, so a
-    decoder caught in a loop stops early instead of writing to the model's limit."""
-    if settings.max_tokens_per_s <= 0:
+    decoder caught in a loop stops early instead of writing to the model's limit. None: no bound
+    (`per_s` 0, or a prompt that leaves no room: the decoder's own limit applies)."""
+    room = max_length - prompt_tokens
+    if per_s <= 0 or room <= 0:
         return None
-    return max(1, min(int(settings.max_tokens_per_s * seconds) + 20, max_length - prompt_tokens - 1))
+    return min(int(per_s * seconds) + 20, room)
 
 
 class Decoder(Protocol):

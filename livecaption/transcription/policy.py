@@ -1,10 +1,9 @@
 """The commit policy: chunks of speech in, partial and final captions out.
 
 Chunks of one utterance accumulate from the commit point; each new chunk re-decodes all
-of it and yields a partial caption, and the utterance end yields the final one. An
-utterance longer than `commit_after_s` is committed at the end of the previous chunk:
-that boundary is a pause, and the pass that ended exactly there is already decoded, so
-the seam neither repeats nor drops words. Audio that is not contiguous with what is
+of it and yields a partial caption, and the utterance end yields the final one. Speech
+that goes on past `commit_after_s` without a pause is committed in pieces, by agreement of
+consecutive word-timed passes (agreement.py). Audio that is not contiguous with what is
 pending (the scheduler skipped speech) closes the pending utterance first.
 
 Context: each pass reads up to `context_s` of recently committed speech before the new
@@ -27,7 +26,7 @@ import numpy as np
 from livecaption.captions import Caption
 from livecaption.errors import LanguageError
 from livecaption.streaming.segmenter import Chunk
-from livecaption.transcription.agreement import FORCE_S, SNAP_S, agreed_words, quiet_point, words_to_commit
+from livecaption.transcription.agreement import FORCE_S, SNAP_S, agreed_words, joined, quiet_point, words_to_commit
 from livecaption.transcription.context import ContextBuffer, Said
 from livecaption.transcription.decoder import WINDOW_S, Continuation, Decoder, DecodeSettings, Segment
 from livecaption.transcription.guard import collapse_loops, rejection, suspicious, unloop
@@ -272,15 +271,16 @@ class Transcriber:
             return []
         total = self._pending_s()
         units = result.words or result.segments
-        agreed = len(words(result.text))
-        if self.options.agreement:
-            agreed = agreed_words(prev.text, result.text) if prev is not None and prev.first == result.first else 0
-        forced = total >= FORCE_S
-        take = words_to_commit(units, total, agreed, forced)
         if self.options.task == "translate":
             # A translation's words do not follow the audio's order: no word time to cut at. The
             # whole pass is committed; it ends where the segmenter cut (a pause, or the quietest frame).
             take, forced = 0, True
+        else:
+            agreed = len(words(result.text))
+            if self.options.agreement:
+                agreed = agreed_words(prev.text, result.text) if prev is not None and prev.first == result.first else 0
+            forced = total >= FORCE_S
+            take = words_to_commit(units, total, agreed, forced)
         if take == 0:
             if not forced:
                 return self._partial(result)
@@ -293,8 +293,7 @@ class Transcriber:
         audio = result.audio if result.audio is not None else np.zeros(0, np.float32)
         cut = result.first + quiet_point(audio, units[take - 1].end, max(units[take - 1].end, after), snap)
         kept = tuple(units[:take])
-        text = collapse_loops("".join(u.text for u in kept).strip() if result.words else
-                              " ".join(u.text.strip() for u in kept))  # fmt: skip
+        text = collapse_loops(joined(kept))
         t0 = result.first / SR
         pieces = tuple(Segment(u.text, u.start, u.end) for u in kept)  # context can start at any of them
         done = Pass(text, t0 + kept[0].start, cut / SR, result.language, result.first, result.audio[: cut - result.first],
@@ -307,7 +306,7 @@ class Transcriber:
             speech = speech[(cut - result.first) // FRAME :]
         self._pending = [Chunk(cut, rest, False, self._pending[-1].ready, speech=speech)]
         left = units[take:]
-        rest_text = ("".join(u.text for u in left).strip() if result.words else " ".join(u.text.strip() for u in left))
+        rest_text = joined(left)
         # The rest was read after other text than what is now committed, from another start: the
         # partial on screen until the next pass, never a final (beam 0) nor a pass to agree with.
         self._last = self._rest = Pass(rest_text, cut / SR, t0 + total, result.language, cut, rest, 0)

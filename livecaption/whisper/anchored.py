@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from livecaption.transcription.decoder import WINDOW_S, Continuation, Encoded, Segment, Word
+from livecaption.transcription.decoder import WINDOW_S, Continuation, Encoded, Segment, Word, token_budget
 
 SR = 16000
 TIME_PRECISION = 0.02  # seconds per Whisper timestamp token
@@ -57,12 +57,13 @@ def decode_after(
     prev_tokens = tokenizer.encode(" " + previous) if previous else []
     anchor = tokenizer.timestamp_begin + min(1500, round(encoded.context_len / SR / TIME_PRECISION))
     tokens = [*model.get_prompt(tokenizer, prev_tokens), anchor]
+    budget = token_budget(max_tokens_per_s, encoded.audio_len / SR, len(tokens), model.max_length)
     result = model.model.generate(
         encoded.data,
         [tokens],
         beam_size=beam_size,
         patience=patience,
-        max_length=_max_length(model, len(tokens), encoded.audio_len / SR, max_tokens_per_s),
+        max_length=len(tokens) + (budget or model.max_length - len(tokens)),
         return_scores=True,
         suppress_blank=True,
         suppress_tokens=[-1],
@@ -98,13 +99,6 @@ def timed_words(model, tokenizer, encoded: Encoded, context_text: str, ids: list
                 out.append(Word(w["word"], start, end))
         seen += len(w["tokens"])
     return tuple(out)
-
-
-def _max_length(model, prompt_len: int, seconds: float, per_s: float) -> int:
-    """Prompt plus new tokens (CTranslate2 counts both): new ones bounded by the speech's length."""
-    if per_s <= 0:
-        return model.max_length
-    return min(model.max_length, prompt_len + int(per_s * seconds) + 20)
 
 
 def timed_segments(

@@ -36,7 +36,6 @@ BLOCK_S = 1800.0  # --polish decodes a longer recording in blocks this long (mem
 QUIET_SEARCH_S = 30.0  # ...cut at the quietest moment of the block's last this-many seconds
 PROMPT_CHARS = 400  # the text before a block that it is read after
 _MARGIN = 100  # keep 1 s of padding after the content
-PROMPT_TOKENS = 224  # the most faster-whisper puts before the text (half the model's 448, plus start tokens)
 
 
 def _block_end(audio: np.ndarray, start: int) -> int:
@@ -118,13 +117,26 @@ class WhisperDecoder:
                 without_timestamps=settings.without_timestamps,
                 compression_ratio_threshold=settings.compression_ratio_threshold,
                 word_timestamps=word_times,
-                max_new_tokens=token_budget(settings, len(audio) / SR, PROMPT_TOKENS),
+                max_new_tokens=token_budget(
+                    settings.max_tokens_per_s, len(audio) / SR, self._prompt_tokens(prompt, settings.hotwords)
+                ),
             )
             found = tuple(_segment(s) for s in segments)
         finally:
             if windowed:
                 self.model.min_frames = FULL_FRAMES
         return Transcription(found, info.language, info.language_probability)
+
+    def _prompt_tokens(self, prompt: str | None, hotwords: str) -> int:
+        """At least as many tokens as faster-whisper's get_prompt puts before the text: start of
+        previous text, hotwords and previous text (each at most half the model's length), and the
+        start sequence. faster-whisper refuses a pass whose prompt and token budget exceed 448."""
+        half = self.model.max_length // 2 - 1
+
+        def count(text: str | None) -> int:
+            return min(half, len(self.model.hf_tokenizer.encode(" " + text.strip()).ids)) if text and text.strip() else 0
+
+        return 1 + count(hotwords) + count(prompt) + 5
 
     def transcribe_long(
         self,

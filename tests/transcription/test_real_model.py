@@ -205,3 +205,14 @@ def test_the_final_reads_the_early_look_when_nothing_was_said_since(loaded_model
     assert final[-1].final and final[-1].id == partial[0].id
     assert error_rate(LAMPS, final[-1].text) < 0.2 and error_rate(LAMPS, fresh[-1].text) < 0.2
     assert "wizard" not in final[-1].text.lower()
+
+
+def test_a_long_vocabulary_does_not_break_the_token_budget(loaded_model, jfk):
+    """Hazard: the per-pass token budget plus a long prompt (vocabulary and hotwords) passed
+    faster-whisper's limit of 448 tokens, and every pass failed with a ValueError."""
+    vocabulary = ", ".join(["Feynman diagram", "renormalisation", "Lagrangian density", "gauge symmetry"] * 12)
+    options = TranscribeOptions(language="en", hotwords=vocabulary, initial_prompt=vocabulary, context_s=0)
+    t = Transcriber(loaded_model.decoder(), options)
+    audio = np.concatenate((jfk, jfk))  # 22 s: the largest budget
+    caps = t.transcribe(Chunk(0, audio, True, len(audio)))  # raised ValueError before
+    assert caps and caps[-1].final  # (what tiny.en writes after such a prompt varies: not asserted)
