@@ -14,11 +14,20 @@ class Caption:
     language: str = ""
     emit: float = 0.0  # seconds since the session's first sample when it was produced
     id: int = 0  # partials and the final that replaces them share an id
+    source: str = ""  # which input heard it: "mic" or "system" ("" for a recording)
+    speaker: str = ""  # the label shown with it ("You", "Others"); "" when the session has one unlabelled input
 
     def to_dict(self) -> dict:
         d = asdict(self)
         d["start"], d["end"], d["emit"] = round(self.start, 3), round(self.end, 3), round(self.emit, 3)
+        for key in ("source", "speaker"):
+            if not d[key]:
+                del d[key]
         return d
+
+    def labelled(self) -> str:
+        """The text with its speaker before it, as transcripts show it."""
+        return f"{self.speaker}: {self.text}" if self.speaker else self.text
 
 
 def clock(seconds: float, sep: str = ",") -> str:

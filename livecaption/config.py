@@ -20,12 +20,18 @@ def default_threads() -> int:
     return max(1, min(4, (os.cpu_count() or 1) - 1))
 
 
+DEFAULT_LABELS = ("You", "Others")
+
+
 @dataclass
 class SessionConfig:
     # audio
     input_file: str | None = None  # a recording instead of the microphone
     realtime: bool = False  # with input_file: play it at 1x, as if live
     mic: str | None = None  # device index or part of its name; None: the system default
+    capture: str = "mic"  # mic | system (what the computer plays) | both, as two labelled inputs
+    labels: tuple[str, str] | None = None  # (microphone, system audio); None: You/Others when both
+    echo: bool = True  # with both: drop microphone captions that repeat system audio
     vad_threshold: float = VadConfig.threshold
     chunk_s: float = SegmenterConfig.chunk_s
     early_partials: bool = True  # show words at the first short pause (a "look")
@@ -44,6 +50,16 @@ class SessionConfig:
     # storage
     journal: bool = True  # keep the session in the crash-safe journal
     keep_audio: bool = True  # keep the session's audio beside its journal (retention in UserConfig)
+
+    def label_for(self, source: str) -> str:
+        """The speaker label of an input: given labels always; the defaults only with two inputs."""
+        if self.labels is None:
+            if self.capture != "both" or self.input_file:
+                return ""
+            return DEFAULT_LABELS[0] if source == "mic" else DEFAULT_LABELS[1]
+        if source == "system" or (source == "file" and self.capture == "system"):
+            return self.labels[1]
+        return self.labels[0]
 
     @property
     def cpu_threads(self) -> int:

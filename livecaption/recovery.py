@@ -42,20 +42,30 @@ def recover_tail(
     info: SessionInfo, captions: list[Caption], log: Callable[[str], None] = lambda _m: None
 ) -> list[Caption]:
     """Captions for a crashed session's audio after its last final caption (`captions`, from the
-    journal); empty without audio."""
-    if not info.audio.is_file():
-        return []
-    start = info.duration  # the end of the last final caption
-    audio = read_spool(info.audio, start)
-    if len(audio) < MIN_TAIL_S * SR:
-        return []
-    log(f"transcribing {len(audio) / SR:.1f} s of kept audio after the last caption")
-    config = _config(info)
-    session = build_session(config, loaded=load(config), source=ArraySource(audio))
-    session.transcriber.continue_from(" ".join(c.text for c in captions))
-    session.start()
-    session.wait()
-    return [replace(c, start=c.start + start, end=c.end + start, id=0) for c in session.engine.captions]
+    journal), for each input whose audio was kept, labelled as that input; empty without audio."""
+    out: list[Caption] = []
+    loaded = None
+    for kept in info.inputs:
+        if not kept.audio.is_file():
+            continue
+        mine = [c for c in captions if c.source == kept.source] if len(info.inputs) > 1 else captions
+        start = max((c.end for c in mine), default=0.0)  # the end of this input's last final caption
+        audio = read_spool(kept.audio, start)
+        if len(audio) < MIN_TAIL_S * SR:
+            continue
+        who = f" ({kept.speaker})" if kept.speaker else ""
+        log(f"transcribing {len(audio) / SR:.1f} s of kept audio{who} after the last caption")
+        config = _config(info)
+        loaded = loaded or load(config)
+        session = build_session(config, loaded=loaded, source=ArraySource(audio))
+        session.transcriber.continue_from(" ".join(c.text for c in mine))
+        session.start()
+        session.wait()
+        out += [
+            replace(c, start=c.start + start, end=c.end + start, id=0, source=kept.source, speaker=kept.speaker)
+            for c in session.engine.captions
+        ]
+    return sorted(out, key=lambda c: c.start)
 
 
 def restore(which: str, log: Callable[[str], None] = lambda _m: None) -> tuple[SessionInfo, list[Caption]]:
@@ -80,23 +90,39 @@ def polish(
     on_progress: Callable[[float], None] | None = None,
     cancel: threading.Event | None = None,
 ) -> list[Caption] | None:
-    """The session's audio transcribed again with whole-recording context; None when cancelled."""
-    if not info.audio.is_file():
+    """The session's audio (each input's, labelled as it) transcribed again with whole-recording
+    context; None when cancelled."""
+    kept = [k for k in info.inputs if k.audio.is_file()]
+    if not kept:
         raise InputError(
             f"session {info.id} has no kept audio to read again (audio is kept unless turned off, for "
             "7 days by default)"
         )
-    audio = read_spool(info.audio)
+    audios = [read_spool(k.audio) for k in kept]
+    total = sum(len(a) for a in audios) or 1
     config = _config(info, model)
-    loaded = load(config)
-    decoder = loaded.decoder()
+    decoder = load(config).decoder()
     language = None if config.language == "auto" else config.language
-    found = decoder.transcribe_long(
-        audio, language=language, task=config.task, beam_size=config.beam_size, on_progress=on_progress, cancel=cancel
-    )
-    if found is None:
-        return None
-    if not found and len(audio) > SR:
-        raise CaptioningError(f"no words were found in the {len(audio) / SR:.0f} s of audio of session {info.id}")
-    lang = language or ""
-    return [Caption(s.start, s.end, s.text.strip(), True, lang) for s in found if s.text.strip() and not rejection(s)]
+    out: list[Caption] = []
+    done = 0
+    for k, audio in zip(kept, audios, strict=True):
+
+        def progress(f: float, before: int = done, n: int = len(audio)) -> None:
+            if on_progress is not None:
+                on_progress((before + f * n) / total)
+
+        found = decoder.transcribe_long(
+            audio, language=language, task=config.task, beam_size=config.beam_size, on_progress=progress, cancel=cancel
+        )
+        if found is None:
+            return None
+        done += len(audio)
+        lang = language or ""
+        out += [
+            Caption(s.start, s.end, s.text.strip(), True, lang, source=k.source, speaker=k.speaker)
+            for s in found
+            if s.text.strip() and not rejection(s)
+        ]
+    if not out and total > SR:
+        raise CaptioningError(f"no words were found in the {total / SR:.0f} s of audio of session {info.id}")
+    return sorted(out, key=lambda c: c.start)

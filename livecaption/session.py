@@ -1,4 +1,4 @@
-"""build_session: the one place that wires source → engine → transcriber → journal."""
+"""build_session: the one place that wires inputs → engine → transcribers → journal."""
 
 from __future__ import annotations
 
@@ -10,20 +10,38 @@ from livecaption.audio.sources import AudioSource
 from livecaption.config import SessionConfig
 from livecaption.errors import LivecaptionError
 from livecaption.storage.journal import Journal
-from livecaption.storage.spool import SUFFIX, AudioSpool, prune
+from livecaption.storage.spool import AudioSpool, audio_path, prune
 from livecaption.streaming.engine import Engine, EngineListener
+from livecaption.streaming.pump import Input, Label
 from livecaption.transcription.policy import Transcriber
 from livecaption.whisper.models import LoadedModel
 
+Sources = list[tuple[AudioSource, Label]]
 
-def open_source(config: SessionConfig) -> AudioSource:
-    """The recording or microphone the config names (fails before any model is loaded)."""
+
+def open_sources(config: SessionConfig) -> Sources:
+    """The recording, microphone and/or system audio the config names, each with its label
+    (fails before any model is loaded)."""
     from livecaption.audio.portaudio import find_input_device
     from livecaption.audio.sources import FileSource, MicrophoneSource
 
     if config.input_file:
-        return FileSource(config.input_file, realtime=config.realtime)
-    return MicrophoneSource(find_input_device(config.mic), wanted=config.mic)
+        return [(FileSource(config.input_file, realtime=config.realtime), Label("", config.label_for("file")))]
+    out: Sources = []
+    if config.capture in ("mic", "both"):
+        out.append(
+            (MicrophoneSource(find_input_device(config.mic), wanted=config.mic), Label("mic", config.label_for("mic")))
+        )
+    if config.capture in ("system", "both"):
+        from livecaption.audio.system import SystemAudioSource
+
+        out.append((SystemAudioSource(), Label("system", config.label_for("system"))))
+    return out
+
+
+def open_source(config: SessionConfig) -> AudioSource:
+    """The config's first input."""
+    return open_sources(config)[0][0]
 
 
 def load(
@@ -46,7 +64,8 @@ class Session:
 
     def describe(self) -> str:
         audio = " · audio kept" if self.engine.spool is not None else ""
-        return f"{self.loaded.spec.name} · {self.loaded.device.upper()} {self.loaded.compute_type} · {self.source.name}{audio}"
+        names = " + ".join(_named(i.source.name, i.label) for i in self.engine.inputs)
+        return f"{self.loaded.spec.name} · {self.loaded.device.upper()} {self.loaded.compute_type} · {names}{audio}"
 
     def start(self) -> None:
         self.engine.start()
@@ -58,44 +77,57 @@ class Session:
         return self.engine.wait(timeout)
 
 
+def _named(name: str, label: Label) -> str:
+    return f"{label.speaker}: {name}" if label.speaker else name
+
+
 def build_session(
     config: SessionConfig,
     listener: EngineListener | None = None,
     loaded: LoadedModel | None = None,
     source: AudioSource | None = None,
+    sources: Sources | None = None,
 ) -> Session:
     """Everything a session needs, not yet started. `loaded` reuses a model already in memory;
-    `source` replaces the one the config names (tests, benchmarks)."""
-    source = source or open_source(config)
+    `sources` (from open_sources) or one `source` replace the ones the config names (tests, benchmarks)."""
+    if sources is None:
+        sources = [(source, Label("", config.label_for("file")))] if source is not None else open_sources(config)
     loaded = loaded or load(config)
     options = config.transcribe_options()
-    transcriber = Transcriber(loaded.decoder(options.encoder_s), options)
-    journal = spool = None
+    # One model; each input its own commit policy (context, pending speech), served by one thread.
+    transcribers = [Transcriber(loaded.decoder(options.encoder_s), options) for _ in sources]
+    journal = None
+    spools: list[AudioSpool | None] = [None] * len(sources)
     if config.journal:
         extra = {"model_arg": config.model or "", "language": config.language, "task": config.task}
-        journal = Journal(source.name, loaded.spec.name, extra=extra)
+        if len(sources) > 1 or sources[0][1].speaker:
+            extra["inputs"] = [{"source": lb.source, "speaker": lb.speaker, "name": src.name} for src, lb in sources]
+        names = " + ".join(_named(src.name, lb) for src, lb in sources)
+        journal = Journal(names, loaded.spec.name, extra=extra)
         if config.keep_audio:
-            spool = _open_spool(journal)
-    engine = Engine(
-        source,
-        transcriber,
-        listener,
-        config.vad_config(),
-        config.segmenter_config(),
-        journal=journal,
-        spool=spool,
-    )
-    return Session(config, source, loaded, transcriber, journal, engine)
+            spools = _open_spools(journal, [lb for _, lb in sources])
+    first, label = sources[0]
+    engine = Engine(first, transcribers[0], listener, config.vad_config(), config.segmenter_config(),
+                    journal=journal, spool=spools[0], label=label, echo=config.echo)  # fmt: skip
+    for (src, lb), transcriber, spool in list(zip(sources, transcribers, spools, strict=True))[1:]:
+        engine.add(Input(src, transcriber, lb, config.vad_config(), config.segmenter_config(), spool=spool))
+    return Session(config, first, loaded, transcribers[0], journal, engine)
 
 
-def _open_spool(journal: Journal) -> AudioSpool:
-    """The session's audio beside its journal, after removing audio past its retention."""
+def _open_spools(journal: Journal, labels: list[Label]) -> list[AudioSpool | None]:
+    """Each input's audio beside the session's journal, after removing audio past its retention."""
     from livecaption.storage.userconfig import UserConfig
 
     prefs = UserConfig.load()
     prune(journal.path.parent, prefs.audio_keep_days, int(prefs.audio_max_gb * 1e9))
+    spools: list[AudioSpool | None] = []
     try:
-        return AudioSpool(journal.path.with_suffix(SUFFIX))
+        for k, label in enumerate(labels):
+            spools.append(AudioSpool(audio_path(journal.path, k, label.source)))
     except LivecaptionError:
+        for spool in spools:
+            if spool is not None:
+                spool.close()
         journal.close()
         raise
+    return spools

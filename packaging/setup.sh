@@ -13,13 +13,14 @@ if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
 packages=(
   python3 python3-venv python3-pip
   libportaudio2            # PortAudio, the audio capture library behind sounddevice
+  libpulse0 libasound2-plugins  # system audio: the sound server's monitor, recorded through ALSA's "pulse" device
   libsndfile1              # audio file decoding (soundfile)
   libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1
   libxcb-shape0 libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0 libdbus-1-3 libfontconfig1
   fonts-dejavu-core fonts-noto-cjk   # readable Latin and Korean/CJK captions
 )
 if [ "$test_extras" = 1 ]; then
-  packages+=(pulseaudio pulseaudio-utils libasound2-plugins xvfb  # a real sound server to record from
+  packages+=(pulseaudio pulseaudio-utils xvfb  # a real sound server to record from
              strace)  # the privacy test traces every system call
 fi
 

@@ -14,7 +14,7 @@ from typing import IO
 from livecaption.captions import Caption
 from livecaption.cli.parser import session_config
 from livecaption.errors import DeviceError, LivecaptionError, StorageError
-from livecaption.session import build_session, load, open_source
+from livecaption.session import build_session, load, open_sources
 from livecaption.storage.export import CaptionWriter
 from livecaption.streaming.engine import EngineListener, EngineStatus
 from livecaption.transcription.passes import Rejection
@@ -116,17 +116,18 @@ def vocabulary(args: argparse.Namespace) -> tuple[str, str]:
 def cmd_caption(args: argparse.Namespace) -> int:
     prompt, hotwords = vocabulary(args)
     config = session_config(args, prompt, hotwords)
-    source = open_source(config)  # bad device or file: fails before anything is loaded
+    sources = open_sources(config)  # bad device, file or sound server: fails before anything is loaded
     stream = _open_output(args.output)
     writer = CaptionWriter(stream, args.format, include_partials=args.format == "jsonl")
     listener = CliListener(writer, args.verbose)
     loaded = load(config)
     say(f"model {loaded.spec.name} on {loaded.device} ({loaded.compute_type}): {loaded.reason}")
-    session = build_session(config, listener, loaded=loaded, source=source)
+    session = build_session(config, listener, loaded=loaded, sources=sources)
     if args.verbose and session.journal is not None:
         say(f"journal: {session.journal.path}")
     session.start()
-    say(f"listening on {source.name} (Ctrl+C stops)" if not args.input else f"captioning {source.name}")
+    names = " and ".join(src.name for src, _ in sources)
+    say(f"listening on {names} (Ctrl+C stops)" if not args.input else f"captioning {names}")
     with stop_signals() as stopping:  # set once the session is stopping, for whatever reason
         while True:
             try:
@@ -158,6 +159,13 @@ def cmd_devices(_args: argparse.Namespace) -> int:
         mark = "*" if d.is_default else " "
         print(f"{mark:2}{d.index:>5}  {int(d.default_rate):>7}  {d.name}")
     print("(* = default input)")
+    try:
+        from livecaption.audio.system import default_monitor
+
+        monitor = default_monitor()
+        print(f"system audio (--system-audio): what {monitor.description} plays ({monitor.source})")
+    except DeviceError as exc:
+        print(f"system audio (--system-audio): not available: {exc}")
     return 0
 
 
@@ -197,7 +205,7 @@ def cmd_sessions(args: argparse.Namespace) -> int:
     print(f"{'id':<18} {'started':<20} {'duration':>9} {'captions':>8}  {'audio':<5}  state")
     for s in sessions:
         state = "finished" if s.finished else ("running" if not s.crashed else "unfinished (restorable)")
-        audio = "kept" if s.audio.is_file() else "-"
+        audio = "kept" if s.has_audio else "-"
         print(f"{s.id:<18} {s.started:<20} {hms(s.duration):>9} {s.captions:>8}  {audio:<5}  {state}")
     return 0
 

@@ -6,6 +6,7 @@ import argparse
 
 from livecaption import __version__
 from livecaption.config import SessionConfig
+from livecaption.errors import InputError
 from livecaption.storage.export import FORMATS
 
 EXAMPLES = """\
@@ -16,7 +17,9 @@ examples:
   livecaption caption --input talk.flac --format vtt
   livecaption caption --input talk.wav --realtime --format jsonl
   livecaption caption --mic "USB" --model ~/models/whisper-small-ct2 --device cpu
-  livecaption devices                           list microphones
+  livecaption caption --system-audio            caption what the computer plays (a call, a video)
+  livecaption caption --mic default --system-audio --labels "Ana,Room" -f srt -o meeting.srt
+  livecaption devices                           list microphones and the system audio monitor
 """
 
 
@@ -69,6 +72,16 @@ def add_engine_options(p: argparse.ArgumentParser) -> None:
         metavar="DEVICE",
         help="input device: index or part of its name (see `livecaption devices`)",
     )
+    a.add_argument(
+        "--system-audio",
+        action="store_true",
+        help="caption what the computer plays (the default output's monitor); with --mic, both, each line labelled",
+    )
+    a.add_argument(
+        "--labels",
+        metavar="MIC,SYSTEM",
+        help='speaker labels for the microphone and system audio (default with both: "You,Others")',
+    )
     _number(a, "--vad-threshold", "vad_threshold", float, "speech probability that starts speech (default {})")
     _number(a, "--chunk", "chunk_s", float, "target chunk length (default {})", "SECONDS")
     _number(a, "--context", "context_s", float,
@@ -111,14 +124,19 @@ def build_parser() -> argparse.ArgumentParser:
     o = c.add_argument_group("output")
     o.add_argument("--format", "-f", default="txt", choices=FORMATS, help="output format (default txt)")
     o.add_argument("--output", "-o", metavar="FILE", help="write captions here (default: stdout)")
-    o.add_argument("--verbose", "-v", action="store_true", help="print status lines, and speech that got no caption (with the reason), on stderr")
+    o.add_argument(
+        "--verbose",
+        "-v",
+        action="store_true",
+        help="print status lines, and speech that got no caption (with the reason), on stderr",
+    )
     o.add_argument("--no-journal", action="store_true", help="do not keep this session in the session journal")
     o.add_argument(
         "--no-audio-spool",
         action="store_true",
         help="do not keep this session's audio (kept by default beside the journal, for 7 days: crash recovery and --polish)",
     )
-    sub.add_parser("devices", help="list audio input devices")
+    sub.add_parser("devices", help="list audio input devices and the system audio monitor")
     mo = sub.add_parser("models", help="list bundled, installed, cached and local models")
     mo.add_argument("--add", metavar="FOLDER", help="remember a local CTranslate2 model folder")
     ss = sub.add_parser("sessions", help="list recorded sessions (the crash-safe journal)")
@@ -136,12 +154,27 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def parse_labels(text: str | None) -> tuple[str, str] | None:
+    """ "Ana,Room" -> ("Ana", "Room"); a bad value is an InputError (exit 2)."""
+    if text is None:
+        return None
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) != 2 or not all(parts) or any(len(p) > 40 for p in parts):
+        raise InputError(f'--labels takes two names separated by a comma, such as "You,Others" (got "{text}")')
+    return parts[0], parts[1]
+
+
 def session_config(args: argparse.Namespace, prompt: str = "", hotwords: str = "") -> SessionConfig:
     """The session the `caption` arguments ask for (vocabulary already resolved)."""
+    system = getattr(args, "system_audio", False)
+    if system and args.input:
+        raise InputError("--system-audio captures live audio; it cannot be used with --input")
     return SessionConfig(
         input_file=args.input,
         realtime=args.realtime,
         mic=args.mic,
+        capture=("both" if args.mic else "system") if system else "mic",
+        labels=parse_labels(getattr(args, "labels", None)),
         vad_threshold=args.vad_threshold,
         chunk_s=args.chunk,
         early_partials=args.early_partials,

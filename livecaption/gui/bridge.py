@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from livecaption.captions import Caption
 from livecaption.config import SessionConfig
 from livecaption.errors import LivecaptionError
-from livecaption.session import build_session, load, open_source
+from livecaption.session import build_session, load, open_sources
 from livecaption.streaming.engine import EngineListener, EngineStatus
 from livecaption.whisper.models import LoadedModel
 
@@ -75,7 +75,7 @@ class SessionWorker(QObject):
     @Slot(object)
     def start(self, config: SessionConfig) -> None:
         try:
-            source = open_source(config)
+            sources = open_sources(config)
             key = (config.model, config.device, config.compute_type, config.cpu_threads)
             if key not in self._cache:
                 self.cancel.clear()
@@ -85,7 +85,7 @@ class SessionWorker(QObject):
                     self.loading.emit(f"Downloading {config.model}: {nbytes / 1e6:.0f} MB")
 
                 self._cache = {key: load(config, progress, self.cancel)}
-            session = build_session(config, self.bridge, loaded=self._cache[key], source=source)
+            session = build_session(config, self.bridge, loaded=self._cache[key], sources=sources)
             session.start()
             self.started.emit(session, session.describe())
         except LivecaptionError as exc:

@@ -131,10 +131,14 @@ class MainWindow(QMainWindow):
     # -- session ------------------------------------------------------------------------
     def session_config(self) -> SessionConfig:
         tb, vocabulary = self.toolbar, self.vocabulary  # one read of the profiles file
+        capture, mic = tb.capture()
+        labels = (cfg.get(self.settings, "labels/mic"), cfg.get(self.settings, "labels/system"))
         return SessionConfig(
             input_file=self.input_file,
             realtime=self.realtime,
-            mic=tb.device_box.currentData() or None,
+            mic=mic,
+            capture=capture,
+            labels=labels if capture == "both" and not self.input_file else None,
             model=tb.model_box.currentData() or BUNDLED,
             device=tb.compute_box.currentData(),
             language=tb.lang_box.currentData(),
@@ -182,7 +186,7 @@ class MainWindow(QMainWindow):
 
     def _on_device(self, lost: bool, message: str) -> None:
         if lost:
-            self.banner.show_error(message + ".", ("Refresh microphones", self.toolbar.refresh_devices))
+            self.banner.show_error(message + ".", ("Refresh inputs", self.toolbar.refresh_devices))
         else:
             self.banner.hide()
             self.statusBar().showMessage(message, 6000)

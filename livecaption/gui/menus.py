@@ -54,6 +54,10 @@ def build_menus(win: MainWindow) -> None:
     sizes = view.addMenu("Overlay text size")
     for pts in (24, 28, 30, 36, 44, 56):
         sizes.addAction(f"{pts} pt", lambda p=pts: overlay.apply_style(overlay.preset, p))
+    win.speakers_action = QAction("Overlay shows who is speaking", win, checkable=True, checked=True)
+    win.speakers_action.setToolTip("With Microphone + system audio: You: … / Others: … on the overlay")
+    win.speakers_action.toggled.connect(win.overlay.set_show_speakers)
+    view.addAction(win.speakers_action)
     win.click_action = QAction("Overlay click-through", win, checkable=True)
     win.click_action.toggled.connect(win.set_click_through)
     view.addAction(win.click_action)

@@ -40,6 +40,7 @@ class CaptionOverlay(QWidget):
         self.setWindowTitle("livecaption overlay")
         self.setMinimumSize(240, 60)
         self.max_lines = 3
+        self.show_speakers = True  # "You: …" / "Others: …" when the session labels its captions
         self._captions: list[Caption] = []  # recent finals, then at most one partial
         self._drag: QPoint | None = None
         self.grip = QSizeGrip(self)
@@ -74,7 +75,8 @@ class CaptionOverlay(QWidget):
         fit = max(1, min(self.max_lines, (self.height() - 2 * self.MARGIN_Y) // fm.lineSpacing()))
         lines: list[tuple[str, bool]] = []
         for c in self._captions:
-            lines += [(line, c.final) for line in wrap_to_width(c.text, fm, width)]
+            text = c.labelled() if self.show_speakers else c.text
+            lines += [(line, c.final) for line in wrap_to_width(text, fm, width)]
         return lines[-fit:]
 
     def paintEvent(self, event) -> None:
@@ -102,10 +104,15 @@ class CaptionOverlay(QWidget):
 
     # -- content -------------------------------------------------------------
     def show_caption(self, caption: Caption) -> None:
-        caps = [c for c in self._captions if c.final and c.id != caption.id]
+        # A new partial replaces its input's previous one; another input's partial stays.
+        caps = [c for c in self._captions if (c.final or c.source != caption.source) and c.id != caption.id]
         if caption.text:
             caps.append(caption)
         self._captions = caps[-6:]
+        self.update()
+
+    def set_show_speakers(self, on: bool) -> None:
+        self.show_speakers = on
         self.update()
 
     @property

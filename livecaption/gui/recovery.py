@@ -36,7 +36,7 @@ class AfterSession(QObject):
     def offer_restore(self) -> bool:
         """After a crash: offer the newest unfinished session's captions, and recover its last words."""
         win = self.win
-        crashed = [s for s in list_sessions() if s.crashed and (s.captions or s.audio.is_file())]
+        crashed = [s for s in list_sessions() if s.crashed and (s.captions or s.has_audio)]
         if not crashed:
             return False
         info = crashed[-1]
@@ -52,7 +52,7 @@ class AfterSession(QObject):
             return False
         self.show(load(info.id)[1])
         win.session_id = info.id
-        if info.audio.is_file():
+        if info.has_audio:
             win.status.loading("Recovering the last words from the kept audio…")
             self.requestRecover.emit(info)  # the worker appends them to the journal, then on_recovered
         else:
@@ -80,7 +80,7 @@ class AfterSession(QObject):
             info = load(win.session_id)[0] if win.session_id else None
         except LivecaptionError:
             info = None
-        if info is None or not info.audio.is_file():
+        if info is None or not info.has_audio:
             win.banner.show_error(
                 "There is no session audio to read again: start a session with Session → Settings → Audio on "
                 "(the default), or restore one."

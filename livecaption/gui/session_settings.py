@@ -3,7 +3,16 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QCheckBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLabel, QSpinBox
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+)
 
 from livecaption.config import default_threads
 from livecaption.gui import settings as cfg
@@ -35,6 +44,10 @@ class SessionSettingsDialog(QDialog):
         self.threads.setSpecialValueText(f"Automatic ({default_threads()})")
         days = UserConfig.load().audio_keep_days
         self.keep_audio = QCheckBox(f"Keep the session's audio for {days:g} days")
+        self.label_mic = QLineEdit()
+        self.label_system = QLineEdit()
+        for box in (self.label_mic, self.label_system):
+            box.setMaxLength(40)
         form = QFormLayout(self)
         rows = (
             ("&Beam size", self.beam, "Search width for final captions; 1 is fastest, 5 is the default"),
@@ -48,6 +61,16 @@ class SessionSettingsDialog(QDialog):
                 self.keep_audio,
                 "Kept beside the transcript so the last words survive a crash and "
                 "File → Improve transcript can read the session again; deleted with the session",
+            ),
+            (
+                "&Your label",
+                self.label_mic,
+                "With Microphone + system audio: the name before what the microphone hears",
+            ),
+            (
+                "Ot&hers' label",
+                self.label_system,
+                "With Microphone + system audio: the name before what the computer plays",
             ),
         )
         for label, widget, help_text in rows:
@@ -66,23 +89,39 @@ class SessionSettingsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(self._defaults)
         form.addRow(buttons)
-        self._show(lambda key: cfg.get(settings, f"session/{key}"))
+        self._show(lambda key: cfg.get(settings, _key(key)))
 
     def _widgets(self) -> dict:
         return {"beam_size": self.beam, "context_s": self.context, "early_partials": self.early,
                 "chunk_s": self.chunk, "vad_threshold": self.vad, "threads": self.threads,
-                "keep_audio": self.keep_audio}  # fmt: skip
+                "keep_audio": self.keep_audio, "labels/mic": self.label_mic,
+                "labels/system": self.label_system}  # fmt: skip
 
     def _show(self, value) -> None:
         for key, w in self._widgets().items():
-            (w.setChecked if isinstance(w, QCheckBox) else w.setValue)(value(key))
+            if isinstance(w, QCheckBox):
+                w.setChecked(value(key))
+            elif isinstance(w, QLineEdit):
+                w.setText(value(key))
+            else:
+                w.setValue(value(key))
 
     def _defaults(self) -> None:
-        self._show(lambda key: cfg.DEFAULTS[f"session/{key}"])
+        self._show(lambda key: cfg.DEFAULTS[_key(key)])
 
     def save(self) -> None:
         for key, w in self._widgets().items():
-            self.settings.setValue(f"session/{key}", w.isChecked() if isinstance(w, QCheckBox) else w.value())
+            if isinstance(w, QCheckBox):
+                value = w.isChecked()
+            elif isinstance(w, QLineEdit):
+                value = w.text().strip() or cfg.DEFAULTS[key]  # an empty label would hide who spoke
+            else:
+                value = w.value()
+            self.settings.setValue(_key(key), value)
+
+
+def _key(key: str) -> str:
+    return key if "/" in key else f"session/{key}"
 
 
 def session_options(settings: QSettings) -> dict:

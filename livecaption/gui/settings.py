@@ -16,7 +16,10 @@ DEFAULTS = {
     "overlay/points": 30,
     "overlay/visible": False,
     "overlay/click_through": False,
+    "overlay/speakers": True,  # the overlay shows who is speaking (You/Others) when a session has both
     "translate": False,
+    "labels/mic": "You",
+    "labels/system": "Others",
     "profile": "default",
     # Session → Settings…: the command line's other options
     "session/beam_size": SessionConfig.beam_size,

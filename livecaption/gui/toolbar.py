@@ -26,6 +26,9 @@ COMPUTE = [("Auto", "auto"), ("CPU", "cpu"), ("GPU (CUDA)", "cuda")]
 HUB = ["tiny", "base", "small", "medium", "large-v3", "large-v3-turbo", "distil-large-v3"]
 BUNDLED = "tiny.en"
 FOLDER = "__folder__"
+SYSTEM = "__system__"  # the input picker's system audio choices (not device names)
+BOTH = "__both__"
+CAPTURE = {SYSTEM: "system", BOTH: "both"}
 
 
 def _combo(name: str, tooltip: str, min_chars: int, max_width: int | None = None) -> QComboBox:
@@ -61,10 +64,16 @@ class Toolbar(QWidget):
         self.start_btn.setMinimumWidth(76)
         self.start_btn.setDefault(True)
         bar.addWidget(self.start_btn)
-        self.device_box = _combo("Microphone", "Where the sound comes from", 6, max_width=420)
+        self.device_box = _combo(
+            "Input",
+            "Where the sound comes from: a microphone, what the computer plays (a call, a video), or both "
+            "(each line then says who: You or Others)",
+            6,
+            max_width=420,
+        )
         self.refresh_btn = QToolButton()
         self.refresh_btn.setText("⟳")
-        self.refresh_btn.setAccessibleName("Refresh microphones")
+        self.refresh_btn.setAccessibleName("Refresh inputs")
         self.refresh_btn.setToolTip("Refresh the list of microphones")
         self.refresh_btn.clicked.connect(self.refresh_devices)
         self.model_box = _combo("Model", "Whisper model", 8, max_width=320)
@@ -79,7 +88,7 @@ class Toolbar(QWidget):
         self.overlay_btn.setText("Overlay")
         self.overlay_btn.setCheckable(True)
         self.overlay_btn.setToolTip("Show the caption overlay (Ctrl+Shift+O)")
-        for label, w in (("&Mic", self.device_box), (None, self.refresh_btn), ("Mo&del", self.model_box),
+        for label, w in (("&Input", self.device_box), (None, self.refresh_btn), ("Mo&del", self.model_box),
                          ("&Language", self.lang_box), ("Run &on", self.compute_box)):  # fmt: skip
             if label:
                 lab = QLabel(label)
@@ -100,8 +109,22 @@ class Toolbar(QWidget):
                 self.device_box.addItem(d.name + ("  (default)" if d.is_default else ""), d.name)
         except LivecaptionError as exc:
             self.failed.emit(exc, ("Retry", self.refresh_devices))
+        self.device_box.insertSeparator(self.device_box.count())
+        self.device_box.addItem("System audio (what you hear)", SYSTEM)
+        self.device_box.addItem("Microphone + system audio", BOTH)
+        tips = {SYSTEM: "What the computer plays: the other side of a call, a video. Works with headphones.",
+                BOTH: "The default microphone (You) and what the computer plays (Others), each line labelled"}  # fmt: skip
+        for data, tip in tips.items():
+            self.device_box.setItemData(self.device_box.findData(data), tip, Qt.ItemDataRole.ToolTipRole)
         if current:
             select(self.device_box, current)
+
+    def capture(self) -> tuple[str, str | None]:
+        """(mic | system | both, the microphone's name or None for the default)."""
+        data = self.device_box.currentData() or ""
+        if data in CAPTURE:
+            return CAPTURE[data], None
+        return "mic", data or None
 
     def keep_device(self, name: str) -> None:
         """Select the remembered device, listed as not found when it is not plugged in now."""

@@ -37,7 +37,7 @@ class TranscriptModel(QAbstractListModel):
             return None
         c = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{hms(c.start)}  {c.text}"
+            return f"{hms(c.start)}  {c.labelled()}"
         if role == CaptionRole:
             return c
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -114,10 +114,10 @@ class CaptionDelegate(QStyledItemDelegate):
         option = QStyleOptionViewItem()
         option.font = self.parent().font()
         option.rect = QRect(0, 0, width, 0)
-        return self._height(self._model.captions[row].text, option)
+        return self._height(self._model.captions[row].labelled(), option)
 
     def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:
-        return QSize(option.rect.width(), self._height(self._model.captions[index.row()].text, option))
+        return QSize(option.rect.width(), self._height(self._model.captions[index.row()].labelled(), option))
 
     def _height(self, text: str, option: QStyleOptionViewItem) -> int:
         sig = option.rect.width()
@@ -158,7 +158,7 @@ class CaptionDelegate(QStyledItemDelegate):
         painter.drawText(
             QRect(r.left() + tw, r.top() + self.PAD, r.width() - tw - self.PAD, r.height() - self.PAD),
             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap),
-            c.text,
+            c.labelled(),
         )
         painter.restore()
 
@@ -266,4 +266,4 @@ class TranscriptView(QTableView):
 
 
 def _lines(captions) -> str:
-    return "\n".join(f"[{hms(c.start)}] {c.text}" for c in captions)
+    return "\n".join(f"[{hms(c.start)}] {c.labelled()}" for c in captions)

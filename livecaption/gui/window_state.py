@@ -32,6 +32,7 @@ def restore(win: MainWindow) -> None:
         win.overlay.setGeometry(screen.left() + (screen.width() - 900) // 2, screen.bottom() - 220, 900, 180)
     win.overlay.apply_style(cfg.get(s, "overlay/preset"), cfg.get(s, "overlay/points"))
     win.click_action.setChecked(cfg.get(s, "overlay/click_through"))
+    win.speakers_action.setChecked(cfg.get(s, "overlay/speakers"))
     win.translate_action.setChecked(cfg.get(s, "translate"))
     win.profile = cfg.get(s, "profile")
     if cfg.get(s, "overlay/visible"):
@@ -51,6 +52,7 @@ def save(win: MainWindow) -> None:
     s.setValue("overlay/points", win.overlay.points)
     s.setValue("overlay/visible", tb.overlay_btn.isChecked())
     s.setValue("overlay/click_through", win.overlay.click_through)
+    s.setValue("overlay/speakers", win.overlay.show_speakers)
     s.setValue("translate", win.translate_action.isChecked())
     s.setValue("profile", win.profile)
     s.sync()

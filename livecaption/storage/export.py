@@ -2,8 +2,10 @@
 
 SRT cues follow broadcast practice: at most 2 lines of at most 42 characters, so a
 long caption becomes several cues whose times split the caption's span in
-proportion to their text. Cues never overlap and never run backwards. The `srt`
-library (well kept, strict) composes the SRT text.
+proportion to their text. One speaker's cues never overlap and never run backwards;
+two speakers' cues may overlap (people talk over each other). A labelled caption's
+speaker starts its SRT cue ("You: …") and TXT line, and is a WebVTT voice (`<v You>`).
+The `srt` library (well kept, strict) composes the SRT text.
 """
 
 from __future__ import annotations
@@ -40,8 +42,9 @@ def wrap(text: str, width: int = MAX_LINE) -> list[str]:
     return textwrap.wrap(" ".join(text.split()), width=width, break_long_words=True, break_on_hyphens=False)
 
 
-def split_cues(caption: Caption) -> list[Cue]:
-    lines = wrap(caption.text)
+def split_cues(caption: Caption, labelled: bool = True) -> list[Cue]:
+    """The caption's cues; `labelled`: the speaker starts the first line (SRT)."""
+    lines = wrap(caption.labelled() if labelled else caption.text)
     if not lines:
         return []
     groups = [lines[i : i + MAX_LINES] for i in range(0, len(lines), MAX_LINES)]
@@ -57,16 +60,20 @@ def split_cues(caption: Caption) -> list[Cue]:
 
 
 class CueTimeline:
-    """Makes cue times monotonic: no overlap with the previous cue, no empty cue."""
+    """Makes each speaker's cue times monotonic: no overlap with their previous cue, no empty cue."""
 
     def __init__(self) -> None:
-        self.last_end = 0.0
+        self._ends: dict[str, float] = {}
 
-    def place(self, cue: Cue) -> Cue:
-        start = max(cue.start, self.last_end)
+    def place(self, cue: Cue, speaker: str = "") -> Cue:
+        start = max(cue.start, self._ends.get(speaker, 0.0))
         end = max(cue.end, start + MIN_CUE_S)
-        self.last_end = end
+        self._ends[speaker] = end
         return Cue(start, end, cue.lines)
+
+
+def _vtt_text(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 class CaptionWriter:
@@ -101,19 +108,23 @@ class CaptionWriter:
         elif self.fmt == "json":
             self._json.append(caption.to_dict())
         elif self.fmt == "txt":
-            self._write(f"[{hms(caption.start)}] {caption.text}\n")
+            self._write(f"[{hms(caption.start)}] {caption.labelled()}\n")
         else:
-            for cue in split_cues(caption):
-                self._write(self._cue(self.timeline.place(cue)))
+            for cue in split_cues(caption, labelled=self.fmt == "srt"):
+                self._write(self._cue(self.timeline.place(cue, caption.speaker), caption.speaker))
 
-    def _cue(self, cue: Cue) -> str:
+    def _cue(self, cue: Cue, speaker: str = "") -> str:
         self.index += 1
         if self.fmt == "srt":
             sub = srt.Subtitle(
                 self.index, dt.timedelta(seconds=cue.start), dt.timedelta(seconds=cue.end), "\n".join(cue.lines)
             )
             return sub.to_srt()
-        return f"{clock(cue.start, '.')} --> {clock(cue.end, '.')}\n" + "\n".join(cue.lines) + "\n\n"
+        lines = [_vtt_text(x) for x in cue.lines]
+        if speaker:  # a voice span: players may style or show each speaker's name
+            voice = _vtt_text(speaker).replace("\n", " ")
+            lines[0] = f"<v {voice}>{lines[0]}"
+        return f"{clock(cue.start, '.')} --> {clock(cue.end, '.')}\n" + "\n".join(lines) + "\n\n"
 
     def close(self) -> None:
         if self.fmt == "json":
@@ -126,7 +137,8 @@ def render(captions: list[Caption], fmt: str) -> str:
 
     buf = io.StringIO()
     w = CaptionWriter(buf, fmt)
-    for c in captions:
+    # Two inputs' captions arrive in the order they were decoded; a transcript reads in time order.
+    for c in sorted(captions, key=lambda c: c.start):
         if c.final:
             w.write(c)
     w.close()

@@ -27,6 +27,13 @@ def sessions_dir() -> Path:
     return Path(os.environ.get("LIVECAPTION_SESSIONS") or Path(user_data_dir("livecaption")) / "sessions")
 
 
+@dataclass(frozen=True)
+class KeptInput:
+    source: str  # mic | system | "" (one unlabelled input)
+    speaker: str
+    audio: Path  # where its audio is (or was) kept
+
+
 @dataclass
 class SessionInfo:
     id: str
@@ -44,8 +51,23 @@ class SessionInfo:
 
     @property
     def audio(self) -> Path:
-        """Where the session's audio is kept (spool.py), if it was."""
-        return self.path.with_suffix(".flac")
+        """Where the session's (first input's) audio is kept (spool.py), if it was."""
+        return self.inputs[0].audio
+
+    @property
+    def has_audio(self) -> bool:
+        return any(i.audio.is_file() for i in self.inputs)
+
+    @property
+    def inputs(self) -> list[KeptInput]:
+        """The session's inputs (microphone, system audio), with their labels and kept audio."""
+        from livecaption.storage.spool import audio_path
+
+        rows = self.header.get("inputs") or [{}]
+        return [
+            KeptInput(r.get("source", ""), r.get("speaker", ""), audio_path(self.path, k, r.get("source", "")))
+            for k, r in enumerate(rows)
+        ]
 
 
 class Journal:
@@ -127,6 +149,9 @@ def _locked(path: Path) -> bool:
     return False
 
 
+CAPTION_FIELDS = ("start", "end", "text", "final", "language", "emit", "id", "source", "speaker")
+
+
 def _read(path: Path) -> tuple[dict, list[Caption], bool]:
     header: dict = {}
     caps: list[Caption] = []
@@ -142,15 +167,7 @@ def _read(path: Path) -> tuple[dict, list[Caption], bool]:
                 header = obj
             elif kind == "caption":
                 try:
-                    caps.append(
-                        Caption(
-                            **{
-                                k: obj[k]
-                                for k in ("start", "end", "text", "final", "language", "emit", "id")
-                                if k in obj
-                            }
-                        )
-                    )
+                    caps.append(Caption(**{k: obj[k] for k in CAPTION_FIELDS if k in obj}))
                 except TypeError:
                     continue
             elif kind == "end":
@@ -208,7 +225,7 @@ def mark_recovered(info: SessionInfo, captions: list[Caption] | None = None) -> 
 
 def delete(info: SessionInfo) -> None:
     """Remove a session: its captions and its audio."""
-    for p in (info.audio, info.path):
+    for p in (*(i.audio for i in info.inputs), info.path):
         try:
             p.unlink(missing_ok=True)
         except OSError as exc:

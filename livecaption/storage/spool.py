@@ -80,6 +80,11 @@ class AudioSpool:
             pass
 
 
+def audio_path(journal: Path, index: int, source: str = "") -> Path:
+    """Where a session input's audio is kept: <id>.flac for the first, <id>.<source>.flac for others."""
+    return journal.with_suffix(SUFFIX if index == 0 else f".{source or index}{SUFFIX}")
+
+
 def read_spool(path: Path, start_s: float = 0.0, end_s: float | None = None) -> np.ndarray:
     """The audio between two session times (a spool cut short by a crash included)."""
     from livecaption.audio.files import decode_with_av

@@ -71,6 +71,13 @@ class Segmenter:
         self._pause_look = 0  # the look offered in the current pause, if any
         self._look_frame: int | None = None  # index in _frames of the last look's last frame
 
+    @property
+    def open_from(self) -> int:
+        """The first sample index not yet handed out in a (non-look) chunk: pre-roll or speech held here."""
+        if self.in_speech:
+            return self._start
+        return self._preroll[0][0] if self._preroll else self._position
+
     def push(self, start: int, audio: np.ndarray, probs: np.ndarray) -> list[Chunk]:
         """Feed frames (len(audio) == 512 * len(probs)) starting at absolute index `start`."""
         out: list[Chunk] = []

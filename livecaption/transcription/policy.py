@@ -79,6 +79,11 @@ class Transcriber:
         self._seam: int | None = None  # where the last commit cut speech without a pause
         self._rest: Pass | None = None  # the rest of a pass cut by a commit: shown, not agreed with
 
+    @property
+    def pending_from(self) -> int | None:
+        """Sample index of the first audio handed in that is not final yet, if any."""
+        return self._pending[0].start if self._pending else None
+
     def continue_from(self, text: str) -> None:
         """The text said just before the audio to come (a recovered session's last captions): read
         as the previous text, and not repeated at the seam."""

@@ -66,3 +66,41 @@ def test_save_is_utf8_and_atomic(tmp_path):
     p = save(CAPS, tmp_path / "out.srt")
     assert "결론을" in p.read_text(encoding="utf-8")
     assert not list(tmp_path.glob(".*.tmp"))
+
+
+TALK = [
+    Caption(1.0, 4.0, "Can everyone hear me?", source="mic", speaker="You"),
+    Caption(3.5, 6.0, "Yes, loud and clear <mostly> & on time.", source="system", speaker="Others"),
+    Caption(2.0, 3.0, "Good.", source="system", speaker="Others"),  # decoded later, said earlier
+]
+
+
+def test_labels_in_every_format():
+    txt = render(TALK, "txt").splitlines()
+    assert txt == [
+        "[00:00:01] You: Can everyone hear me?",
+        "[00:00:02] Others: Good.",
+        "[00:00:03] Others: Yes, loud and clear <mostly> & on time.",
+    ]
+    subs = list(srt.parse(render(TALK, "srt")))
+    assert [s.content.split(":")[0] for s in subs] == ["You", "Others", "Others"]
+    # two speakers may overlap; one speaker's cues never do
+    assert subs[0].end > subs[1].start and subs[1].end <= subs[2].start
+    vtt = render(TALK, "vtt")
+    assert "<v You>Can everyone hear me?" in vtt
+    assert "<v Others>Yes, loud and clear &lt;mostly&gt; &amp; on time." in vtt
+    data = json.loads(render(TALK, "json"))["captions"]
+    assert [(c["source"], c["speaker"]) for c in data] == [("mic", "You"), ("system", "Others"), ("system", "Others")]
+    # an unlabelled session's JSON has neither field
+    assert "speaker" not in json.loads(render(CAPS, "json"))["captions"][0]
+
+
+def test_labels_survive_the_journal(tmp_path):
+    from livecaption.storage.journal import Journal, load
+
+    j = Journal("Microphone + system audio", "tiny.en", folder=tmp_path)
+    for c in TALK:
+        j.append(c)
+    j.close()
+    _, caps = load("latest", tmp_path)
+    assert [(c.source, c.speaker, c.text) for c in caps] == [(c.source, c.speaker, c.text) for c in TALK]
