@@ -65,9 +65,10 @@ def run_cli(*args: str, timeout: float = 300, **kw) -> subprocess.CompletedProce
 
 @pytest.fixture(scope="session")
 def pulse(tmp_path_factory):
-    """A real PulseAudio server with a null sink; its monitor is the default source.
+    """A real PulseAudio server with two null sinks: lc_sink's monitor is the default source
+    (the "microphone"), lc_speakers is the default output (its monitor is "system audio").
 
-    Tests play speech into the sink with paplay and record the monitor through
+    Tests play speech into the sinks with paplay and record the monitors through
     PortAudio (ALSA's pulse plugin), exactly as they would a microphone.
     """
     if not shutil.which("pulseaudio"):
@@ -82,6 +83,7 @@ def pulse(tmp_path_factory):
         "--disable-shm=yes", "--use-pid-file=no", "--log-target=stderr",
         "-L", f"module-native-protocol-unix socket={sock} auth-anonymous=1",
         "-L", "module-null-sink sink_name=lc_sink rate=16000",
+        "-L", "module-null-sink sink_name=lc_speakers rate=16000",
     ]  # fmt: skip
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     server = f"unix:{sock}"
@@ -95,7 +97,8 @@ def pulse(tmp_path_factory):
             pytest.fail("PulseAudio did not start")
         time.sleep(0.2)
     subprocess.run(["pactl", "set-default-source", "lc_sink.monitor"], check=True)
-    yield {"server": server, "sink": "lc_sink", "runtime": runtime}
+    subprocess.run(["pactl", "set-default-sink", "lc_speakers"], check=True)
+    yield {"server": server, "sink": "lc_sink", "speakers": "lc_speakers", "runtime": runtime}
     proc.terminate()
     proc.wait(10)
     for k, v in old.items():

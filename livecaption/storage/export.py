@@ -43,12 +43,22 @@ def wrap(text: str, width: int = MAX_LINE) -> list[str]:
 
 
 def split_cues(caption: Caption, labelled: bool = True) -> list[Cue]:
-    """The caption's cues; `labelled`: the speaker starts the first line (SRT)."""
-    lines = wrap(caption.labelled() if labelled else caption.text)
-    if not lines:
+    """The caption's cues; `labelled`: each cue starts with the speaker ("You: …"), so a cue read
+    alone still says who is speaking (SRT)."""
+    prefix = f"{caption.speaker}: " if labelled and caption.speaker else ""
+    rest = " ".join(caption.text.split())
+    groups: list[list[str]] = []
+    while rest:
+        lines = textwrap.wrap(rest, width=MAX_LINE, initial_indent=prefix, break_long_words=True,
+                              break_on_hyphens=False)[:MAX_LINES]  # fmt: skip
+        if not lines:
+            break
+        groups.append(lines)
+        for k, line in enumerate(lines):  # each line is the start of what is left (textwrap keeps the text)
+            rest = rest[len(line) - (len(prefix) if k == 0 else 0) :].lstrip()
+    if not groups:
         return []
-    groups = [lines[i : i + MAX_LINES] for i in range(0, len(lines), MAX_LINES)]
-    weights = [sum(len(x) for x in g) for g in groups]
+    weights = [sum(len(x) for x in g) - len(prefix) for g in groups]
     total = sum(weights)
     span = max(caption.end - caption.start, 0.0)
     cues, t = [], caption.start

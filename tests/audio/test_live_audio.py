@@ -83,27 +83,33 @@ def test_captions_speech_played_into_the_microphone(pulse, tmp_path):
     assert all(r["start"] < r["end"] for r in rows)
 
 
-def _null_sink_module() -> str:
+def _null_sink_module(name: str = "lc_sink") -> str:
     out = subprocess.run(["pactl", "list", "short", "modules"], capture_output=True, text=True, check=True).stdout
-    return next(line.split()[0] for line in out.splitlines() if "module-null-sink" in line and "lc_sink" in line)
+    return next(line.split()[0] for line in out.splitlines() if "module-null-sink" in line and f"sink_name={name}" in line)
+
+
+def _load_sink(name: str) -> None:
+    subprocess.run(
+        ["pactl", "load-module", "module-null-sink", f"sink_name={name}", "rate=16000"], check=True, capture_output=True
+    )
 
 
 def test_device_loss_keeps_the_session_and_resumes(pulse, tmp_path):
-    """Remove the microphone (the PulseAudio source) mid-session, then bring it back."""
+    """Remove the microphone (the PulseAudio source) mid-session, then bring it back. The other
+    sink goes too: PulseAudio would otherwise move the stream to its monitor, and nothing is lost."""
     out = tmp_path / "lost.jsonl"
     with live(out) as proc:
         play(pulse, "61-70968-0000.flac")
         time.sleep(1.5)
         outage_start = time.monotonic()
+        subprocess.run(["pactl", "unload-module", _null_sink_module(pulse["speakers"])], check=True)
         subprocess.run(["pactl", "unload-module", _null_sink_module()], check=True)
         wait_for(proc, "was lost", timeout=30)
         time.sleep(2)
-        subprocess.run(
-            ["pactl", "load-module", "module-null-sink", "sink_name=lc_sink", "rate=16000"],
-            check=True,
-            capture_output=True,
-        )
+        _load_sink("lc_sink")
+        _load_sink(pulse["speakers"])
         subprocess.run(["pactl", "set-default-source", "lc_sink.monitor"], check=True)
+        subprocess.run(["pactl", "set-default-sink", pulse["speakers"]], check=True)
         wait_for(proc, "microphone back", timeout=30)
         outage = time.monotonic() - outage_start
         time.sleep(0.5)

@@ -180,3 +180,30 @@ def test_full_disk_on_the_journal_mid_session(monkeypatch, tmp_path, capsys):
     _, journaled = load("latest")
     texts = [c.text for c in journaled]  # the failed write may or may not have reached the disk
     assert 1 <= len(texts) < 3 and texts == [r["text"] for r in finals][: len(texts)]
+
+
+def test_system_audio_without_a_sound_server_says_what_to_install(tmp_path):
+    env = dict(os.environ, PULSE_SERVER=f"unix:{tmp_path}/no-such-server")
+    r = run_cli("caption", "--system-audio", env=env)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1 and "PulseAudio or PipeWire" in r.stderr, r.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("--labels", "Ana"), "--labels takes two names"),
+        (("--labels", "Ana,"), "--labels takes two names"),
+        (("--system-audio", "--input", CLIP), "cannot be used with --input"),
+    ],
+)
+def test_bad_meeting_options_are_one_line(args, said):
+    r = run_cli("caption", *args)
+    assert r.returncode == 2 and said in r.stderr and "Traceback" not in r.stderr, r.stderr
+
+
+def test_labels_on_a_recording_label_its_captions(tmp_path):
+    out = tmp_path / "out.txt"
+    r = run_cli("caption", "--input", CLIP, "--labels", "Ana,Room", "-o", str(out))
+    assert r.returncode == 0, r.stderr
+    assert out.read_text().startswith("[00:00:00] Ana: He began")

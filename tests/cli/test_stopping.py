@@ -173,3 +173,34 @@ def test_bad_input_is_one_clear_line(stream, sessions, tmp_path):
     sid = spool.stem
     assert run_cli("sessions", "--delete", sid).returncode == 0
     assert not spool.exists() and not spool.with_suffix(".jsonl").exists()
+
+
+def test_a_crashed_meeting_gets_each_inputs_last_words_back_with_its_label(sessions):
+    """Microphone and system audio: each input's audio after its own last caption is recovered,
+    labelled as that input."""
+    from livecaption.captions import Caption
+    from livecaption.storage.journal import Journal
+    from livecaption.storage.spool import AudioSpool, audio_path
+
+    inputs = [{"source": "mic", "speaker": "You"}, {"source": "system", "speaker": "Others"}]
+    journal = Journal("pulse + system audio", "tiny.en (bundled)", extra={"language": "en", "inputs": inputs})
+    jfk, lib = read_audio(DATA / "jfk.flac"), read_audio(DATA / "61-70968-0000.flac")
+    gap = np.zeros(SR, np.float32)
+    # the microphone said JFK (captioned before the crash) and then the wizard line (not captioned);
+    # system audio said the wizard line first (captioned) and then JFK (not captioned)
+    mic = np.concatenate((gap, jfk, gap, lib, gap))
+    system = np.concatenate((gap, lib, gap, jfk, gap))
+    journal.append(Caption(1.0, 1.0 + len(jfk) / SR, JFK, id=1, source="mic", speaker="You"))
+    journal.append(Caption(1.0, 1.0 + len(lib) / SR, LIB, id=2, source="system", speaker="Others"))
+    for k, (row, audio) in enumerate(zip(inputs, (mic, system), strict=True)):
+        spool = AudioSpool(audio_path(journal.path, k, row["source"]))
+        spool.write(0, audio)
+        spool.sync()
+    journal._f.close()  # died
+    r = run_cli("export", "latest", "--format", "txt")
+    assert r.returncode == 0 and "recovered" in r.stderr, r.stderr
+    you = " ".join(line.split("You: ", 1)[1] for line in r.stdout.splitlines() if " You: " in line)
+    others = " ".join(line.split("Others: ", 1)[1] for line in r.stdout.splitlines() if " Others: " in line)
+    assert recall(JFK, you) >= 0.95 and recall(LIB, you) >= 0.9, r.stdout
+    assert recall(LIB, others) >= 0.95 and recall(JFK, others) >= 0.9, r.stdout
+    assert r.stdout.lower().count("fellow americans") == 2  # once per input, neither repeated

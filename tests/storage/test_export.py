@@ -104,3 +104,10 @@ def test_labels_survive_the_journal(tmp_path):
     j.close()
     _, caps = load("latest", tmp_path)
     assert [(c.source, c.speaker, c.text) for c in caps] == [(c.source, c.speaker, c.text) for c in TALK]
+
+
+def test_every_cue_of_a_long_labelled_caption_says_who():
+    cues = split_cues(Caption(0.0, 10.0, LONG, speaker="Others"))
+    assert len(cues) == 3 and all(c.lines[0].startswith("Others: ") for c in cues)
+    assert all(len(line) <= MAX_LINE for c in cues for line in c.lines)
+    assert " ".join(" ".join(c.lines) for c in cues).replace("Others: ", "") == LONG  # no word lost

@@ -1,0 +1,144 @@
+"""Meetings through a real sound server: the microphone and system audio (the default output's
+monitor) as two labelled inputs. Speech is played with paplay into two PulseAudio null sinks."""
+
+import json
+import signal
+import subprocess
+import sys
+import threading
+import time
+from contextlib import contextmanager
+
+import soundfile as sf
+from conftest import DATA
+
+from benchmarks.metrics import error_rate
+from livecaption.transcription.text import words
+
+JFK = "And so, my fellow Americans, ask not what your country can do for you, ask what you can do for your country."
+WIZARD = "HE BEGAN A CONFUSED COMPLAINT AGAINST THE WIZARD WHO HAD VANISHED BEHIND THE CURTAIN ON THE LEFT"
+LAMPS = "AFTER EARLY NIGHTFALL THE YELLOW LAMPS WOULD LIGHT UP HERE AND THERE THE SQUALID QUARTER OF THE BROTHELS"
+
+
+class Live:
+    """`livecaption caption` running, its stderr read on a thread (a silent process never blocks a test)."""
+
+    def __init__(self, cmd: list[str]) -> None:
+        self.proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True)
+        self.lines: list[str] = []
+        self._reader = threading.Thread(target=lambda: self.lines.extend(iter(self.proc.stderr.readline, "")))
+        self._reader.start()
+
+    def wait_for(self, text: str, timeout: float = 90) -> None:
+        deadline = time.monotonic() + timeout
+        while not any(text in line for line in self.lines):
+            if time.monotonic() > deadline or self.proc.poll() is not None:
+                raise AssertionError(f"never saw {text!r}: {''.join(self.lines)}")
+            time.sleep(0.1)
+
+    def stop(self) -> str:
+        self.proc.send_signal(signal.SIGINT)
+        self.proc.wait(timeout=90)
+        self._reader.join(10)
+        err = "".join(self.lines)
+        assert self.proc.returncode == 0, err
+        return err
+
+
+@contextmanager
+def meeting(out, *args):
+    cmd = [sys.executable, "-m", "livecaption", "caption", *args, "--format", "jsonl", "-o", str(out), "-v"]
+    live = Live(cmd)
+    try:
+        live.wait_for("listening on")
+        time.sleep(0.5)
+        yield live
+    finally:
+        if live.proc.poll() is None:
+            live.proc.kill()
+
+
+def play(sink: str, path, delay: float = 0.0) -> threading.Thread:
+    def run():
+        time.sleep(delay)
+        subprocess.run(["paplay", "--device", sink, str(path)], check=True, timeout=60)
+
+    t = threading.Thread(target=run)
+    t.start()
+    return t
+
+
+def finals(out) -> list[dict]:
+    return [r for r in map(json.loads, out.read_text().splitlines()) if r["final"]]
+
+
+def attributed(rows, refs: dict[str, str]) -> float:
+    """Share of caption words found in the reference of the input that heard them (words in both
+    references count either way)."""
+    vocab = {k: set(words(v)) for k, v in refs.items()}
+    said = [(r["speaker"], w) for r in rows for w in words(r["text"])]
+    return sum(w in vocab[who] for who, w in said) / max(1, len(said))
+
+
+def test_you_and_others_at_overlapping_times(pulse, tmp_path):
+    out = tmp_path / "meeting.jsonl"
+    with meeting(out, "--mic", "pulse", "--system-audio") as live:
+        threads = [play(pulse["sink"], DATA / "61-70968-0000.flac"), play(pulse["speakers"], DATA / "1089-134686-0001.flac", 1.5)]
+        for t in threads:
+            t.join()
+        time.sleep(0.5)
+        live.stop()
+    rows = finals(out)
+    assert {(r["source"], r["speaker"]) for r in rows} == {("mic", "You"), ("system", "Others")}, rows
+    you = " ".join(r["text"] for r in rows if r["speaker"] == "You")
+    others = " ".join(r["text"] for r in rows if r["speaker"] == "Others")
+    assert error_rate(WIZARD, you) < 0.25, you
+    assert error_rate(LAMPS, others) < 0.25, others
+    assert attributed(rows, {"You": WIZARD, "Others": LAMPS}) >= 0.95, rows
+    # nothing twice: the clips share no word but "the", which each says twice
+    assert words(you + " " + others).count("wizard") == 1 and words(you + " " + others).count("lamps") == 1
+
+
+def test_an_echo_of_the_loudspeaker_is_captioned_once_as_others(pulse, tmp_path):
+    """No headphones: the microphone also hears what the system plays, 10 dB down."""
+    audio, rate = sf.read(str(DATA / "jfk.flac"))
+    echo = tmp_path / "jfk-echo.wav"
+    sf.write(str(echo), audio * 10 ** (-10 / 20), rate)
+    out = tmp_path / "echo.jsonl"
+    with meeting(out, "--mic", "pulse", "--system-audio") as live:
+        threads = [play(pulse["speakers"], DATA / "jfk.flac"), play(pulse["sink"], echo, 0.02)]
+        for t in threads:
+            t.join()
+        time.sleep(0.5)
+        err = live.stop()
+    rows = finals(out)
+    assert rows and all(r["speaker"] == "Others" for r in rows), rows
+    text = " ".join(r["text"] for r in rows)
+    assert error_rate(JFK, text) < 0.25, text
+    assert words(text).count("americans") == 1  # once, not once per input
+    assert "echo of system audio" in err  # what the microphone heard is logged, not silently gone
+
+
+def test_system_audio_follows_the_default_output(pulse, tmp_path):
+    """Headphones plugged in mid-call: the desktop makes them the default output, captions go on."""
+    out = tmp_path / "follow.jsonl"
+    module = subprocess.run(
+        ["pactl", "load-module", "module-null-sink", "sink_name=lc_headphones", "rate=16000"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    try:
+        with meeting(out, "--system-audio") as live:
+            play(pulse["speakers"], DATA / "61-70968-0000.flac").join()
+            time.sleep(1.0)
+            subprocess.run(["pactl", "set-default-sink", "lc_headphones"], check=True)
+            live.wait_for("system audio now", timeout=30)
+            play("lc_headphones", DATA / "jfk.flac").join()
+            time.sleep(0.5)
+            live.stop()
+    finally:
+        subprocess.run(["pactl", "set-default-sink", pulse["speakers"]], check=True)
+        subprocess.run(["pactl", "unload-module", module], check=True)
+    rows = finals(out)
+    text = " ".join(r["text"] for r in rows).lower()
+    assert "wizard" in text and "country" in text, rows
+    assert all("speaker" not in r and r["source"] == "system" for r in rows)  # one input: no label

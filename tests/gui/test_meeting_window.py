@@ -1,0 +1,54 @@
+"""The app in a meeting: Microphone + system audio through a real PulseAudio server, labels in
+the transcript, the overlay and the exported SRT and VTT."""
+
+import subprocess
+import threading
+
+import pytest
+import srt
+from conftest import DATA
+from PySide6.QtCore import Qt
+
+from livecaption.gui.main_window import MainWindow
+from livecaption.gui.toolbar import BOTH, select
+
+pytestmark = pytest.mark.model
+
+
+def play(sink: str, name: str) -> threading.Thread:
+    t = threading.Thread(target=subprocess.run, args=(["paplay", "--device", sink, str(DATA / name)],))
+    t.start()
+    return t
+
+
+def test_microphone_and_system_audio_in_the_app(qtbot, pulse, tmp_path):
+    win = MainWindow()
+    win.automation = True
+    qtbot.addWidget(win)
+    win.show()
+    win.settings.setValue("labels/mic", "Ana")  # as Session → Settings saves them
+    assert select(win.toolbar.device_box, BOTH)
+    qtbot.mouseClick(win.toolbar.start_btn, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: win.toolbar.start_btn.text() == "Stop", timeout=90_000)
+    assert "Ana: " in win.status.engine_label.text() and "Others: system audio" in win.status.engine_label.text()
+    qtbot.wait(500)
+    threads = [play(pulse["sink"], "61-70968-0000.flac"), play(pulse["speakers"], "jfk.flac")]
+    qtbot.waitUntil(lambda: not any(t.is_alive() for t in threads), timeout=60_000)
+    qtbot.wait(1000)
+    with qtbot.waitSignal(win.bridge.finished, timeout=90_000):
+        qtbot.mouseClick(win.toolbar.start_btn, Qt.MouseButton.LeftButton)
+    finals = win.model.finals()
+    speakers = {c.speaker for c in finals}
+    assert speakers == {"Ana", "Others"}, [(c.speaker, c.text) for c in finals]
+    shown = [win.model.data(win.model.index(r)) for r in range(win.model.rowCount())]
+    assert any("Ana: He began" in s for s in shown) and any("Others: And so" in s for s in shown), shown
+    assert "Others:" in win.overlay.text or "Ana:" in win.overlay.text
+    win.overlay.set_show_speakers(False)
+    assert "Others:" not in win.overlay.text and "Ana:" not in win.overlay.text
+    assert win.export_to(str(tmp_path / "meeting.srt"))
+    subs = list(srt.parse((tmp_path / "meeting.srt").read_text()))
+    assert {s.content.split(":")[0] for s in subs} == {"Ana", "Others"}
+    assert win.export_to(str(tmp_path / "meeting.vtt"))
+    vtt = (tmp_path / "meeting.vtt").read_text()
+    assert "<v Ana>" in vtt and "<v Others>" in vtt
+    win.close()
