@@ -122,12 +122,16 @@ class SystemAudioSource(MicrophoneSource):
         try:
             return default_monitor().source != self.monitor.source
         except DeviceError:
-            return False  # the server is gone: the stream stalls, and that is handled as a loss
+            # No default output (it was removed), or no server: the sound server may have moved our
+            # stream to another source (even the microphone), so close it and wait for an output.
+            return True
 
     def reopen(self) -> bool:
         if sys.platform.startswith("linux"):
             try:
                 self.monitor = default_monitor()
             except DeviceError:
+                with portaudio():
+                    self._close_stream()  # it may have been moved to another source: record nothing
                 return False
         return super().reopen()

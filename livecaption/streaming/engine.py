@@ -250,7 +250,8 @@ class Engine:
             why = Rejection(c.start, c.end, f"echo of system audio (kept as {self._system_name()})", c.text)
             self.rejections.append(why)
             self.listener.on_rejection(why)
-            kept.append(Caption(c.start, c.end, "", True, c.language, id=c.id, source=c.source, speaker=c.speaker))
+            if not any(k.id == c.id for k in kept):  # all of it was echo: take back its partial
+                kept.append(Caption(c.start, c.end, "", True, c.language, id=c.id, source=c.source, speaker=c.speaker))
         self._emit(sorted(kept, key=lambda c: c.start))
 
     def _system_name(self) -> str:

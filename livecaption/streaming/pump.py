@@ -71,7 +71,6 @@ class Input:
         self._pending = np.zeros(0, np.float32)
         self._lost_at: float | None = None  # monotonic time the device stopped delivering
         self._last_try = 0.0
-        self._moving = False  # the device is being switched (a new default output), not lost
         self._resampler = None
         if source.sample_rate != SAMPLE_RATE:
             import soxr  # well-kept libsoxr binding: streaming, high quality, no torch/scipy
@@ -167,8 +166,11 @@ class Input:
             moved = getattr(src, "moved", None)
             if moved is not None and moved():
                 self._offer(self.segmenter.flush())
-                self._lost_at, self._last_try = src.last_audio, 0.0  # reopened below, on the new output
-                self._moving = True
+                self._lost_at, self._last_try = now, now
+                if not src.reopen():  # no output to follow now: a loss, retried below
+                    engine.listener.on_device(True, f"{word} '{src.name}' was lost; waiting for an output")
+                    return pos
+                return self._resumed(pos, f"{word} now: {src.name}")
             elif src.error is None and now - src.last_audio < STALL_S:
                 return pos
             else:
@@ -183,15 +185,18 @@ class Input:
         self._last_try = now
         if not src.reopen():
             return pos
+        return self._resumed(pos, f"{word} back: {src.name}")
+
+    def _resumed(self, pos: int, message: str) -> int:
         # The outage is real session time: later captions keep their place on the wall clock.
+        assert self.engine is not None and self._lost_at is not None
         gap = time.monotonic() - self._lost_at
         self._pos16 += round(gap * SAMPLE_RATE) + len(self._pending)
         self._pending = np.zeros(0, np.float32)
         self.vad.reset()
         self._lost_at = None
-        engine.listener.on_device(False, f"{word} now: {src.name}" if self._moving else f"{word} back: {src.name}")
-        self._moving = False
-        return src.ring.written
+        self.engine.listener.on_device(False, message)
+        return self.source.ring.written
 
     def _skip(self, lost: int) -> None:
         """The ring overran: keep the timeline true and close the utterance in progress."""

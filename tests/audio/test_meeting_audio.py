@@ -142,3 +142,36 @@ def test_system_audio_follows_the_default_output(pulse, tmp_path):
     text = " ".join(r["text"] for r in rows).lower()
     assert "wizard" in text and "country" in text, rows
     assert all("speaker" not in r and r["source"] == "system" for r in rows)  # one input: no label
+
+
+def test_an_output_that_disappears_keeps_the_session_and_it_resumes(pulse, tmp_path):
+    """The default output goes away (a USB headset unplugged): system audio follows whatever output
+    is left, and back to the headset when it returns; nothing captioned is lost."""
+    out = tmp_path / "gone.jsonl"
+    module = subprocess.run(
+        ["pactl", "load-module", "module-null-sink", "sink_name=lc_headset", "rate=16000"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    subprocess.run(["pactl", "set-default-sink", "lc_headset"], check=True)
+    try:
+        with meeting(out, "--system-audio") as live:
+            play("lc_headset", DATA / "61-70968-0000.flac").join()
+            time.sleep(1.0)
+            subprocess.run(["pactl", "unload-module", module], check=True)
+            live.wait_for("system audio now", timeout=30)  # the output left: PulseAudio's new default
+            module = subprocess.run(
+                ["pactl", "load-module", "module-null-sink", "sink_name=lc_headset", "rate=16000"],
+                capture_output=True, text=True, check=True,
+            ).stdout.strip()  # fmt: skip
+            subprocess.run(["pactl", "set-default-sink", "lc_headset"], check=True)
+            deadline = time.monotonic() + 30
+            while sum("system audio now" in line for line in live.lines) < 2 and time.monotonic() < deadline:
+                time.sleep(0.1)
+            play("lc_headset", DATA / "jfk.flac").join()
+            time.sleep(0.5)
+            live.stop()
+    finally:
+        subprocess.run(["pactl", "set-default-sink", pulse["speakers"]], check=True)
+        subprocess.run(["pactl", "unload-module", module], check=False)
+    text = " ".join(r["text"] for r in finals(out)).lower()
+    assert "wizard" in text and "country" in text, text

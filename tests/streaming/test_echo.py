@@ -56,3 +56,40 @@ def test_silent_system_audio_releases_at_once_and_partials_that_echo_are_hidden(
     assert f.from_mic(mic(5.1, 6.0, "I think so", final=False, id=3))[0].text == "I think so"
     f.from_mic(mic(8.0, 9.0, "last words"))
     assert [c.text for c in f.release(float("inf"))[0]] == ["last words"]  # the end releases all
+
+
+def test_talking_over_others_is_released_once_their_partial_shows_other_words():
+    f = EchoFilter()
+    f.from_mic(mic(30.0, 31.2, "said the old man"))
+    f.from_system(system(31.0, 31.1, "he began", final=False))
+    assert f.release(30.5) == ([], [])  # the partial has not reached the end of your words
+    f.from_system(system(31.0, 33.5, "he began a confused complaint", final=False, id=4))
+    kept, echoes = f.release(30.5)  # system audio is still not final here
+    assert [c.text for c in kept] == ["said the old man"] and not echoes
+
+
+def test_an_echo_in_a_partial_stays_held_until_the_final_decides():
+    f = EchoFilter()
+    f.from_mic(mic(1.0, 3.0, "ask not what your country can do"))
+    f.from_system(system(0.9, 3.5, "ask not what your country can", final=False))
+    assert f.release(0.5) == ([], [])
+    f.from_system(system(0.9, 3.4, "Ask not what your country can do for you."))
+    assert [c.text for c in f.release(4.0)[1]] == ["ask not what your country can do"]
+
+
+def test_your_words_and_the_loudspeakers_in_one_caption_keep_yours():
+    f = EchoFilter()
+    f.from_system(system(32.1, 37.0, "He began a confused complaint against the wizard."))
+    f.from_mic(mic(31.2, 37.0, "Said the old man. He began a confused complaint against the wizard."))
+    kept, echoes = f.release(40.0)
+    assert [c.text for c in kept] == ["Said the old man."]
+    assert [c.text for c in echoes] == ["He began a confused complaint against the wizard."]
+    assert kept[0].id == echoes[0].id  # one caption: the kept part replaces its partial
+
+
+def test_two_common_words_are_not_taken_out_of_your_caption():
+    f = EchoFilter()
+    f.from_system(system(1.0, 4.0, "most of the time it works"))
+    f.from_mic(mic(1.5, 4.0, "I keep thinking of the budget"))
+    kept, echoes = f.release(5.0)
+    assert [c.text for c in kept] == ["I keep thinking of the budget"] and not echoes
