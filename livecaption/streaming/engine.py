@@ -31,6 +31,9 @@ from livecaption.streaming.vad import VadConfig
 from livecaption.transcription.passes import Rejection
 from livecaption.transcription.policy import Transcriber
 
+HELD_POLL_S = 0.25  # how often held microphone finals are looked at while no work comes
+IDLE = "idle"  # _take: nothing to decode, but held captions may be due
+
 
 @dataclass
 class EngineStatus:
@@ -192,7 +195,7 @@ class Engine:
         return EngineStatus(state, pos, self._last_latency, rtf, backlog, overflows, self.transcriber.language)
 
     # -- transcriber thread ----------------------------------------------------
-    def _take(self) -> tuple[Input, Step] | None:
+    def _take(self) -> tuple[Input, Step] | str | None:
         """The oldest waiting work of any input: first come, first served, so none starves."""
         with self.cond:
             while True:
@@ -206,7 +209,13 @@ class Engine:
                 if all(i.done for i in self.inputs):
                     self.cond.notify_all()
                     return None
-                self.cond.wait()
+                if self.echo is not None and self.echo.held:
+                    # Microphone finals wait for system audio to settle; look again soon even if
+                    # no new work comes (system audio may have gone quiet).
+                    if not self.cond.wait(HELD_POLL_S):
+                        return IDLE
+                else:
+                    self.cond.wait()
             self.cond.notify_all()  # room for a replay's pump
         if step.skipped_s:
             self.listener.on_error(
@@ -287,6 +296,9 @@ class Engine:
     def _transcribe_loop(self) -> None:
         try:
             while (taken := self._take()) is not None:
+                if taken == IDLE:
+                    self._release()
+                    continue
                 inp, step = taken
                 chunk = step.chunk
                 self._busy = True

@@ -151,8 +151,8 @@ class Input:
                 while not self.source.realtime and len(self.scheduler.waiting) >= REPLAY_AHEAD and not engine.stopping:
                     engine.cond.wait(0.1)
                 self.scheduler.add(chunk)
+                engine.cond.notify_all()  # before waiting for room again: the transcriber must know
             self._open = self.segmenter.open_from
-            engine.cond.notify_all()
 
     def _watch_device(self, pos: int) -> int:
         """Device loss keeps the session: flush what was heard, retry, resume on one timeline.

@@ -42,7 +42,9 @@ def test_microphone_and_system_audio_in_the_app(qtbot, pulse, tmp_path):
     assert speakers == {"Ana", "Others"}, [(c.speaker, c.text) for c in finals]
     shown = [win.model.data(win.model.index(r)) for r in range(win.model.rowCount())]
     assert any("Ana: He began" in s for s in shown) and any("Others: And so" in s for s in shown), shown
-    assert "Others:" in win.overlay.text or "Ana:" in win.overlay.text
+    win.overlay.max_lines = 12  # room for whole captions: a label starts each caption's first line
+    win.overlay.resize(1400, 900)
+    assert "Others: " in win.overlay.text and "Ana: " in win.overlay.text, win.overlay.text
     win.overlay.set_show_speakers(False)
     assert "Others:" not in win.overlay.text and "Ana:" not in win.overlay.text
     assert win.export_to(str(tmp_path / "meeting.srt"))

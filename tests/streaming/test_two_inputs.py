@@ -111,3 +111,32 @@ def test_the_transcriber_takes_the_oldest_waiting_work_of_either_input():
     assert [(inp.label.source, step.chunk.ready // SR) for inp, step in taken] == [
         ("mic", 1), ("system", 2), ("mic", 3), ("system", 4), ("mic", 5), ("system", 6)
     ]  # fmt: skip
+
+
+def test_a_held_microphone_final_is_released_when_system_audio_goes_quiet():
+    """System audio made a sound too short to be speech just as you stopped: no system caption
+    follows to trigger the echo check, yet your words are shown at once, not at the end."""
+    import time
+
+    arrived = {}
+
+    class Clock(Recorder):
+        def on_caption(self, caption):
+            super().on_caption(caption)
+            if caption.final and caption.text:
+                arrived[caption.source] = time.monotonic()
+
+    you = np.concatenate((gap(1.0), say("hello there friends"), gap(6.0)))
+    blip = np.concatenate((gap(1.7), np.full(int(0.1 * SR), 0.05, np.float32), gap(6.15)))
+    rec = Clock()
+
+    def transcriber():
+        return Transcriber(FakeDecoder(), TranscribeOptions(language="en"))
+
+    e = Engine(FakeSource(you, True, 2.0), transcriber(), rec, vad=FakeVad(), label=Label("mic", "You"))
+    e.add(Input(FakeSource(blip, True, 2.0), transcriber(), Label("system", "Others"), vad=FakeVad()))
+    e.start()
+    assert e.wait(30)
+    done = time.monotonic()
+    assert [c.text for c in e.captions] == ["hello there friends"]
+    assert done - arrived["mic"] > 1.5  # shown while 3+ s of (halved) input was still to come
