@@ -60,6 +60,12 @@ class EchoFilter:
     def is_echo(self, caption: Caption, with_partial: bool = False) -> bool:
         return echo_share(words(caption.text), self._heard(caption.start, caption.end, with_partial)) >= MIN_SHARE
 
+    def _shares_words(self, caption: Caption) -> bool:
+        """Does system audio (finals and partial) say any two words of `caption` in a row? A partial
+        is a draft: only a caption that shares nothing with it is surely not an echo."""
+        said, heard = words(caption.text), self._heard(caption.start, caption.end, with_partial=True)
+        return any(b.size >= MIN_WORDS for b in SequenceMatcher(None, said, heard, autojunk=False).get_matching_blocks())
+
     def from_system(self, caption: Caption) -> None:
         if caption.final:
             self.system_partial = None
@@ -101,9 +107,11 @@ class EchoFilter:
                     kept.append(replace(c, text=mine))
                 elif not echo:
                     kept.append(c)
-            elif partial is not None and partial.end >= c.end and not self.is_echo(c, with_partial=True):
+            elif partial is not None and partial.end >= c.end and not self._shares_words(c):
                 self.held.remove(c)  # system audio is talking over it, about something else: yours
                 kept.append(c)
+        # Forget old system captions; at the end (settled is infinite) a microphone final may still come.
         horizon = (self.held[0].start if self.held else settled) - KEEP_S
-        self.system = [c for c in self.system if c.end >= horizon]
+        if horizon != float("inf"):
+            self.system = [c for c in self.system if c.end >= horizon]
         return kept, echoes

@@ -68,6 +68,12 @@ def play(sink: str, path, delay: float = 0.0) -> threading.Thread:
     return t
 
 
+def null_sink(name: str) -> str:
+    """A new output on the sound server; its module number, to unload it."""
+    load = ["pactl", "load-module", "module-null-sink", f"sink_name={name}", "rate=16000"]
+    return subprocess.run(load, capture_output=True, text=True, check=True).stdout.strip()
+
+
 def finals(out) -> list[dict]:
     return [r for r in map(json.loads, out.read_text().splitlines()) if r["final"]]
 
@@ -122,10 +128,7 @@ def test_an_echo_of_the_loudspeaker_is_captioned_once_as_others(pulse, tmp_path)
 def test_system_audio_follows_the_default_output(pulse, tmp_path):
     """Headphones plugged in mid-call: the desktop makes them the default output, captions go on."""
     out = tmp_path / "follow.jsonl"
-    module = subprocess.run(
-        ["pactl", "load-module", "module-null-sink", "sink_name=lc_headphones", "rate=16000"],
-        capture_output=True, text=True, check=True,
-    ).stdout.strip()  # fmt: skip
+    module = null_sink("lc_headphones")
     try:
         with meeting(out, "--system-audio") as live:
             play(pulse["speakers"], DATA / "61-70968-0000.flac").join()
@@ -148,10 +151,7 @@ def test_an_output_that_disappears_keeps_the_session_and_it_resumes(pulse, tmp_p
     """The default output goes away (a USB headset unplugged): system audio follows whatever output
     is left, and back to the headset when it returns; nothing captioned is lost."""
     out = tmp_path / "gone.jsonl"
-    module = subprocess.run(
-        ["pactl", "load-module", "module-null-sink", "sink_name=lc_headset", "rate=16000"],
-        capture_output=True, text=True, check=True,
-    ).stdout.strip()  # fmt: skip
+    module = null_sink("lc_headset")
     subprocess.run(["pactl", "set-default-sink", "lc_headset"], check=True)
     try:
         with meeting(out, "--system-audio") as live:
@@ -159,10 +159,7 @@ def test_an_output_that_disappears_keeps_the_session_and_it_resumes(pulse, tmp_p
             time.sleep(1.0)
             subprocess.run(["pactl", "unload-module", module], check=True)
             live.wait_for("system audio now", timeout=30)  # the output left: PulseAudio's new default
-            module = subprocess.run(
-                ["pactl", "load-module", "module-null-sink", "sink_name=lc_headset", "rate=16000"],
-                capture_output=True, text=True, check=True,
-            ).stdout.strip()  # fmt: skip
+            module = null_sink("lc_headset")
             subprocess.run(["pactl", "set-default-sink", "lc_headset"], check=True)
             deadline = time.monotonic() + 30
             while sum("system audio now" in line for line in live.lines) < 2 and time.monotonic() < deadline:

@@ -93,3 +93,24 @@ def test_two_common_words_are_not_taken_out_of_your_caption():
     f.from_mic(mic(1.5, 4.0, "I keep thinking of the budget"))
     kept, echoes = f.release(5.0)
     assert [c.text for c in kept] == ["I keep thinking of the budget"] and not echoes
+
+
+def test_a_partial_that_has_only_some_of_the_words_does_not_release_an_echo():
+    """A draft of system audio that reached past your caption but read only a few of its words."""
+    f = EchoFilter()
+    f.from_system(system(5.2, 7.8, "What your country can do for you."))
+    f.from_mic(mic(8.0, 10.7, "Ask what you can do for your country."))
+    f.from_system(system(8.0, 10.9, "Ask what you", final=False))
+    assert f.release(8.0) == ([], [])  # still held: the final decides
+    f.from_system(system(8.0, 10.9, "Ask what you can do for your country."))
+    assert [c.text for c in f.release(11.0)[1]] == ["Ask what you can do for your country."]
+
+
+def test_at_the_end_an_echo_that_comes_last_is_still_caught():
+    """Stopping flushes system audio first, then the microphone: the system caption must still be known."""
+    f = EchoFilter()
+    f.from_system(system(8.4, 11.4, "Ask what you can do for your country."))
+    assert f.release(float("inf")) == ([], [])
+    f.from_mic(mic(8.5, 11.2, "Ask what you can do for your country."))
+    kept, echoes = f.release(float("inf"))
+    assert kept == [] and [c.text for c in echoes] == ["Ask what you can do for your country."]
