@@ -39,11 +39,6 @@ def open_sources(config: SessionConfig) -> Sources:
     return out
 
 
-def open_source(config: SessionConfig) -> AudioSource:
-    """The config's first input."""
-    return open_sources(config)[0][0]
-
-
 def load(
     config: SessionConfig, on_progress: Callable[[int], None] | None = None, cancel: threading.Event | None = None
 ) -> LoadedModel:
