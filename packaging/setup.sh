@@ -21,7 +21,9 @@ packages=(
 )
 if [ "$test_extras" = 1 ]; then
   packages+=(pulseaudio pulseaudio-utils xvfb  # a real sound server to record from
-             strace)  # the privacy test traces every system call
+             strace  # the privacy test traces every system call
+             desktop-file-utils appstream  # the menu entry's and AppStream file's validators
+             dbus at-spi2-core python3-pyatspi gir1.2-atspi-2.0 x11-utils)  # the accessibility bus, read as a screen reader does
 fi
 
 if command -v apt-get >/dev/null; then

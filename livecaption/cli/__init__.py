@@ -25,6 +25,7 @@ def _run(args: argparse.Namespace) -> int:
         "models": cmd_models,
         "sessions": cmd_sessions,
         "export": cmd_export,
+        "install-desktop": cmd_install_desktop,
     }
     return commands.get(args.command, cmd_gui)(args)
 
@@ -38,6 +39,20 @@ def cmd_gui(args: argparse.Namespace) -> int:
 
     args.input, args.realtime, args.model = args.gui_input, args.gui_realtime, args.gui_model
     return run_gui(args)
+
+
+def cmd_install_desktop(args: argparse.Namespace) -> int:
+    from livecaption import desktop
+
+    if args.uninstall:
+        removed = desktop.uninstall_desktop()
+        say(f"removed {len(removed)} files: the menu entry and icons" if removed else "no menu entry was installed")
+        return 0
+    where = desktop.install_desktop()
+    say(f"menu entry: {where.entry}")
+    say(f"icons: {where.icons[0].parents[2]} ({len(where.icons)} sizes)")
+    say("livecaption is in your application menu (it may take a moment to appear)")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

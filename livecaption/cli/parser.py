@@ -151,6 +151,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="transcribe the session's kept audio again, offline with whole-recording context, and export that",
     )
     e.add_argument("--model", "-m", help="with --polish: the model to use (default: the session's)")
+    d = sub.add_parser(
+        "install-desktop", help="add livecaption to the desktop's application menu (icon and menu entry, for you only)"
+    )
+    d.add_argument("--uninstall", action="store_true", help="remove the menu entry and icon again")
     return p
 
 

@@ -7,6 +7,8 @@ import os
 import sys
 from pathlib import Path
 
+from livecaption import desktop
+
 
 def _theme(app) -> None:
     """Fusion everywhere; a dark palette when the system asks for dark."""
@@ -74,6 +76,7 @@ def run_gui(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    from livecaption.gui.icons import app_icon
     from livecaption.gui.main_window import MainWindow
 
     if args.input:  # a bad file fails here, before any window opens
@@ -86,8 +89,10 @@ def run_gui(args: argparse.Namespace) -> int:
             print(f"livecaption: error: {exc}", file=sys.stderr)
             return 2
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("livecaption")
+    app.setApplicationName(desktop.WM_CLASS)
     app.setOrganizationName("livecaption")
+    app.setDesktopFileName(desktop.APP_ID)  # Wayland's app id: the menu entry's icon and name for the window
+    app.setWindowIcon(app_icon())
     _theme(app)
     win = MainWindow()
     win.automation = bool(args.exit_when_done)

@@ -8,6 +8,7 @@ from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton
 
 from livecaption.errors import LivecaptionError, Remedy
+from livecaption.gui import a11y
 
 Action = tuple[str, Callable[[], None]]
 
@@ -16,7 +17,7 @@ class ErrorBanner(QFrame):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("banner")
-        self.setAccessibleName("Message")
+        a11y.name(self, "Message", "A problem and the way forward")
         self.setStyleSheet(
             "#banner { background: #fdecea; border: 1px solid #e0a39c; border-radius: 6px; } QLabel { color: #611a15; }"
         )
@@ -25,11 +26,12 @@ class ErrorBanner(QFrame):
         self.label = QLabel()
         self.label.setWordWrap(True)
         self.action = QPushButton()
+        a11y.name(self.action, "Fix", "Does what the message suggests")
         close = QToolButton()
         close.setText("✕")
         close.setAutoRaise(True)
         close.setToolTip("Dismiss")
-        close.setAccessibleName("Dismiss message")
+        a11y.name(close, "Dismiss message", "Hides this message")
         close.setStyleSheet("QToolButton { color: #611a15; font-weight: bold; border: none; }")
         close.clicked.connect(self.hide)
         lay.addWidget(self.label, 1)
@@ -48,6 +50,8 @@ class ErrorBanner(QFrame):
         self._handler = action[1] if action else None
         self.action.setVisible(action is not None)
         self.action.setText(action[0] if action else "")
+        self.action.setAccessibleName(action[0] if action else "Fix")
+        a11y.announce(self, str(error))
         self.show()
 
     @Slot(object)

@@ -7,6 +7,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
 
 from livecaption.captions import hms
+from livecaption.gui import a11y
 from livecaption.gui.transcript import TranscriptModel, TranscriptView
 
 
@@ -18,19 +19,20 @@ class FindBar(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         self.edit = QLineEdit()
         self.edit.setPlaceholderText("Find in transcript")
-        self.edit.setAccessibleName("Find in transcript")
+        a11y.name(self.edit, "Find in transcript", "Type words to find; Enter goes to the next match")
         self.edit.returnPressed.connect(lambda: self.find(1))
         buttons = []
         for text, name, step in (("▲", "Previous match", -1), ("▼", "Next match", 1)):
             b = QToolButton()
             b.setText(text)
-            b.setAccessibleName(name)
+            a11y.name(b, name, f"Goes to the {name.lower()} in the transcript")
             b.setToolTip(name)
             b.clicked.connect(lambda _=False, s=step: self.find(s))
             buttons.append(b)
         close = QToolButton()
         close.setText("✕")
-        close.setAccessibleName("Close find")
+        a11y.name(close, "Close find", "Hides the find bar (Escape)")
+        close.setToolTip("Close (Escape)")
         close.clicked.connect(self.hide)
         self.status = QLabel()
         for w in (self.edit, *buttons, self.status, close):

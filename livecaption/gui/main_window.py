@@ -21,11 +21,12 @@ from PySide6.QtWidgets import (
 from livecaption.captions import Caption
 from livecaption.config import SessionConfig
 from livecaption.errors import LivecaptionError
-from livecaption.gui import recovery, window_state
+from livecaption.gui import a11y, recovery, window_state
 from livecaption.gui import settings as cfg
 from livecaption.gui.banner import ErrorBanner
 from livecaption.gui.bridge import EngineBridge, SessionWorker
 from livecaption.gui.find_bar import FindBar
+from livecaption.gui.icons import app_icon
 from livecaption.gui.menus import build_menus
 from livecaption.gui.overlay import CaptionOverlay
 from livecaption.gui.remedies import remedies
@@ -33,6 +34,7 @@ from livecaption.gui.session_settings import session_options
 from livecaption.gui.status import StatusArea
 from livecaption.gui.toolbar import BUNDLED, Toolbar
 from livecaption.gui.transcript import TranscriptModel, TranscriptView
+from livecaption.gui.tray import add_tray
 from livecaption.session import Session
 from livecaption.storage.export import save
 
@@ -43,6 +45,7 @@ class MainWindow(QMainWindow):
     def __init__(self) -> None:
         super().__init__()
         self.setWindowTitle("livecaption")
+        self.setWindowIcon(app_icon())
         self.settings = cfg.settings()
         self.session: Session | None = None
         self.session_id: str | None = None  # the journal of the last session shown
@@ -89,7 +92,7 @@ class MainWindow(QMainWindow):
         self.banner.remedies = remedies(self)
         root.addWidget(self.banner)
         self.view = TranscriptView(self.model)
-        self.view.setAccessibleName("Transcript")
+        a11y.name(self.view, "Transcript", "Captions so far, one row per caption: its time, then its text")
         self.view.set_font_size(cfg.get(self.settings, "font_size"))
         self.find_bar = FindBar(self.model, self.view)
         root.addWidget(self.find_bar)
@@ -103,6 +106,7 @@ class MainWindow(QMainWindow):
         self.view.hide()
         self.live_btn = QPushButton("↓ Jump to live", self.view)
         self.live_btn.setToolTip("Follow new captions again (End)")
+        a11y.name(self.live_btn, "Jump to live", "Scrolls to the newest caption and follows new ones again (End)")
         self.live_btn.clicked.connect(self.view.jump_to_live)
         self.live_btn.hide()
         self.view.followingChanged.connect(lambda f: (self.live_btn.setVisible(not f), self._place_live_button()))
@@ -116,6 +120,8 @@ class MainWindow(QMainWindow):
         self.bridge.error.connect(self.banner.show_session_error)
         self.after = recovery.AfterSession(self)
         build_menus(self)
+        self.tray = add_tray(self)
+        self.toolbar.stateChanged.connect(self.tray.show_state)
         self.toolbar.refresh_devices()
         self.toolbar.fill_models()
 
@@ -210,6 +216,7 @@ class MainWindow(QMainWindow):
         self.overlay.show_caption(caption)
         if caption.final and caption.text:
             self.unsaved = True
+            a11y.announce(self.view, caption.labelled())
 
     # -- dialogs ----------------------------------------------------------------------
     @property
@@ -267,13 +274,6 @@ class MainWindow(QMainWindow):
         else:
             self.settings.setValue("overlay/geometry", self.overlay.saveGeometry())
             self.overlay.hide()
-
-    def set_click_through(self, on: bool) -> None:
-        self.overlay.set_click_through(on)
-        if on:
-            self.statusBar().showMessage(
-                "Overlay ignores the mouse; turn it off from View → Overlay click-through.", 6000
-            )
 
     # -- closing -----------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -7,8 +7,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 
-from livecaption.gui.overlay import PRESETS
-
 if TYPE_CHECKING:
     from livecaption.gui.main_window import MainWindow
 
@@ -47,19 +45,13 @@ def build_menus(win: MainWindow) -> None:
     win.overlay_action.toggled.connect(win.toolbar.overlay_btn.setChecked)
     win.toolbar.overlay_btn.toggled.connect(win.overlay_action.setChecked)
     view.addAction(win.overlay_action)
-    overlay = win.overlay
-    presets = view.addMenu("Overlay colours")
-    for name in PRESETS:
-        presets.addAction(name, lambda n=name: overlay.apply_style(n, overlay.points))
-    sizes = view.addMenu("Overlay text size")
-    for pts in (24, 28, 30, 36, 44, 56):
-        sizes.addAction(f"{pts} pt", lambda p=pts: overlay.apply_style(overlay.preset, p))
+    view.addAction("Overlay settings…", QKeySequence("Ctrl+Shift+L"), lambda: edit_overlay_settings(win))
     win.speakers_action = QAction("Overlay shows who is speaking", win, checkable=True, checked=True)
     win.speakers_action.setToolTip("With Microphone + system audio: You: … / Others: … on the overlay")
     win.speakers_action.toggled.connect(win.overlay.set_show_speakers)
     view.addAction(win.speakers_action)
     win.click_action = QAction("Overlay click-through", win, checkable=True)
-    win.click_action.toggled.connect(win.set_click_through)
+    win.click_action.toggled.connect(lambda on: set_click_through(win, on))
     view.addAction(win.click_action)
 
     session = m.addMenu("&Session")
@@ -74,6 +66,12 @@ def build_menus(win: MainWindow) -> None:
     QShortcut(QKeySequence(Qt.Key.Key_End), win, win.view.jump_to_live)
 
 
+def set_click_through(win: MainWindow, on: bool) -> None:
+    win.overlay.set_click_through(on)
+    if on:
+        win.statusBar().showMessage("Overlay ignores the mouse; turn it off from View → Overlay click-through.", 6000)
+
+
 def edit_vocabulary(win: MainWindow) -> None:
     from livecaption.gui.vocabulary import VocabularyDialog
 
@@ -81,6 +79,16 @@ def edit_vocabulary(win: MainWindow) -> None:
     if dlg.exec():
         win.profile = dlg.save()
         win.settings.setValue("profile", win.profile)
+
+
+def edit_overlay_settings(win: MainWindow) -> None:
+    from livecaption.gui.overlay_settings import OverlaySettingsDialog
+    from livecaption.gui.window_state import save_overlay_style
+
+    dlg = OverlaySettingsDialog(win.overlay, win)
+    if dlg.exec():
+        win.speakers_action.setChecked(win.overlay.show_speakers)
+        save_overlay_style(win.settings, win.overlay.style_)
 
 
 def edit_session_settings(win: MainWindow) -> None:

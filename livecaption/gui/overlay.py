@@ -2,21 +2,61 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QGuiApplication, QMouseEvent, QPainter
+from dataclasses import dataclass, replace
+
+from PySide6.QtCore import QPoint, QPointF, Qt, Signal
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetrics,
+    QGuiApplication,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPen,
+)
 from PySide6.QtWidgets import QSizeGrip, QWidget
 
 from livecaption.captions import Caption
+from livecaption.gui import a11y
+from livecaption.gui.contrast import min_opacity
+from livecaption.gui.icons import app_icon
 
-# name: (text, background, background alpha); all well above WCAG AA contrast
-PRESETS: dict[str, tuple[str, str, int]] = {
-    "White on black": ("#ffffff", "#000000", 200),
-    "Yellow on black": ("#ffe600", "#000000", 210),
-    "Black on white": ("#000000", "#ffffff", 225),
-    "White on blue": ("#ffffff", "#0b2a6f", 215),
+# name: (text, background); the background's opacity is the user's, never below what keeps 7:1 contrast
+PRESETS: dict[str, tuple[str, str]] = {
+    "White on black": ("#ffffff", "#000000"),
+    "Yellow on black": ("#ffe600", "#000000"),
+    "Black on white": ("#000000", "#ffffff"),
+    "White on blue": ("#ffffff", "#0b2a6f"),
 }
 DEFAULT_PRESET = "White on black"
 DEFAULT_POINTS = 30
+EDGES = {"outline": "Outline", "shadow": "Shadow", "none": "None"}
+DOCKS = {"bottom": "Bottom centre of the screen", "free": "Where I drag it"}
+
+
+@dataclass(frozen=True)
+class OverlayStyle:
+    preset: str = DEFAULT_PRESET
+    points: int = DEFAULT_POINTS
+    lines: int = 3  # 1–5
+    font: str = ""  # family; "" = the app's
+    edge: str = "outline"  # around the letters: outline, shadow or none
+    opacity: int = 85  # the background's, in percent
+    dock: str = "bottom"  # bottom centre of the screen, or free
+
+    def checked(self) -> OverlayStyle:
+        """Within range: a known preset, 1–5 lines, and an opacity that keeps the preset's contrast."""
+        preset = self.preset if self.preset in PRESETS else DEFAULT_PRESET
+        return replace(
+            self,
+            preset=preset,
+            points=min(96, max(12, int(self.points))),
+            lines=min(5, max(1, int(self.lines))),
+            edge=self.edge if self.edge in EDGES else "outline",
+            opacity=min(100, max(min_opacity(*PRESETS[preset]), int(self.opacity))),
+            dock=self.dock if self.dock in DOCKS else "bottom",
+        )
 
 
 def on_wayland() -> bool:
@@ -24,13 +64,14 @@ def on_wayland() -> bool:
 
 
 class CaptionOverlay(QWidget):
-    """Frameless, always-on-top, translucent; drag to move, grip to resize.
+    """Frameless, always-on-top, translucent; drag to move (it is then free), grip to resize.
 
-    Shows the newest `max_lines` wrapped lines that fit, so the live end of the
+    Shows the newest `style.lines` wrapped lines that fit, so the live end of the
     newest caption is never clipped however the window is sized.
     """
 
     MARGIN_X, MARGIN_Y = 20, 12
+    undocked = Signal()  # the user dragged it away from the bottom of the screen
 
     def __init__(self) -> None:
         super().__init__(
@@ -38,18 +79,18 @@ class CaptionOverlay(QWidget):
         )
         self.setAttribute(Qt.WidgetAttribute.WA_TranslucentBackground)
         self.setWindowTitle("livecaption overlay")
+        self.setWindowIcon(app_icon())
+        a11y.name(self, "Caption overlay", "The newest captions in large type")
         self.setMinimumSize(240, 60)
-        self.max_lines = 3
         self.show_speakers = True  # "You: …" / "Others: …" when the session labels its captions
         self._captions: list[Caption] = []  # recent finals, then at most one partial
         self._drag: QPoint | None = None
         self.grip = QSizeGrip(self)
         self.grip.resize(16, 16)
-        self.preset = DEFAULT_PRESET
-        self.points = DEFAULT_POINTS
         self.click_through = False
-        self.apply_style(DEFAULT_PRESET, DEFAULT_POINTS)
+        self.style_ = OverlayStyle()
         self.resize(900, 180)
+        self.set_style(self.style_)
         self.note = (
             "Always on top is not guaranteed on Wayland; the overlay works as a normal window there."
             if on_wayland()
@@ -57,13 +98,46 @@ class CaptionOverlay(QWidget):
         )
 
     # -- look --------------------------------------------------------------
+    @property
+    def preset(self) -> str:
+        return self.style_.preset
+
+    @property
+    def points(self) -> int:
+        return self.style_.points
+
+    @property
+    def max_lines(self) -> int:
+        return self.style_.lines
+
     def apply_style(self, preset: str, points: int) -> None:
-        self.preset = preset if preset in PRESETS else DEFAULT_PRESET
-        self.points = max(12, int(points))
+        self.set_style(replace(self.style_, preset=preset, points=points))
+
+    def set_style(self, style: OverlayStyle) -> None:
+        self.style_ = style.checked()
         self.caption_font = QFont(self.font())
-        self.caption_font.setPointSize(self.points)
+        if self.style_.font:
+            self.caption_font.setFamily(self.style_.font)
+        self.caption_font.setPointSize(self.style_.points)
         self.caption_font.setBold(True)
+        fm = QFontMetrics(self.caption_font)
+        height = self.style_.lines * fm.lineSpacing() + 2 * self.MARGIN_Y
+        if self.style_.dock == "bottom":
+            self.dock()
+        else:  # keep the bottom edge where the user put it
+            bottom = self.geometry().bottom()
+            self.resize(self.width(), height)
+            self.move(self.x(), bottom - height + 1)
+        self.grip.setVisible(self.style_.dock == "free")
         self.update()
+
+    def dock(self) -> None:
+        """Bottom centre of the screen it is on, as wide as a line of slides, as tall as its lines."""
+        screen = (self.screen() or QGuiApplication.primaryScreen()).availableGeometry()
+        fm = QFontMetrics(self.caption_font)
+        height = self.style_.lines * fm.lineSpacing() + 2 * self.MARGIN_Y
+        width = min(screen.width() - 40, max(600, int(screen.width() * 0.8)))
+        self.setGeometry(screen.left() + (screen.width() - width) // 2, screen.bottom() - height - 40, width, height)
 
     def resizeEvent(self, e) -> None:
         self.grip.move(self.width() - self.grip.width() - 4, self.height() - self.grip.height() - 4)
@@ -80,26 +154,29 @@ class CaptionOverlay(QWidget):
         return lines[-fit:]
 
     def paintEvent(self, event) -> None:
-        fg, bg, alpha = PRESETS[self.preset]
+        fg, bg = PRESETS[self.style_.preset]
         p = QPainter(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         color = QColor(bg)
-        color.setAlpha(alpha)
+        color.setAlphaF(self.style_.opacity / 100)
         p.setBrush(color)
         p.setPen(Qt.PenStyle.NoPen)
         p.drawRoundedRect(self.rect(), 12, 12)
         fm = QFontMetrics(self.caption_font)
         lines = self.visible_lines() or [("Captions will appear here", False)]
         y = self.height() - self.MARGIN_Y - len(lines) * fm.lineSpacing()  # bottom-aligned
+        edge = max(2.0, self.style_.points / 10)
         for text, final in lines:
             font = QFont(self.caption_font)
-            font.setItalic(not final)
-            p.setFont(font)
-            pen = QColor(fg)
-            if not final:
-                pen.setAlpha(200)  # tentative text: slightly dimmer and italic
-            p.setPen(pen)
-            p.drawText(self.MARGIN_X, y + fm.ascent(), text)
+            font.setItalic(not final)  # tentative text is italic (not dimmed: contrast stays)
+            path = QPainterPath()
+            path.addText(QPointF(self.MARGIN_X, y + fm.ascent()), font, text)
+            if self.style_.edge == "outline":
+                p.strokePath(path, QPen(QColor(bg), edge, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
+                                        Qt.PenJoinStyle.RoundJoin))  # fmt: skip
+            elif self.style_.edge == "shadow":
+                p.fillPath(path.translated(edge / 2, edge / 2), QColor(bg))
+            p.fillPath(path, QColor(fg))
             y += fm.lineSpacing()
 
     # -- content -------------------------------------------------------------
@@ -109,6 +186,7 @@ class CaptionOverlay(QWidget):
         if caption.text:
             caps.append(caption)
         self._captions = caps[-6:]
+        self.setAccessibleDescription(self.text)
         self.update()
 
     def set_show_speakers(self, on: bool) -> None:
@@ -126,13 +204,23 @@ class CaptionOverlay(QWidget):
         if self.isVisible():
             self.show()
 
+    def showEvent(self, e) -> None:
+        super().showEvent(e)
+        if self.style_.dock == "bottom":
+            self.dock()
+
     def mousePressEvent(self, e: QMouseEvent) -> None:
         if e.button() == Qt.MouseButton.LeftButton:
             self._drag = e.globalPosition().toPoint() - self.frameGeometry().topLeft()
 
     def mouseMoveEvent(self, e: QMouseEvent) -> None:
-        if self._drag is not None:
-            self.move(e.globalPosition().toPoint() - self._drag)
+        if self._drag is None:
+            return
+        if self.style_.dock != "free":
+            self.style_ = replace(self.style_, dock="free")
+            self.grip.show()
+            self.undocked.emit()
+        self.move(e.globalPosition().toPoint() - self._drag)
 
     def mouseReleaseEvent(self, e: QMouseEvent) -> None:
         self._drag = None

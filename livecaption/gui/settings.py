@@ -14,6 +14,11 @@ DEFAULTS = {
     "font_size": 12.0,
     "overlay/preset": "White on black",
     "overlay/points": 30,
+    "overlay/lines": 3,
+    "overlay/font": "",
+    "overlay/edge": "outline",
+    "overlay/opacity": 85,
+    "overlay/dock": "bottom",
     "overlay/visible": False,
     "overlay/click_through": False,
     "overlay/speakers": True,  # the overlay shows who is speaking (You/Others) when a session has both

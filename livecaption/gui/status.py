@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, QSize, Qt, Slot
+from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton
 
 from livecaption.captions import hms
+from livecaption.gui import a11y
 from livecaption.streaming.engine import EngineStatus
 
 STATE_TEXT = {
@@ -14,6 +16,19 @@ STATE_TEXT = {
     "transcribing": "Transcribing",
     "stopped": "Stopped",
 }
+
+
+class ElidedLabel(QLabel):
+    """A label that ends in "…" when the window is narrow, rather than cutting a letter in half."""
+
+    def paintEvent(self, _e) -> None:
+        p = QPainter(self)
+        rect = self.contentsRect()
+        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, rect.width())
+        p.drawText(rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text)
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(40, super().minimumSizeHint().height())
 
 
 class StatusArea(QObject):
@@ -30,18 +45,18 @@ class StatusArea(QObject):
         self.level.setTextVisible(False)
         self.level.setFixedSize(110, 10)
         self.level.setToolTip("Input level")
-        self.level.setAccessibleName("Input level")
+        a11y.name(self.level, "Input level", "How loud the input is, in decibels")
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)
         self.progress.setFixedSize(90, 10)
-        self.progress.setAccessibleName("Loading")
+        a11y.name(self.progress, "Loading", "The model is loading or downloading")
         self.progress.hide()
         self.cancel_btn = QToolButton()
         self.cancel_btn.setText("Cancel")
-        self.cancel_btn.setAccessibleName("Cancel download")
+        a11y.name(self.cancel_btn, "Cancel download", "Stops downloading the model")
         self.cancel_btn.hide()
         self.state_label = QLabel("Ready")
-        self.engine_label = QLabel("")
+        self.engine_label = ElidedLabel("")
         self.perf_label = QLabel("")
         bar.setStyleSheet("QStatusBar::item { border: none; }")
         for lab in (self.state_label, self.engine_label, self.perf_label):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 from typing import ClassVar
 
@@ -14,15 +15,17 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
 from livecaption.errors import LivecaptionError
+from livecaption.gui import a11y
 
 LANGUAGES = [("Auto-detect", "auto"), ("English", "en"), ("Korean", "ko"), ("Japanese", "ja"), ("Chinese", "zh"),
              ("German", "de"), ("French", "fr"), ("Spanish", "es"), ("Italian", "it"), ("Portuguese", "pt"),
              ("Dutch", "nl"), ("Russian", "ru"), ("Polish", "pl"), ("Turkish", "tr"), ("Arabic", "ar"), ("Hindi", "hi")]  # fmt: skip
-COMPUTE = [("Auto", "auto"), ("CPU", "cpu"), ("GPU (CUDA)", "cuda")]
+COMPUTE = [("Auto", "auto"), ("CPU", "cpu"), ("GPU", "cuda")]  # CUDA: the tooltip says so
 HUB = ["tiny", "base", "small", "medium", "large-v3", "large-v3-turbo", "distil-large-v3"]
 BUNDLED = "tiny.en"
 FOLDER = "__folder__"
@@ -34,7 +37,7 @@ CAPTURE = {SYSTEM: "system", BOTH: "both"}
 def _combo(name: str, tooltip: str, min_chars: int, max_width: int | None = None) -> QComboBox:
     """A picker that shrinks to `min_chars` at 800 px and, with max_width, grows on wide screens."""
     box = QComboBox()
-    box.setAccessibleName(name)
+    a11y.name(box, name, tooltip)
     box.setToolTip(tooltip)
     box.setMinimumContentsLength(min_chars)
     box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -53,17 +56,15 @@ def select(box: QComboBox, data) -> bool:
 
 class Toolbar(QWidget):
     failed = Signal(object, object)  # LivecaptionError, (button text, handler) to offer
+    stateChanged = Signal(str)  # idle, starting, running, finishing
 
     def __init__(self) -> None:
         super().__init__()
-        bar = QHBoxLayout(self)
-        bar.setContentsMargins(0, 0, 0, 0)
-        bar.setSpacing(6)
         self.start_btn = QPushButton("Start")
         self.start_btn.setToolTip("Start or stop captioning (Space, Ctrl+R)")
+        a11y.name(self.start_btn, "Start or stop captioning", "Starts captioning the chosen input, or stops it (Space)")
         self.start_btn.setMinimumWidth(76)
         self.start_btn.setDefault(True)
-        bar.addWidget(self.start_btn)
         self.device_box = _combo(
             "Input",
             "Where the sound comes from: a microphone, what the computer plays (a call, a video), or both "
@@ -73,12 +74,12 @@ class Toolbar(QWidget):
         )
         self.refresh_btn = QToolButton()
         self.refresh_btn.setText("⟳")
-        self.refresh_btn.setAccessibleName("Refresh inputs")
+        a11y.name(self.refresh_btn, "Refresh inputs", "Looks again for microphones plugged in or removed")
         self.refresh_btn.setToolTip("Refresh the list of microphones")
         self.refresh_btn.clicked.connect(self.refresh_devices)
-        self.model_box = _combo("Model", "Whisper model", 8, max_width=320)
+        self.model_box = _combo("Model", "The Whisper model that transcribes: larger is more accurate and slower", 17, max_width=320)
         self.model_box.activated.connect(self._model_activated)
-        self.lang_box = _combo("Spoken language", "Spoken language", 6)
+        self.lang_box = _combo("Spoken language", "The language people speak, or Auto-detect", 11)
         for name, code in LANGUAGES:
             self.lang_box.addItem(name, code)
         self.compute_box = _combo("Run on", "Compute device: Auto uses a CUDA GPU when one works, else the CPU", 4)
@@ -88,15 +89,65 @@ class Toolbar(QWidget):
         self.overlay_btn.setText("Overlay")
         self.overlay_btn.setCheckable(True)
         self.overlay_btn.setToolTip("Show the caption overlay (Ctrl+Shift+O)")
+        a11y.name(self.overlay_btn, "Caption overlay", "Shows captions in large type over other windows (Ctrl+Shift+O)")
+        self.groups: list[list[QWidget]] = []
         for label, w in (("&Input", self.device_box), (None, self.refresh_btn), ("Mo&del", self.model_box),
                          ("&Language", self.lang_box), ("Run &on", self.compute_box)):  # fmt: skip
+            group = [w]
             if label:
                 lab = QLabel(label)
                 lab.setBuddy(w)
-                bar.addWidget(lab)
-            bar.addWidget(w, 3 if w in (self.device_box, self.model_box) else 0)
-        bar.addStretch(1)
-        bar.addWidget(self.overlay_btn)
+                group.insert(0, lab)
+            self.groups.append(group)
+        self.wide: bool | None = None
+        self._arrange(True)
+        self.wide_width = self.layout().minimumSize().width()  # below it, the pickers go to a second row
+        self._arrange(False)
+        self.setMinimumWidth(self.layout().minimumSize().width())
+
+    def _arrange(self, wide: bool) -> None:
+        """One row when the window is wide enough, else two: Start, input and overlay above the model,
+        language and compute pickers, so that at 800 px (or 2x scale) nothing is clipped."""
+        if wide == self.wide:
+            return
+        self.wide = wide
+        old = self.layout()
+        if old is not None:
+            while old.count():
+                item = old.takeAt(0)
+                if item.layout() is not None:
+                    while item.layout().count():
+                        item.layout().takeAt(0)
+            QWidget().setLayout(old)  # a widget takes only one layout: hand the old one away
+        root = QVBoxLayout(self)
+        root.setContentsMargins(0, 0, 0, 0)
+        root.setSpacing(6)
+        first, second = QHBoxLayout(), QHBoxLayout()
+        for row in (first, second):
+            row.setSpacing(6)
+        first.addWidget(self.start_btn)
+        for i, group in enumerate(self.groups):
+            row = first if wide or i < 2 else second
+            for w in group:
+                row.addWidget(w, 3 if w in (self.device_box, self.model_box) else 0)
+        first.addStretch(1)
+        first.addWidget(self.overlay_btn)
+        root.addLayout(first)
+        if not wide:
+            second.addStretch(1)
+            root.addLayout(second)
+        # Keyboard order follows the rows: left to right, then the next row.
+        order = [self.start_btn, *[w for g in self.groups for w in g if w.focusPolicy() != Qt.FocusPolicy.NoFocus]]
+        if wide:
+            order.append(self.overlay_btn)
+        else:
+            order.insert(3, self.overlay_btn)
+        for a, b in itertools.pairwise(order):
+            QWidget.setTabOrder(a, b)
+
+    def resizeEvent(self, e) -> None:
+        super().resizeEvent(e)
+        self._arrange(e.size().width() >= self.wide_width)
 
     def refresh_devices(self) -> None:
         from livecaption.audio.portaudio import list_input_devices
@@ -192,3 +243,4 @@ class Toolbar(QWidget):
         text, enabled = self.STATES[state]
         self.start_btn.setText(text)
         self.start_btn.setEnabled(enabled)
+        self.stateChanged.emit(state)

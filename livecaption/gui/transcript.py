@@ -7,7 +7,7 @@ of captions. Partials are updated in place and replaced by their final.
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QFont, QFontMetrics, QPalette
+from PySide6.QtGui import QAccessible, QAccessibleEvent, QFont, QFontMetrics, QPalette, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -38,6 +38,8 @@ class TranscriptModel(QAbstractListModel):
         c = self._rows[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return f"{hms(c.start)}  {c.labelled()}"
+        if role == Qt.ItemDataRole.AccessibleTextRole:  # a screen reader says "time, text"
+            return f"{hms(c.start)}, {c.labelled()}" + ("" if c.final else " (tentative)")
         if role == CaptionRole:
             return c
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -81,9 +83,10 @@ class TranscriptModel(QAbstractListModel):
 
 
 class CaptionDelegate(QStyledItemDelegate):
-    """Time in a muted column, text wrapped beside it; partials in italics, dimmed."""
+    """Time in a muted column, text wrapped beside it; partials in italics, dimmed.
 
-    PAD = 6
+    The space between rows grows with the text size (View → Larger text), so large type stays easy to follow.
+    """
 
     def __init__(self, model: TranscriptModel, parent=None) -> None:
         super().__init__(parent)
@@ -94,6 +97,7 @@ class CaptionDelegate(QStyledItemDelegate):
         self._heights: dict[str, int] = {}
         self._width = 100
         self._metrics: QFontMetrics | None = None
+        self._pad = 6
 
     def reset(self) -> None:
         self._sig = None
@@ -105,9 +109,13 @@ class CaptionDelegate(QStyledItemDelegate):
         time_font.setPointSizeF(max(7.0, base.pointSizeF() * 0.85))
         return base, time_font
 
+    @staticmethod
+    def pad(font: QFont) -> int:
+        return max(4, round(QFontMetrics(font).height() * 0.3))
+
     def _time_width(self, option) -> int:
         _, tf = self._fonts(option)
-        return QFontMetrics(tf).horizontalAdvance("00:00:00") + 3 * self.PAD
+        return QFontMetrics(tf).horizontalAdvance("00:00:00") + 3 * self.pad(option.font)
 
     def height_for(self, row: int, width: int) -> int:
         """Height of `row` in a view `width` pixels wide (cached per text while width and font hold)."""
@@ -123,12 +131,13 @@ class CaptionDelegate(QStyledItemDelegate):
         sig = option.rect.width()
         if sig != self._sig:
             self._sig, self._heights = sig, {}
-            self._width = max(100, option.rect.width() - self._time_width(option) - self.PAD)
+            self._pad = self.pad(option.font)
+            self._width = max(100, option.rect.width() - self._time_width(option) - self._pad)
             self._metrics = QFontMetrics(self._fonts(option)[0])
         height = self._heights.get(text)
         if height is None:
             rect = self._metrics.boundingRect(QRect(0, 0, self._width, 100000), int(Qt.TextFlag.TextWordWrap), text)
-            height = self._heights[text] = rect.height() + 2 * self.PAD
+            height = self._heights[text] = rect.height() + 2 * self._pad
         return height
 
     def paint(self, painter, option: QStyleOptionViewItem, index) -> None:
@@ -139,14 +148,17 @@ class CaptionDelegate(QStyledItemDelegate):
         if selected:
             painter.fillRect(option.rect, pal.highlight())
         base, tf = self._fonts(option)
-        tw = self._time_width(option)
+        tw, pad = self._time_width(option), self.pad(option.font)
         r = option.rect
+        if option.state & QStyle.StateFlag.State_HasFocus:  # the keyboard's place, visible in any theme
+            painter.setPen(QPen(pal.color(QPalette.ColorRole.Highlight), 2))
+            painter.drawRect(r.adjusted(1, 1, -1, -1))
         text_color = pal.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
         muted = pal.color(QPalette.ColorRole.PlaceholderText)
         painter.setFont(tf)
         painter.setPen(text_color if selected else muted)
         painter.drawText(
-            QRect(r.left() + self.PAD, r.top() + self.PAD, tw, r.height()),
+            QRect(r.left() + pad, r.top() + pad, tw, r.height()),
             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop),
             hms(c.start),
         )
@@ -156,7 +168,7 @@ class CaptionDelegate(QStyledItemDelegate):
         painter.setFont(base)
         painter.setPen(text_color)
         painter.drawText(
-            QRect(r.left() + tw, r.top() + self.PAD, r.width() - tw - self.PAD, r.height() - self.PAD),
+            QRect(r.left() + tw, r.top() + pad, r.width() - tw - pad, r.height() - pad),
             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap),
             c.labelled(),
         )
@@ -197,11 +209,23 @@ class TranscriptView(QTableView):
         self._measured_width = -1
         model.rowsInserted.connect(self._on_rows)
         model.dataChanged.connect(lambda top, bottom, *_: self._on_rows(None, top.row(), bottom.row()))
+        model.dataChanged.connect(lambda top, bottom, *_: self._renamed(top.row(), bottom.row()))
         model.modelReset.connect(self._measure_all)
         self.verticalScrollBar().valueChanged.connect(self._on_scroll)
 
     def _row_width(self) -> int:
         return self.viewport().width()
+
+    def _renamed(self, first: int, last: int) -> None:
+        """Tell screen readers a row's text changed (a partial grew, or became final): Qt's AT-SPI
+        bridge does not, so without this they keep reading the first words of a caption."""
+        if not QAccessible.isActive():
+            return
+        table = QAccessible.queryAccessibleInterface(self)
+        for row in range(first, last + 1):
+            cell = table.child(3 + 2 * row)  # the corner, the column header, then (row header, cell) per row
+            if cell is not None and cell.role() == QAccessible.Role.Cell:
+                QAccessible.updateAccessibility(QAccessibleEvent(cell, QAccessible.Event.NameChanged))
 
     def _on_rows(self, _parent, first: int, last: int) -> None:
         rows, width = self.verticalHeader(), self._row_width()

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QGuiApplication
-
 from livecaption.gui import settings as cfg
+from livecaption.gui.overlay import OverlayStyle
 from livecaption.gui.toolbar import BUNDLED, select
 
 if TYPE_CHECKING:
@@ -26,17 +26,23 @@ def restore(win: MainWindow) -> None:
         win.resize(960, 620)
     ogeo = s.value("overlay/geometry")
     if ogeo is not None:
-        win.overlay.restoreGeometry(ogeo)
-    else:
-        screen = QGuiApplication.primaryScreen().availableGeometry()
-        win.overlay.setGeometry(screen.left() + (screen.width() - 900) // 2, screen.bottom() - 220, 900, 180)
-    win.overlay.apply_style(cfg.get(s, "overlay/preset"), cfg.get(s, "overlay/points"))
+        win.overlay.restoreGeometry(ogeo)  # where it was when free; docked, set_style places it
+    win.overlay.set_style(load_overlay_style(s))
     win.click_action.setChecked(cfg.get(s, "overlay/click_through"))
     win.speakers_action.setChecked(cfg.get(s, "overlay/speakers"))
     win.translate_action.setChecked(cfg.get(s, "translate"))
     win.profile = cfg.get(s, "profile")
     if cfg.get(s, "overlay/visible"):
         tb.overlay_btn.setChecked(True)
+
+
+def load_overlay_style(s) -> OverlayStyle:
+    return OverlayStyle(**{f.name: cfg.get(s, f"overlay/{f.name}") for f in fields(OverlayStyle)})
+
+
+def save_overlay_style(s, style: OverlayStyle) -> None:
+    for f in fields(OverlayStyle):
+        s.setValue(f"overlay/{f.name}", getattr(style, f.name))
 
 
 def save(win: MainWindow) -> None:
@@ -48,8 +54,7 @@ def save(win: MainWindow) -> None:
     s.setValue("font_size", win.view.font().pointSizeF())
     s.setValue("window/geometry", win.saveGeometry())
     s.setValue("overlay/geometry", win.overlay.saveGeometry())
-    s.setValue("overlay/preset", win.overlay.preset)
-    s.setValue("overlay/points", win.overlay.points)
+    save_overlay_style(s, win.overlay.style_)
     s.setValue("overlay/visible", tb.overlay_btn.isChecked())
     s.setValue("overlay/click_through", win.overlay.click_through)
     s.setValue("overlay/speakers", win.overlay.show_speakers)

@@ -1,5 +1,7 @@
 """The desktop app, driven with pytest-qt on the offscreen platform, with the real model."""
 
+from dataclasses import replace
+
 import pytest
 import srt
 from conftest import DATA
@@ -7,7 +9,7 @@ from PySide6.QtCore import Qt
 
 from livecaption.captions import Caption
 from livecaption.gui.main_window import MainWindow
-from livecaption.gui.overlay import CaptionOverlay
+from livecaption.gui.overlay import CaptionOverlay, OverlayStyle
 from livecaption.gui.toolbar import select
 from livecaption.gui.transcript import TranscriptModel
 
@@ -97,7 +99,7 @@ def test_settings_survive_a_restart(qtbot):
     win = make_window(qtbot)
     select(win.toolbar.lang_box, "ko")
     select(win.toolbar.compute_box, "cpu")
-    win.overlay.apply_style("Yellow on black", 44)
+    win.overlay.set_style(replace(win.overlay.style_, preset="Yellow on black", points=44, lines=2, dock="free"))
     win.overlay.resize(500, 150)  # fits the 800x600 offscreen screen, so it is restored as is
     win.overlay.move(123, 77)
     win.zoom(2)
@@ -106,7 +108,7 @@ def test_settings_survive_a_restart(qtbot):
     again = make_window(qtbot)
     assert again.toolbar.lang_box.currentData() == "ko"
     assert again.toolbar.compute_box.currentData() == "cpu"
-    assert again.overlay.preset == "Yellow on black" and again.overlay.points == 44
+    assert again.overlay.style_ == replace(OverlayStyle(), preset="Yellow on black", points=44, lines=2, dock="free")
     assert again.overlay.pos().x() == 123
     assert again.view.font().pointSizeF() == size
     select(again.toolbar.lang_box, "auto")

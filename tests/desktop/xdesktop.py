@@ -1,0 +1,90 @@
+"""A real desktop for the app: an X server (Xvfb), a D-Bus session and the accessibility bus (at-spi2-core)."""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+HERE = Path(__file__).parent
+ROOT = HERE.parents[1]
+SYSTEM_PYTHON = "/usr/bin/python3"  # Debian's, where python3-pyatspi lives
+BUS_LAUNCHER = "/usr/libexec/at-spi-bus-launcher"
+
+
+def need(ok: bool, what: str) -> None:
+    if ok:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} (packaging/setup.sh --test installs it)")
+    pytest.skip(what)
+
+
+def start_x(tmp: Path) -> tuple[subprocess.Popen, str]:
+    """Xvfb on a free display number (it writes the number it took)."""
+    read, write = os.pipe()
+    proc = subprocess.Popen(["Xvfb", "-displayfd", str(write), "-screen", "0", "1280x800x24", "-nolisten", "tcp"],
+                            pass_fds=(write,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    os.close(write)
+    with os.fdopen(read) as f:
+        number = f.readline().strip()
+    if not number:
+        proc.kill()
+        pytest.fail("Xvfb did not start")
+    return proc, f":{number}"
+
+
+class Desktop:
+    def __init__(self, tmp: Path) -> None:
+        need(bool(shutil.which("Xvfb")), "Xvfb is not installed")
+        need(bool(shutil.which("dbus-daemon")), "dbus-daemon is not installed")
+        need(os.path.exists(BUS_LAUNCHER), "at-spi2-core is not installed")
+        ok = subprocess.run([SYSTEM_PYTHON, "-c", "import pyatspi"], capture_output=True).returncode == 0
+        need(ok, "python3-pyatspi is not installed")
+        self.procs: list[subprocess.Popen] = []
+        x, display = start_x(tmp)
+        self.procs.append(x)
+        bus = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1"],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)  # fmt: skip
+        self.procs.append(bus)
+        address = bus.stdout.readline().strip()
+        self.env = dict(
+            os.environ,
+            DISPLAY=display,
+            DBUS_SESSION_BUS_ADDRESS=address,
+            QT_QPA_PLATFORM="xcb",
+            QT_LINUX_ACCESSIBILITY_ALWAYS_ON="1",  # no screen reader runs to switch it on
+            XDG_CONFIG_HOME=str(tmp / "config"),
+            XDG_DATA_HOME=str(tmp / "data"),
+        )
+        self.env.pop("PULSE_SERVER", None)
+        self.procs.append(subprocess.Popen([BUS_LAUNCHER, "--launch-immediately"], env=self.env,
+                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))  # fmt: skip
+        time.sleep(0.5)
+
+    def app(self, *args: str) -> subprocess.Popen:
+        proc = subprocess.Popen([sys.executable, "-m", "livecaption", *args], env=self.env, cwd=ROOT,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)  # fmt: skip
+        self.procs.append(proc)
+        return proc
+
+    def probe(self, *args: str, timeout: float = 120):
+        out = subprocess.run([SYSTEM_PYTHON, str(HERE / "atspi_probe.py"), *args], env=self.env,
+                             capture_output=True, text=True, timeout=timeout)  # fmt: skip
+        assert out.returncode == 0, out.stderr[-2000:]
+        return json.loads(out.stdout)
+
+    def close(self) -> None:
+        for proc in reversed(self.procs):
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+                try:
+                    proc.wait(15)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+
