@@ -66,6 +66,31 @@ def _close_on_signals(win):
     return notifier, rsock, wsock
 
 
+def _log_startup(win) -> None:
+    """LIVECAPTION_STARTUP_LOG=FILE: wall-clock times of the window shown and the first caption
+    (benchmarks/startup.py measures cold start with them)."""
+    path = os.environ.get("LIVECAPTION_STARTUP_LOG")
+    if not path:
+        return
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    def log(event: str) -> None:
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(f"{event} {time.time():.3f}\n")
+
+    QTimer.singleShot(0, lambda: log("window_shown"))  # once the event loop has painted it
+    first = []
+
+    def on_caption(caption) -> None:
+        if not first and caption.text:
+            first.append(caption)
+            log("first_caption")
+
+    win.bridge.caption.connect(on_caption)
+
+
 def run_gui(args: argparse.Namespace) -> int:
     try:
         from PySide6.QtCore import QTimer
@@ -99,6 +124,7 @@ def run_gui(args: argparse.Namespace) -> int:
     if args.overlay:
         win.toolbar.overlay_btn.setChecked(True)
     win.show()
+    _log_startup(win)
     notifier = _close_on_signals(win)  # noqa: F841 - kept alive for the session
     code = {"value": 0}
     if not win.automation:
