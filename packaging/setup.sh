@@ -23,7 +23,8 @@ if [ "$test_extras" = 1 ]; then
   packages+=(pulseaudio pulseaudio-utils xvfb  # a real sound server to record from
              strace  # the privacy test traces every system call
              desktop-file-utils appstream  # the menu entry's and AppStream file's validators
-             dbus at-spi2-core python3-pyatspi gir1.2-atspi-2.0 x11-utils)  # the accessibility bus, read as a screen reader does
+             dbus at-spi2-core python3-pyatspi gir1.2-atspi-2.0 x11-utils  # the accessibility bus, read as a screen reader does
+             chromium chromium-driver)  # the shared caption page, tested in a real browser
 fi
 
 if command -v apt-get >/dev/null; then

@@ -48,11 +48,14 @@ def stop_signals() -> Iterator[threading.Event]:
 class CliListener(EngineListener):
     def __init__(self, writer: CaptionWriter, verbose: bool) -> None:
         self.writer, self.verbose = writer, verbose
+        self.share = None  # a ShareServer with --share: every caption goes to the page too
         self.error: str | None = None
         self.write_failed = threading.Event()
         self._last_state = ""
 
     def on_caption(self, caption: Caption) -> None:
+        if self.share is not None:
+            self.share.publish(caption)
         if self.write_failed.is_set():
             return
         try:
@@ -120,6 +123,24 @@ def cmd_caption(args: argparse.Namespace) -> int:
     stream = _open_output(args.output)
     writer = CaptionWriter(stream, args.format, include_partials=args.format == "jsonl")
     listener = CliListener(writer, args.verbose)
+    if args.share:
+        listener.share = start_sharing(args.share)
+    try:
+        return _caption(args, config, sources, stream, writer, listener)
+    finally:
+        if listener.share is not None:
+            listener.share.stop()
+
+
+def start_sharing(address: str):
+    from livecaption.share.server import ShareServer, parse_address
+
+    server = ShareServer(*parse_address(address))
+    say(f"sharing captions at {server.start()}")
+    return server
+
+
+def _caption(args, config, sources, stream, writer, listener: CliListener) -> int:
     loaded = load(config)
     say(f"model {loaded.spec.name} on {loaded.device} ({loaded.compute_type}): {loaded.reason}")
     session = build_session(config, listener, loaded=loaded, sources=sources)

@@ -130,6 +130,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="print status lines, and speech that got no caption (with the reason), on stderr",
     )
+    o.add_argument(
+        "--share",
+        metavar="[HOST:]PORT",
+        help="show the captions on a web page other devices can open (read-only, behind a secret link); "
+        "binds to 127.0.0.1 unless HOST is given, e.g. 0.0.0.0:8765 for the local network",
+    )
     o.add_argument("--no-journal", action="store_true", help="do not keep this session in the session journal")
     o.add_argument(
         "--no-audio-spool",

@@ -61,6 +61,8 @@ def build_menus(win: MainWindow) -> None:
     session.addAction(win.translate_action)
     session.addAction("Vocabulary…", lambda: edit_vocabulary(win))
     session.addAction("Settings…", lambda: edit_session_settings(win))
+    session.addSeparator()
+    session.addAction("Share captions…", lambda: share_captions(win))
 
     QShortcut(QKeySequence(Qt.Key.Key_Space), win, win.toggle)
     QShortcut(QKeySequence(Qt.Key.Key_End), win, win.view.jump_to_live)
@@ -89,6 +91,12 @@ def edit_overlay_settings(win: MainWindow) -> None:
     if dlg.exec():
         win.speakers_action.setChecked(win.overlay.show_speakers)
         save_overlay_style(win.settings, win.overlay.style_)
+
+
+def share_captions(win: MainWindow) -> None:
+    from livecaption.gui.share_dialog import ShareDialog
+
+    ShareDialog(win).exec()
 
 
 def edit_session_settings(win: MainWindow) -> None:

@@ -1,0 +1,138 @@
+// The live caption page: captions from /events (Server-Sent Events), inserted as text, never as HTML.
+"use strict";
+
+const token = new URLSearchParams(location.search).get("k") || "";
+const main = document.getElementById("transcript");
+const state = document.getElementById("state");
+const liveButton = document.getElementById("live");
+const rows = new Map(); // caption id -> its element
+const RECENT = 3; // captions shown in the captions-only view
+let lastId = "";
+let following = true;
+let source = null;
+
+// -- reader's choices, remembered in this browser ----------------------------------------------
+const prefs = {
+  size: Number(localStorage.getItem("livecaption.size")) || 22,
+  theme: localStorage.getItem("livecaption.theme") || "light",
+  view: localStorage.getItem("livecaption.view") || "transcript",
+};
+
+function applyPrefs() {
+  const root = document.documentElement;
+  root.style.setProperty("--size", prefs.size + "px");
+  root.dataset.theme = prefs.theme;
+  root.dataset.view = prefs.view;
+  document.getElementById("theme").value = prefs.theme;
+  document.getElementById("view").value = prefs.view;
+  for (const key of Object.keys(prefs)) localStorage.setItem("livecaption." + key, String(prefs[key]));
+  if (following) scrollToEnd();
+}
+
+document.getElementById("larger").addEventListener("click", () => { prefs.size = Math.min(72, prefs.size + 2); applyPrefs(); });
+document.getElementById("smaller").addEventListener("click", () => { prefs.size = Math.max(12, prefs.size - 2); applyPrefs(); });
+document.getElementById("theme").addEventListener("change", (e) => { prefs.theme = e.target.value; applyPrefs(); });
+document.getElementById("view").addEventListener("change", (e) => { prefs.view = e.target.value; applyPrefs(); });
+
+// -- following the live end ----------------------------------------------------------------------
+function atEnd() {
+  return main.scrollTop + main.clientHeight >= main.scrollHeight - 8;
+}
+
+function scrollToEnd() {
+  main.scrollTop = main.scrollHeight;
+}
+
+main.addEventListener("scroll", () => {
+  following = atEnd();
+  liveButton.hidden = following;
+});
+liveButton.addEventListener("click", () => {
+  following = true;
+  liveButton.hidden = true;
+  scrollToEnd();
+});
+
+// -- captions --------------------------------------------------------------------------------
+function clock(seconds) {
+  const s = Math.max(0, Math.floor(seconds));
+  const pad = (n) => String(n).padStart(2, "0");
+  return pad(Math.floor(s / 3600)) + ":" + pad(Math.floor(s / 60) % 60) + ":" + pad(s % 60);
+}
+
+function render(el, c) {
+  el.dataset.start = String(c.start);
+  el.classList.toggle("partial", !c.final);
+  el.replaceChildren();
+  const time = document.createElement("span");
+  time.className = "time";
+  time.textContent = clock(c.start);
+  const body = document.createElement("span");
+  body.className = "body";
+  if (c.speaker) {
+    const who = document.createElement("span");
+    who.className = "speaker";
+    who.textContent = c.speaker + ":";
+    body.append(who);
+  }
+  const text = document.createElement("span");
+  text.className = "text";
+  text.textContent = c.text;
+  body.append(text);
+  el.append(time, body);
+}
+
+function place(el, start) {
+  // In time order: captions of two inputs can arrive out of order by a little.
+  let next = null;
+  for (let node = main.lastElementChild; node; node = node.previousElementSibling) {
+    if (node !== el && Number(node.dataset.start) <= start) break;
+    if (node !== el) next = node;
+  }
+  if (el.nextElementSibling !== next || el.parentNode !== main) main.insertBefore(el, next);
+}
+
+function markRecent() {
+  const all = main.children;
+  for (let i = 0; i < all.length; i++) all[i].classList.toggle("recent", i >= all.length - RECENT);
+}
+
+function upsert(c) {
+  let el = rows.get(c.id);
+  if (c.final && !c.text) { // the final took the partial back: nothing was said
+    if (el) { el.remove(); rows.delete(c.id); }
+  } else {
+    if (!el) {
+      el = document.createElement("div");
+      el.className = "caption";
+      el.setAttribute("role", "article");
+      rows.set(c.id, el);
+    }
+    render(el, c);
+    place(el, c.start);
+  }
+  markRecent();
+  if (following) scrollToEnd();
+}
+
+// -- the connection: reconnects by itself and catches up from the last event seen ----------------
+function connect() {
+  const url = "/events?k=" + encodeURIComponent(token) + (lastId ? "&last=" + encodeURIComponent(lastId) : "");
+  source = new EventSource(url);
+  source.onopen = () => { state.textContent = "live"; document.documentElement.dataset.connected = "yes"; };
+  source.onmessage = (e) => {
+    if (e.lastEventId) lastId = e.lastEventId;
+    upsert(JSON.parse(e.data));
+  };
+  source.onerror = () => {
+    state.textContent = "reconnecting…";
+    document.documentElement.dataset.connected = "no";
+    if (source.readyState === EventSource.CLOSED) { // refused (server gone, too many viewers): try again
+      source.close();
+      setTimeout(connect, 2000);
+    }
+  };
+}
+
+applyPrefs();
+connect();

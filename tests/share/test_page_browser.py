@@ -1,0 +1,163 @@
+"""The caption page in a real browser: Debian's chromium, headless, driven by Selenium and chromedriver."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+from conftest import DATA
+
+from livecaption.captions import Caption
+from livecaption.share.server import ShareServer
+
+CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+
+
+def need(ok: bool, what: str) -> None:
+    if ok:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} (packaging/setup.sh --test installs it)")
+    pytest.skip(what)
+
+
+@pytest.fixture
+def browser(tmp_path):
+    need(os.path.exists(CHROMIUM) and os.path.exists(DRIVER), "chromium and chromium-driver are not installed")
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-quic", f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1000,800"):  # fmt: skip
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    driver.set_script_timeout(30)
+    yield driver
+    driver.quit()
+
+
+def wait_for(predicate, timeout: float = 30.0, what: str = ""):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def texts(driver) -> list[dict]:
+    return driver.execute_script(
+        "return [...document.querySelectorAll('#transcript .caption')].map(e => ({id: e.dataset.start,"
+        " text: e.querySelector('.text').textContent, partial: e.classList.contains('partial'),"
+        " speaker: (e.querySelector('.speaker') || {}).textContent || ''}))"
+    )
+
+
+def test_a_live_session_reaches_the_page_partials_become_finals(browser, tmp_path):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "livecaption", "caption", "--input", str(DATA / "jfk.flac"),
+                             "--realtime", "--share", str(port), "-f", "jsonl", "--no-journal", "--no-audio-spool"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=dict(os.environ, XDG_DATA_HOME=str(tmp_path)))  # fmt: skip
+    try:
+        url = proc.stderr.readline().strip().rsplit(" ", 1)[1]
+        browser.get(url)
+        # Record every caption element ever shown as a partial, to see it become final in place.
+        browser.execute_script(
+            "window.partialsSeen = new Set();"
+            "new MutationObserver(() => document.querySelectorAll('#transcript .caption.partial')"
+            ".forEach(e => window.partialsSeen.add(e))).observe(document.getElementById('transcript'),"
+            " {subtree: true, childList: true, attributes: true});"
+        )
+        wait_for(lambda: any("country" in c["text"] and not c["partial"] for c in texts(browser)), 60, "the last final")
+        out, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 0, err
+    import json
+
+    finals = [json.loads(line) for line in out.splitlines() if json.loads(line)["final"]]
+    shown = texts(browser)
+    assert [c["text"] for c in shown] == [f["text"] for f in finals if f["text"]]
+    assert not any(c["partial"] for c in shown)
+    partials = browser.execute_script(
+        "return [...window.partialsSeen].map(e => [e.isConnected, e.classList.contains('partial')])"
+    )
+    assert partials, "no partial caption was ever shown"
+    # Each element that showed a partial is now a final (or was taken back and removed): none is left tentative.
+    assert all(not partial for connected, partial in partials if connected)
+    assert browser.execute_script("return document.documentElement.dataset.connected") in ("yes", "no")
+
+
+def test_controls_markup_as_text_and_catching_up_after_a_dropped_connection(browser):
+    server = ShareServer("127.0.0.1", 0)
+    server.start()
+    try:
+        server.publish(Caption(0, 1, "Plain first caption.", id=1, source="mic", speaker="You"))
+        server.publish(Caption(1, 2, "A <b>bold</b> claim & <script>window.hacked=1</script>", id=2))
+        browser.get(server.url)
+        wait_for(lambda: len(texts(browser)) == 2, what="two captions")
+        shown = texts(browser)
+        assert shown[1]["text"] == "A <b>bold</b> claim & <script>window.hacked=1</script>"
+        assert shown[0]["speaker"] == "You:"
+        assert browser.execute_script("return document.querySelectorAll('#transcript b, #transcript script').length") == 0
+        assert browser.execute_script("return window.hacked") is None
+
+        def size() -> float:
+            return float(browser.execute_script(
+                "return parseFloat(getComputedStyle(document.querySelector('#transcript .text')).fontSize)"))
+
+        before = size()
+        browser.find_element("id", "larger").click()
+        browser.find_element("id", "larger").click()
+        assert size() == before + 4
+        from selenium.webdriver.support.ui import Select
+
+        Select(browser.find_element("id", "theme")).select_by_value("contrast")
+        colors = browser.execute_script(
+            "const s = getComputedStyle(document.body); return [s.backgroundColor, s.color]")
+        assert colors == ["rgb(0, 0, 0)", "rgb(255, 255, 0)"]
+        Select(browser.find_element("id", "view")).select_by_value("captions")
+        browser.refresh()  # remembered in this browser
+        wait_for(lambda: len(texts(browser)) == 2, what="the captions again")
+        assert size() == pytest.approx((before + 4) * 1.6)  # captions only: larger still
+        assert browser.execute_script("return document.documentElement.dataset.theme") == "contrast"
+        assert browser.execute_script("return document.documentElement.dataset.view") == "captions"
+
+        # The server drops every connection; what is said meanwhile arrives once the page reconnects.
+        wait_for(lambda: server.viewer_count() == 1, what="the page's connection")
+        server.disconnect_all()
+        wait_for(lambda: server.viewer_count() == 0, what="the drop")
+        for i in range(3, 6):
+            server.publish(Caption(i, i + 1, f"Said while away {i}.", id=i))
+        wait_for(lambda: len(texts(browser)) == 5, 20, "the captions said while away")
+        assert [c["text"] for c in texts(browser)][2:] == [f"Said while away {i}." for i in range(3, 6)]
+        assert server.viewer_count() == 1
+    finally:
+        server.stop()
+
+
+def test_the_obs_overlay_shows_the_newest_lines(browser):
+    server = ShareServer("127.0.0.1", 0)
+    server.start()
+    try:
+        for i in range(1, 5):
+            server.publish(Caption(i, i + 1, f"Line {i}", id=i))
+        browser.get(server.url.replace("/?k=", "/overlay?lines=2&k="))
+        strip = wait_for(lambda: browser.execute_script("return document.getElementById('strip').innerText"), 20,
+                         "the strip")  # fmt: skip
+        assert strip.split("\n") == ["Line 3", "Line 4"]
+        assert browser.execute_script("return getComputedStyle(document.body).backgroundColor") == "rgba(0, 0, 0, 0)"
+    finally:
+        server.stop()
+
+
