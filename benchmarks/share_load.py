@@ -1,6 +1,6 @@
 """Load on the caption page's server: a real-time session shared to hundreds of viewers on loopback.
 
-    .venv/bin/python benchmarks/share_load.py [--viewers 300] [--stream ../shared/speech/meeting_en.wav]
+    .venv/bin/python benchmarks/share_load.py [--viewers 300] [--repeat 3] [--stream ../shared/speech/meeting_en.wav]
 
 Runs the same session three times in this process (the app: engine and ShareServer on its own thread):
 with no viewers, with N viewers, and with N viewers plus one that connects and never reads. The viewers
@@ -79,6 +79,12 @@ def rss_mb() -> float:
     return 0.0
 
 
+def thread_cpu_s(tid: int) -> float:
+    """CPU seconds of one thread of this process (utime + stime from /proc)."""
+    fields = Path(f"/proc/self/task/{tid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run(stream: Path, loaded, viewers: int, stalled: bool) -> dict:
     from livecaption.config import SessionConfig
     from livecaption.session import build_session
@@ -96,10 +102,13 @@ def run(stream: Path, loaded, viewers: int, stalled: bool) -> dict:
 
     proc = None
     out = Path(f"/tmp/share_load_{os.getpid()}.json")
+    rss_before = rss_mb()
     if viewers:
         proc = subprocess.Popen([sys.executable, __file__, "--clients", url, str(viewers), str(int(stalled)), str(out)],
                                 stdout=subprocess.PIPE, text=True)  # fmt: skip
         assert proc.stdout.readline().strip() == "ready"
+        time.sleep(1.0)
+    rss_connected = rss_mb()
     config = SessionConfig(input_file=str(stream), realtime=True, journal=False, keep_audio=False, language="en")
     session = build_session(config, Share(), loaded=loaded)
     samples: list[float] = []
@@ -111,10 +120,12 @@ def run(stream: Path, loaded, viewers: int, stalled: bool) -> dict:
 
     threading.Thread(target=sample, daemon=True).start()
     cpu0, wall0 = resource.getrusage(resource.RUSAGE_SELF), time.monotonic()
+    server_cpu0 = thread_cpu_s(server.thread_id)
     session.start()
     session.wait()
     time.sleep(1.0)  # the last events reach the viewers
     cpu1, wall1 = resource.getrusage(resource.RUSAGE_SELF), time.monotonic()
+    server_cpu = thread_cpu_s(server.thread_id) - server_cpu0
     done.set()
     result = {
         "viewers": viewers,
@@ -122,6 +133,8 @@ def run(stream: Path, loaded, viewers: int, stalled: bool) -> dict:
         "events": len(published),
         "cpu_s": round((cpu1.ru_utime + cpu1.ru_stime) - (cpu0.ru_utime + cpu0.ru_stime), 2),
         "wall_s": round(wall1 - wall0, 1),
+        "server_thread_cpu_s": round(server_cpu, 2),
+        "rss_mb_added_by_connecting": round(rss_connected - rss_before, 1),
         "rss_mb_mean": round(statistics.mean(samples), 1) if samples else None,
         "rss_mb_max": round(max(samples), 1) if samples else None,
         "server_viewers_at_end": server.viewer_count(),
@@ -147,6 +160,7 @@ def run(stream: Path, loaded, viewers: int, stalled: bool) -> dict:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--viewers", type=int, default=300)
+    ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--stream", default=str(ROOT.parent / "shared" / "speech" / "meeting_en.wav"))
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "share_load.json"))
     ap.add_argument("--clients", nargs=4, metavar=("URL", "N", "STALLED", "OUT"), help=argparse.SUPPRESS)
@@ -159,11 +173,20 @@ def main() -> int:
     from livecaption.session import load
 
     loaded = load(SessionConfig(device="cpu"))
-    runs = [run(Path(args.stream), loaded, 0, False), run(Path(args.stream), loaded, args.viewers, False),
-            run(Path(args.stream), loaded, args.viewers, True)]  # fmt: skip
-    for r in runs:
-        print(json.dumps(r))
-    Path(args.out).write_text(json.dumps({"stream": Path(args.stream).name, "runs": runs}, indent=1) + "\n")
+    variants = {"no viewers": (0, False), f"{args.viewers} viewers": (args.viewers, False),
+                f"{args.viewers} viewers + 1 stalled": (args.viewers, True)}  # fmt: skip
+    runs: dict[str, list[dict]] = {name: [] for name in variants}
+    for _ in range(args.repeat):  # alternating, so that drift of the machine falls on every variant
+        for name, (n, stalled) in variants.items():
+            runs[name].append(run(Path(args.stream), loaded, n, stalled))
+            print(name, json.dumps(runs[name][-1]), flush=True)
+    medians = {}
+    for name, rs in runs.items():
+        medians[name] = {k: statistics.median(r[k] for r in rs) for k in rs[0] if isinstance(rs[0][k], (int, float))
+                         and not isinstance(rs[0][k], bool)}  # fmt: skip
+        print(f"median of {args.repeat}, {name}: {json.dumps(medians[name])}")
+    Path(args.out).write_text(json.dumps({"stream": Path(args.stream).name, "repeat": args.repeat,
+                                          "medians": medians, "runs": runs}, indent=1) + "\n")  # fmt: skip
     return 0
 
 

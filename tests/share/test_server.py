@@ -8,11 +8,13 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from conftest import DATA
 from sse_client import Stream
 
+import livecaption.share
 from livecaption.captions import Caption
 from livecaption.share.log import EventLog
 from livecaption.share.server import ShareServer, lan_address, parse_address
@@ -70,6 +72,10 @@ def test_the_page_with_the_token_is_strict(server):
     assert "default-src 'none'" in csp and "script-src 'self'" in csp and "unsafe-inline" not in csp
     assert headers["Referrer-Policy"] == "no-referrer" and headers["X-Content-Type-Options"] == "nosniff"
     assert f"/static/app.js?k={server.token}" in body.decode()
+    for page in ("index.html", "overlay.html", "app.js", "overlay.js", "style.css", "overlay.css"):
+        text = (Path(livecaption.share.__file__).parent / "page" / page).read_text()
+        assert "http" not in text and "innerHTML" not in text, page  # offline, and text only
+
     assert get(server.port, "/static/app.js" + k)[0] == 200
     for path in ("/static/", "/static/server.py", "/static/..%2fserver.py", "/static/index.html"):
         assert get(server.port, path + k)[0] == 404, path
