@@ -11,9 +11,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import DATA, run_cli
+from conftest import DATA, need, run_cli
 from PySide6.QtGui import QImage
-from xdesktop import ROOT, Desktop, need
+from xdesktop import ROOT, Desktop
 
 from livecaption import __version__, desktop
 

@@ -10,19 +10,13 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import need
 
 HERE = Path(__file__).parent
 ROOT = HERE.parents[1]
 SYSTEM_PYTHON = "/usr/bin/python3"  # Debian's, where python3-pyatspi lives
 BUS_LAUNCHER = "/usr/libexec/at-spi-bus-launcher"
 
-
-def need(ok: bool, what: str) -> None:
-    if ok:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"{what} (packaging/setup.sh --test installs it)")
-    pytest.skip(what)
 
 
 def start_x(tmp: Path) -> tuple[subprocess.Popen, str]:

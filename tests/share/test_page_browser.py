@@ -7,20 +7,13 @@ import sys
 import time
 
 import pytest
-from conftest import DATA
+from conftest import DATA, need
 
 from livecaption.captions import Caption
 from livecaption.share.server import ShareServer
 
 CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 
-
-def need(ok: bool, what: str) -> None:
-    if ok:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"{what} (packaging/setup.sh --test installs it)")
-    pytest.skip(what)
 
 
 @pytest.fixture
