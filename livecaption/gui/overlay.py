@@ -98,21 +98,6 @@ class CaptionOverlay(QWidget):
         )
 
     # -- look --------------------------------------------------------------
-    @property
-    def preset(self) -> str:
-        return self.style_.preset
-
-    @property
-    def points(self) -> int:
-        return self.style_.points
-
-    @property
-    def max_lines(self) -> int:
-        return self.style_.lines
-
-    def apply_style(self, preset: str, points: int) -> None:
-        self.set_style(replace(self.style_, preset=preset, points=points))
-
     def set_style(self, style: OverlayStyle) -> None:
         self.style_ = style.checked()
         self.caption_font = QFont(self.font())
@@ -146,7 +131,7 @@ class CaptionOverlay(QWidget):
         """(line, final) pairs: the newest wrapped lines that fit, oldest first."""
         fm = QFontMetrics(self.caption_font)
         width = max(50, self.width() - 2 * self.MARGIN_X)
-        fit = max(1, min(self.max_lines, (self.height() - 2 * self.MARGIN_Y) // fm.lineSpacing()))
+        fit = max(1, min(self.style_.lines, (self.height() - 2 * self.MARGIN_Y) // fm.lineSpacing()))
         lines: list[tuple[str, bool]] = []
         for c in self._captions:
             text = c.labelled() if self.show_speakers else c.text

@@ -110,6 +110,7 @@ class ShareDialog(QDialog):
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.refresh)
         self.timer.start(1000)
+        self.shown_on: bool | None = None
         self.refresh()
 
     @property
@@ -131,12 +132,15 @@ class ShareDialog(QDialog):
     def refresh(self) -> None:
         server = self.server
         on = server is not None
-        self.toggle.setText("&Stop sharing" if on else "&Start sharing")
-        a11y.name(self.toggle, self.toggle.text().replace("&", ""), "Starts or stops the caption page")
-        for w in (self.address, self.port):
-            w.setEnabled(not on)
-        for w in (self.link, self.copy, self.qr, self.viewers):
-            w.setVisible(on)
+        if on != self.shown_on:  # the layout changes only when sharing starts or stops
+            self.shown_on = on
+            self.toggle.setText("&Stop sharing" if on else "&Start sharing")
+            a11y.name(self.toggle, self.toggle.text().replace("&", ""), "Starts or stops the caption page")
+            for w in (self.address, self.port):
+                w.setEnabled(not on)
+            for w in (self.link, self.copy, self.qr, self.viewers):
+                w.setVisible(on)
+            QTimer.singleShot(0, self.adjustSize)
         if on:
             if self.link.text() != server.url:
                 self.link.setText(server.url)
@@ -147,7 +151,6 @@ class ShareDialog(QDialog):
             if server.host == LOCAL:
                 text += ". Only this computer can open the page: to reach phones and tablets, stop, pick a network and start again."
             self.viewers.setText(text)
-        self.adjustSize()
 
 
 def start_sharing(win: MainWindow, host: str, port: int) -> ShareServer:

@@ -69,7 +69,7 @@ class Tray(QObject):
             self.show_window()
 
 
-def add_tray(win: MainWindow) -> Tray | None:
+def add_tray(win: MainWindow) -> Tray:
     """A tray icon where the desktop shows one (not on GNOME without an extension, nor on a bare X server)."""
     tray = Tray(win)
     if QSystemTrayIcon.isSystemTrayAvailable():

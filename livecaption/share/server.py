@@ -14,7 +14,7 @@ import json
 import secrets
 import socket
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 
 from aiohttp import web
@@ -62,9 +62,8 @@ def lan_address() -> str:
 
 @dataclass(eq=False)
 class Viewer:
-    queue: asyncio.Queue = field(default_factory=lambda: asyncio.Queue(VIEWER_BUFFER))
-    task: asyncio.Task | None = None
-    dropped: bool = False
+    queue: asyncio.Queue
+    task: asyncio.Task | None
 
 
 class ShareServer:
@@ -176,7 +175,6 @@ class ShareServer:
                 self._drop(viewer)
 
     def _drop(self, viewer: Viewer) -> None:
-        viewer.dropped = True
         self.viewers.discard(viewer)
         if viewer.task is not None:
             viewer.task.cancel()
