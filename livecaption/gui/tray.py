@@ -49,11 +49,9 @@ class Tray(QObject):
         self.menu.addAction("Quit", win.close)
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._activated)
-        self.state = ""
         self.show_state("idle")
 
     def show_state(self, state: str) -> None:
-        self.state = state
         self.icon.setIcon(state_icon(self.base, state))
         self.icon.setToolTip(f"livecaption: {TIPS.get(state, state)}")
         self.start_action.setText("Stop captioning" if state in ("running", "finishing") else "Start captioning")

@@ -79,15 +79,11 @@ class ShareServer:
         self._runner: web.AppRunner | None = None
         self._thread: threading.Thread | None = None
         self.thread_id = 0
+        self.url = ""  # the link, once serving
         self._pages = {name: resources.files("livecaption.share").joinpath("page", name).read_bytes()
                        for name in [*PAGES.values(), *ASSETS]}  # fmt: skip
 
     # -- the outside (any thread) --------------------------------------------------------------
-    @property
-    def url(self) -> str:
-        host = lan_address() if self.host in ("0.0.0.0", "") else self.host
-        return f"http://{host}:{self.port}/?k={self.token}"
-
     def start(self) -> str:
         """Binds and serves on a thread of its own; a port in use or a bad address is an InputError."""
         started = threading.Event()
@@ -117,6 +113,8 @@ class ShareServer:
             if isinstance(exc, OSError) and exc.errno == errno.EADDRINUSE:
                 raise InputError(f"cannot share captions on {self.host}:{self.port}: the port is in use (try another)")
             raise InputError(f"cannot share captions on {self.host}:{self.port}: {exc}") from exc
+        host = lan_address() if self.host in ("0.0.0.0", "") else self.host  # a link other devices can open
+        self.url = f"http://{host}:{self.port}/?k={self.token}"
         return self.url
 
     def publish(self, caption: Caption) -> None:
