@@ -57,8 +57,10 @@ def write_wav(path: Path, audio: np.ndarray, rate: int = SR) -> Path:
     return path
 
 
-def need(ok: bool, what: str) -> None:
-    """Skip a test whose system tool is missing, but fail in CI, where packaging/setup.sh --test installs it."""
+def need(ok: object, what: str) -> None:
+    """The one way a test skips: when something it needs is missing (a system tool, the multilingual
+    model, a browser). In CI (.ci/run sets CI=1), where packaging/setup.sh --test installs all of it,
+    a missing piece is a failure, so a broken install can never turn into a quiet skip."""
     if ok:
         return
     if os.environ.get("CI"):
@@ -80,10 +82,7 @@ def pulse(tmp_path_factory):
     Tests play speech into the sinks with paplay and record the monitors through
     PortAudio (ALSA's pulse plugin), exactly as they would a microphone.
     """
-    if not shutil.which("pulseaudio"):
-        if os.environ.get("CI"):
-            pytest.fail("pulseaudio is not installed (packaging/setup.sh --test installs it)")
-        pytest.skip("pulseaudio is not installed")
+    need(shutil.which("pulseaudio"), "pulseaudio is not installed")
     runtime = tmp_path_factory.mktemp("pulse")
     sock = runtime / "native"
     env = dict(os.environ, XDG_RUNTIME_DIR=str(runtime), HOME=str(runtime))
@@ -115,6 +114,28 @@ def pulse(tmp_path_factory):
             os.environ.pop(k, None)
         else:
             os.environ[k] = v
+
+
+@pytest.fixture(autouse=True)
+def _a_model_only_where_marked(request, monkeypatch):
+    """A test that loads a Whisper model in this process must be marked `model`, so that
+    `-m "not model"` is the quick suite it claims to be. (Tests that run the app in a
+    subprocess are marked by hand.)"""
+    if request.node.get_closest_marker("model"):
+        yield
+        return
+    from livecaption.whisper import models
+
+    loads: list[str] = []
+
+    def refuse(spec, *args, **kwargs):
+        loads.append(str(getattr(spec, "name", spec)))
+        raise AssertionError("this test loads a Whisper model but is not marked model")
+
+    monkeypatch.setattr(models, "load_model", refuse)
+    yield
+    if loads:
+        pytest.fail(f"loaded the model {loads[0]} without the model marker")
 
 
 def pytest_collection_modifyitems(items):

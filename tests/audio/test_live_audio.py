@@ -9,7 +9,7 @@ from contextlib import contextmanager
 
 from conftest import DATA, run_cli
 
-from benchmarks.metrics import error_rate
+from benchmarks.metrics import error_rate, tokens
 
 JFK = "And so, my fellow Americans, ask not what your country can do for you, ask what you can do for your country."
 
@@ -80,6 +80,8 @@ def test_captions_speech_played_into_the_microphone(pulse, tmp_path):
     text = " ".join(r["text"] for r in rows)
     assert "fellow Americans" in text and "country" in text.lower()
     assert error_rate(JFK, text) < 0.25, text
+    # the clip's last words, spoken just before Ctrl+C, are the transcript's last words
+    assert tokens(text, "word")[-4:] == ["do", "for", "your", "country"], text
     assert all(r["start"] < r["end"] for r in rows)
 
 

@@ -13,7 +13,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import DATA
+from conftest import DATA, need
 
 pytestmark = pytest.mark.model
 
@@ -23,10 +23,7 @@ NETWORK = re.compile(r"\b(connect|sendto|sendmsg)\(.*AF_INET6?\b")
 def network_calls(tmp_path, *command: str) -> tuple[subprocess.CompletedProcess, list[str]]:
     """Run `command` under strace -f; its connect/sendto/sendmsg calls to IP addresses."""
     strace = shutil.which("strace")
-    if strace is None:
-        if os.environ.get("CI"):
-            pytest.fail("strace is not installed (packaging/setup.sh --test installs it)")
-        pytest.skip("strace is not installed")
+    need(strace, "strace is not installed")
     log = tmp_path / f"trace-{len(list(tmp_path.glob('trace-*')))}.log"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", LIVECAPTION_SESSIONS=str(tmp_path / "sessions"))
     trace = [strace, "-f", "-qq", "-e", "trace=connect,sendto,sendmsg", "-o", str(log)]

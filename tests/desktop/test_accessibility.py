@@ -37,6 +37,7 @@ def spoken(node: dict) -> str:
     return node["labelled_by"][0] if node["role"] == "combo box" and node["labelled_by"] else node["name"]
 
 
+@pytest.mark.model  # runs a session with the real model in a subprocess
 def test_every_control_says_what_it_is_and_captions_reach_the_screen_reader(desktop):
     app = desktop.app("--input", str(DATA / "61-70968-0000.flac"), "--realtime", "--overlay")
     tree = desktop.probe("tree")

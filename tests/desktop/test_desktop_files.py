@@ -102,6 +102,7 @@ def x11(tmp_path):
     d.close()
 
 
+@pytest.mark.model  # runs a session with the real model in a subprocess
 def test_the_window_has_the_entrys_class_and_the_icon(x11):
     need(bool(shutil.which("xprop")), "xprop (x11-utils) is not installed")
     x11.app("--input", str(DATA / "jfk.flac"), "--realtime")

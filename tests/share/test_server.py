@@ -163,6 +163,7 @@ def test_viewers_are_bounded_and_stopping_closes_every_connection():
         socket.create_connection(("127.0.0.1", s.port), timeout=3)
 
 
+@pytest.mark.model  # runs a session with the real model in a subprocess
 def test_the_command_line_shares_a_live_session(tmp_path):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

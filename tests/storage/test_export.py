@@ -1,9 +1,12 @@
 import itertools
 import json
+import os
 
+import pytest
 import srt
 
 from livecaption.captions import Caption
+from livecaption.errors import StorageError
 from livecaption.storage.export import MAX_LINE, render, save, split_cues
 
 LONG = (
@@ -62,10 +65,20 @@ def test_vtt_txt_json():
     assert len(data["captions"]) == 4
 
 
-def test_save_is_utf8_and_atomic(tmp_path):
+def test_save_is_utf8_and_atomic(tmp_path, monkeypatch):
     p = save(CAPS, tmp_path / "out.srt")
-    assert "결론을" in p.read_text(encoding="utf-8")
+    good = p.read_bytes()
+    assert "결론을" in good.decode("utf-8")
     assert not list(tmp_path.glob(".*.tmp"))
+
+    def full(fd):  # fault injection: the disk fills up while the new transcript is written
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full)
+    with pytest.raises(StorageError, match="No space left"):
+        save(CAPS[:1], p)
+    assert p.read_bytes() == good  # the earlier save is whole: a failed save never truncates it
+    assert sorted(x.name for x in tmp_path.iterdir()) == ["out.srt"]  # and leaves nothing behind
 
 
 TALK = [

@@ -12,7 +12,6 @@ import srt
 from conftest import DATA, run_cli
 
 from livecaption.captions import Caption
-from livecaption.errors import LivecaptionError
 from livecaption.storage.journal import Journal, list_sessions, load
 
 
@@ -46,19 +45,50 @@ def test_torn_last_line_is_skipped(sessions):
 
 
 def test_full_disk_is_reported_once_and_loses_nothing_in_memory(sessions, monkeypatch):
-    j = Journal()
-    j.append(Caption(0, 1, "on disk", id=1))
+    """The disk fills up after the first caption: that one stays on disk, the error is said once,
+    and every caption of the session is still made and kept in memory (for the output and export)."""
+    import numpy as np
+    from fakes import SR, FakeDecoder, FakeSource, FakeVad, say
 
-    def full(fd):
-        raise OSError(28, "No space left on device")
+    from livecaption.streaming.engine import Engine, EngineListener
+    from livecaption.transcription.options import TranscribeOptions
+    from livecaption.transcription.policy import Transcriber
 
-    with monkeypatch.context() as m:
-        m.setattr(os, "fsync", full)  # fault injection: the disk fills up
-        with pytest.raises(LivecaptionError, match="No space left"):
-            j.append(Caption(1, 2, "in memory only", id=2))
-        j.append(Caption(2, 3, "later", id=3))  # no second error
+    class Heard(EngineListener):
+        def __init__(self):
+            self.errors, self.finals = [], []
+
+        def on_error(self, error):
+            self.errors.append(error)
+
+        def on_caption(self, caption):
+            if caption.final and caption.text:
+                self.finals.append(caption.text)
+
+    said = ["on disk first", "in memory only", "and later words"]
+    gap = np.zeros(SR, np.float32)
+    audio = np.concatenate([piece for text in said for piece in (say(text), gap)])
+    j = Journal("mic", "tiny.en")
+    real_fsync, lines = os.fsync, {"n": 0}
+
+    def fills_up(fd):  # fault injection: the first caption fits (the header is written), then the disk is full
+        lines["n"] += 1
+        if lines["n"] > 1:
+            raise OSError(28, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fills_up)
+    heard = Heard()
+    engine = Engine(FakeSource(audio), Transcriber(FakeDecoder(), TranscribeOptions(language="en")), heard,
+                    journal=j, vad=FakeVad())  # fmt: skip
+    engine.start()
+    assert engine.wait(20)
+    assert [c.text for c in engine.captions] == said == heard.finals  # nothing lost in memory or on screen
+    assert len(heard.errors) == 1 and "No space left" in str(heard.errors[0])  # said once
+    monkeypatch.setattr(os, "fsync", real_fsync)
     _, caps = load("latest")
-    assert caps[0].text == "on disk"
+    on_disk = [c.text for c in caps]
+    assert on_disk[0] == said[0] and on_disk == said[: len(on_disk)]  # what reached the disk is whole, in order
 
 
 def finals_in(path) -> list[str]:

