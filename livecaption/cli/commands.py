@@ -75,8 +75,12 @@ class CliListener(EngineListener):
         say(message)
 
     def on_rejection(self, rejection: Rejection) -> None:
-        if self.verbose:
+        if self.verbose and not rejection.reason.startswith("watchdog:"):  # on_notice says those
             say(f"no caption for {rejection.describe()}")
+
+    def on_notice(self, text: str) -> None:
+        if self.verbose:
+            say(f"watchdog at {text}")
 
     def on_status(self, status: EngineStatus) -> None:
         if self.verbose and status.state != self._last_state:

@@ -27,6 +27,7 @@ class EngineBridge(QObject, EngineListener):
     level = Signal(float)  # dBFS
     error = Signal(object)  # LivecaptionError
     device = Signal(bool, str)  # lost?, message
+    notice = Signal(str)  # no error, but worth a line in the status bar
     finished = Signal()
 
     def __init__(self) -> None:
@@ -51,6 +52,9 @@ class EngineBridge(QObject, EngineListener):
 
     def on_device(self, lost: bool, message: str) -> None:
         self.device.emit(lost, message)
+
+    def on_notice(self, text: str) -> None:
+        self.notice.emit(text)
 
     def on_finished(self) -> None:
         self.finished.emit()

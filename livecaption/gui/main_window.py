@@ -118,6 +118,7 @@ class MainWindow(QMainWindow):
         self.bridge.status.connect(self.status.show_status)
         self.bridge.level.connect(self.status.show_level)
         self.bridge.error.connect(self.banner.show_session_error)
+        self.bridge.notice.connect(self.status.show_notice)
         self.after = recovery.AfterSession(self)
         build_menus(self)
         self.tray = add_tray(self)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QSize, Qt, Slot
+from PySide6.QtCore import QObject, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QToolButton
 
 from livecaption.captions import hms
 from livecaption.gui import a11y
 from livecaption.streaming.engine import EngineStatus
+
+NOTICE_MS = 20_000  # how long a notice stays in the status bar
 
 STATE_TEXT = {
     "listening": "Listening",
@@ -58,12 +60,19 @@ class StatusArea(QObject):
         self.state_label = QLabel("Ready")
         self.engine_label = ElidedLabel("")
         self.perf_label = QLabel("")
+        self.notice_label = ElidedLabel("")  # what the watchdog did, for a while
+        a11y.name(self.notice_label, "Notice", "Something the app did on its own during the session")
+        self.notice_label.hide()
+        self._notice_timer = QTimer(self)
+        self._notice_timer.setSingleShot(True)
+        self._notice_timer.timeout.connect(self.notice_label.hide)
         bar.setStyleSheet("QStatusBar::item { border: none; }")
         for lab in (self.state_label, self.engine_label, self.perf_label):
             lab.setContentsMargins(8, 0, 8, 0)
         for w in (self.level, self.progress, self.cancel_btn, self.state_label):
             bar.addWidget(w)
         bar.addWidget(self.engine_label, 1)
+        bar.addWidget(self.notice_label, 1)
         bar.addPermanentWidget(self.perf_label)
 
     @Slot(str)
@@ -91,6 +100,13 @@ class StatusArea(QObject):
         self.cancel_btn.hide()
         self.state_label.setText(text)
         self.level.setValue(-60)
+
+    @Slot(str)
+    def show_notice(self, text: str) -> None:
+        self.notice_label.setText(text)
+        self.notice_label.setToolTip(text)
+        self.notice_label.show()
+        self._notice_timer.start(NOTICE_MS)
 
     @Slot(float)
     def show_level(self, dbfs: float) -> None:

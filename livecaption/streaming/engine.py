@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 
 from livecaption.audio.sources import SAMPLE_RATE, AudioSource
-from livecaption.captions import Caption
+from livecaption.captions import Caption, hms
 from livecaption.errors import CaptioningError, LivecaptionError
 from livecaption.storage.journal import Journal
 from livecaption.storage.spool import AudioSpool
@@ -64,6 +64,9 @@ class EngineListener:
     def on_rejection(self, rejection: Rejection) -> None:
         """Speech that ended in no caption words, and why (the CLI's --verbose prints these)."""
 
+    def on_notice(self, text: str) -> None:
+        """Something the user should know that is no error (the watchdog read speech again)."""
+
     def on_finished(self) -> None: ...
 
 
@@ -100,6 +103,7 @@ class Engine:
         self._vclock = 0.0  # simulated clock for as-fast-as-possible replay
         self.compute_s = 0.0
         self._reported: dict[int, int] = {}  # per input: rejections passed to the listener so far
+        self._noticed: dict[int, int] = {}  # ...and notices
         self.rejections: list[Rejection] = []  # echoes dropped here (the transcribers keep their own)
         self._busy = False
         self._last_latency: float | None = None
@@ -284,6 +288,10 @@ class Engine:
             for r in found[done:]:
                 self.listener.on_rejection(r)
             self._reported[k] = len(found)
+            notices = inp.transcriber.notices
+            for note in notices[self._noticed.get(k, 0) :]:
+                self.listener.on_notice(f"{hms(note.start)}: {note.reason.removeprefix('watchdog: ')}")
+            self._noticed[k] = len(notices)
 
     def _journal(self, caption: Caption) -> None:
         if self.journal is None or self.journal.failed:

@@ -58,6 +58,7 @@ class Pass:
     rejected: tuple[Rejection, ...] = ()  # what the guard dropped from this pass
     segments: tuple[Segment, ...] = ()  # the text in timed pieces, seconds from `first`
     words: tuple[Word, ...] = ()  # its words, timed, when asked for (seconds from `first`)
+    speech: np.ndarray | None = None  # the VAD's speech probability per FRAME of `audio`, when known
 
 
 @dataclass(frozen=True)

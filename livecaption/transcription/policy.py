@@ -6,10 +6,9 @@ that goes on past `commit_after_s` without a pause is committed in pieces, by ag
 consecutive word-timed passes (agreement.py). Audio that is not contiguous with what is
 pending (the scheduler skipped speech) closes the pending utterance first.
 
-Context: each pass reads up to `context_s` of recently committed speech before the new
-audio, with its committed text, and the decoder writes only what follows (as an offline
-pass reads a short sentence in the middle of a 30 s window). Text that looks wrong is
-decoded alone, where the guard can weigh it.
+Context: each pass reads up to `context_s` of recently committed speech (and its text) before
+the new audio, and the decoder writes only what follows. Text that looks wrong is decoded alone,
+where the guard can weigh it; loops and a deaf session are healing.py's.
 
 Looks (Chunk.is_look, at the first short pause) decode greedily and keep their encoding;
 when the utterance then ends in that same pause, the final decodes that encoding again
@@ -26,17 +25,17 @@ import numpy as np
 from livecaption.captions import Caption
 from livecaption.errors import LanguageError
 from livecaption.streaming.segmenter import Chunk
+from livecaption.transcription import healing
 from livecaption.transcription.agreement import FORCE_S, SNAP_S, agreed_words, joined, quiet_point, words_to_commit
 from livecaption.transcription.context import ContextBuffer, Said
 from livecaption.transcription.decoder import WINDOW_S, Continuation, Decoder, DecodeSettings, Segment
-from livecaption.transcription.guard import collapse_loops, rejection, suspicious, unloop
+from livecaption.transcription.guard import collapse_loops, suspicious
 from livecaption.transcription.options import TranscribeOptions
-from livecaption.transcription.passes import FRAME, KeptEncoding, Pass, Rejection, speech_of, speech_share
+from livecaption.transcription.passes import FRAME, SPEECH_PROB, KeptEncoding, Pass, Rejection, speech_of
 from livecaption.transcription.text import drop_seam_repeat, words
 
 SR = 16000
 REUSE_MAX_S = 0.5  # a look's encoding serves the final if only this much (silence) came after
-MAX_CHARS_PER_S = 25  # faster than anyone speaks: the pass read more than the new audio
 
 
 class Transcriber:
@@ -69,7 +68,8 @@ class Transcriber:
         self.committed = ""  # recent final text, the prompt for the next chunk
         self.context = ContextBuffer(o.context_s)
         self.rejections: list[Rejection] = []  # every final drop, in order; the engine logs them
-        self.stats = {"decodes": 0, "rejected": 0, "context_passes": 0, "context_fallbacks": 0, "reused": 0}
+        self.stats = {"decodes": 0, "rejected": 0, "context_passes": 0, "context_fallbacks": 0, "reused": 0,
+                      "prompts_dropped": 0, "cut": 0, "watchdog": 0}  # fmt: skip
         self._final_beam = o.beam_size  # lowered to 1 for a pass while the scheduler catches up
         self._pending: list[Chunk] = []  # uncommitted chunks of the current utterance
         self._last: Pass | None = None  # the latest pass, which covered exactly _pending
@@ -78,6 +78,9 @@ class Transcriber:
         self._look: Pass | None = None  # the latest look, until the next chunk
         self._seam: int | None = None  # where the last commit cut speech without a pause
         self._rest: Pass | None = None  # the rest of a pass cut by a commit: shown, not agreed with
+        self.watchdog = healing.Watchdog()
+        self._unheard: list[Pass] = []  # speech committed without words since the last final with words
+        self.notices: list[Rejection] = []  # what the watchdog did, for the status bar
 
     @property
     def pending_from(self) -> int | None:
@@ -133,7 +136,7 @@ class Transcriber:
             or suspicious(new, self.options.guard)
             or self._too_short(new, seconds)
             or drop_seam_repeat(self.committed, new) != new  # said again, or read again? alone, it tells
-            or len(new) > MAX_CHARS_PER_S * seconds + 10
+            or len(new) > healing.MAX_CHARS_PER_S * seconds + 10
         ):
             # In doubt, decode the audio alone: there the guard's no-speech check and the
             # temperature fallback judge the new audio by itself.
@@ -169,31 +172,11 @@ class Transcriber:
             if found.segments:  # where the words are, not the padding around them
                 start, end = t0 + found.segments[0].start, t0 + max(found.segments[-1].end, found.segments[0].start + 0.1)
             return Pass(found.text, start, end, self.language or "", first, audio, beam, segments=found.segments,
-                        words=found.words)  # fmt: skip
-        result = self.decoder.transcribe(audio, language=self.language, prompt=self._prompt(), beam_size=beam,
-                                         settings=self.settings, word_times=word_times)  # fmt: skip
+                        words=found.words, speech=speech_of(chunks))  # fmt: skip
+        found, result = healing.read_with_prompt(self, audio, first, speech_of(chunks), beam, word_times)
         if self.language is None and result.language_probability >= 0.5 and len(audio) >= 2 * SR:
             self.language = result.language  # hold it: no flipping language per chunk
-        kept_segments, dropped = [], []
-        speech = speech_of(chunks)
-        for seg in result.segments:
-            seg = unloop(seg, self.options.guard)
-            why = rejection(seg, self.options.guard, speech_share(speech, seg.start, seg.end))
-            if why:
-                self.stats["rejected"] += 1
-                dropped.append(Rejection(t0 + max(seg.start, 0.0), t0 + min(seg.end, dur), why, seg.text))
-            elif seg.text.strip():
-                kept_segments.append(seg)
-        language = self.language or result.language
-        if not kept_segments:
-            if not dropped:
-                dropped.append(Rejection(t0, t0 + dur, "the model heard no words"))
-            return Pass("", t0, t0 + dur, language, first, audio, beam, rejected=tuple(dropped))
-        text = collapse_loops(" ".join(seg.text.strip() for seg in kept_segments))
-        start = t0 + min(max(kept_segments[0].start, 0.0), dur)
-        end = t0 + min(max(kept_segments[-1].end, kept_segments[0].start), dur)
-        return Pass(text, start, max(end, start + 0.1), language, first, audio, beam, rejected=tuple(dropped),
-                    segments=tuple(kept_segments), words=tuple(w for seg in kept_segments for w in seg.words))  # fmt: skip
+        return found
 
     # -- commits ----------------------------------------------------------------------
     def _commit(self, result: Pass | None) -> list[Caption]:
@@ -206,6 +189,7 @@ class Transcriber:
         self.rejections += result.rejected
         # Words repeated across a cut inside speech are the same words read twice; across a pause
         # they were said twice (people repeat themselves), and stay.
+        result = healing.sound(self, result)
         seam, self._seam = self._seam, None
         text = drop_seam_repeat(self.committed, result.text) if result.first == seam else result.text
         if result.text.strip() and not text:
@@ -213,8 +197,12 @@ class Transcriber:
         if result.audio is not None:
             self.context.add(Said(result.first, result.audio, text, result.segments))
         if not text:
+            if result.audio is not None:
+                self._unheard = healing.keep_unheard([*self._unheard, result])  # for the watchdog to read again
             # Nothing survived: a final with empty text retracts any partial on screen.
             return [Caption(result.start, result.end, "", True, result.language, id=span)]
+        self._unheard = []
+        self.watchdog.captioned()
         self.committed = (self.committed + " " + text)[-2000:]
         return [Caption(result.start, result.end, text, True, result.language, id=span)]
 
@@ -227,6 +215,15 @@ class Transcriber:
         """Feed one chunk; returns the partial and/or final captions it produced.
 
         greedy: decode finals at beam 1 (the scheduler is catching up)."""
+        if not chunk.is_look:
+            heard = len(chunk.audio) if chunk.speech is None else int((chunk.speech >= SPEECH_PROB).sum()) * FRAME
+            self.watchdog.heard(heard)
+        out = self._step(chunk, greedy)
+        if self.watchdog.due and not self._pending and self._unheard:
+            out += healing.rescue(self)
+        return out
+
+    def _step(self, chunk: Chunk, greedy: bool) -> list[Caption]:
         self._final_beam = 1 if greedy else self.options.beam_size
         out: list[Caption] = []
         if self._pending and chunk.start != self._pending[-1].end:
@@ -335,12 +332,15 @@ class Transcriber:
         if result is None:
             return []
         text = drop_seam_repeat(self.committed, result.text) if result.first == self._seam else result.text
+        text = healing.cut_degenerate(text, max(result.end - result.start, self._pending_s()))[0]
         return [Caption(result.start, result.end, text, False, result.language, id=self._span)] if text else []
 
     def flush(self) -> list[Caption]:
-        """End of session: whatever is pending becomes final."""
+        """End of session: whatever is pending becomes final; speech without words is read again if
+        the watchdog is due or has fired before (this session went deaf once)."""
         self._final_beam = self.options.beam_size
-        return self._commit_pending() if self._pending else []
+        out = self._commit_pending() if self._pending else []
+        return out + (healing.rescue(self) if self._unheard and (self.watchdog.due or self.watchdog.fired) else [])
 
     def _final(self, last: Pass | None) -> Pass | None:
         """The pending chunks at the final beam: `last` (a pass over exactly them) when it was
