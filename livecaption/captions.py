@@ -16,13 +16,19 @@ class Caption:
     id: int = 0  # partials and the final that replaces them share an id
     source: str = ""  # which input heard it: "mic" or "system" ("" for a recording)
     speaker: str = ""  # the label shown with it ("You", "Others"); "" when the session has one unlabelled input
+    settled: bool = False  # read by the settle pass, as an offline pass reads it (livecaption/settle)
+    replaces: tuple[int, ...] = ()  # a settled caption: the ids of the live captions it takes the place of
 
     def to_dict(self) -> dict:
         d = asdict(self)
         d["start"], d["end"], d["emit"] = round(self.start, 3), round(self.end, 3), round(self.emit, 3)
-        for key in ("source", "speaker"):
+        for key in ("source", "speaker", "settled"):
             if not d[key]:
                 del d[key]
+        if self.settled:
+            d["replaces"] = list(self.replaces)
+        else:
+            del d["replaces"]
         return d
 
     def labelled(self) -> str:

@@ -47,6 +47,9 @@ class SessionConfig:
     context_s: float = TranscribeOptions.context_s
     prompt: str = ""
     hotwords: str = ""
+    # the settle pass (livecaption/settle): the audio read again as offline, behind the live edge
+    settle: bool = True
+    settle_model: str | None = None  # None: the session's model
     # storage
     journal: bool = True  # keep the session in the crash-safe journal
     keep_audio: bool = True  # keep the session's audio beside its journal (retention in UserConfig)

@@ -4,8 +4,9 @@
   in the spool up to about a second before the crash. The audio after the last caption
   goes through a session of its own (VAD, segmenter, transcriber: the live path, as fast
   as possible), and the captions it gives are appended to the journal.
-* polish: the whole session audio read again offline, with whole-recording context, by
-  the session's model or a bigger one. Caption times stay on the session timeline.
+* polish: the whole session audio read again by the settle pass over the recording (Whisper's
+  long-form decoding, as an offline pass reads it), by the session's model or a bigger one.
+  Caption times stay on the session timeline.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from livecaption.captions import Caption
 from livecaption.config import SessionConfig
 from livecaption.errors import CaptioningError, InputError, LivecaptionError
 from livecaption.session import build_session, load
+from livecaption.settle.recording import settle_recording
 from livecaption.storage.journal import SessionInfo, mark_recovered
 from livecaption.storage.journal import load as load_session
 from livecaption.storage.spool import SR, read_spool
-from livecaption.transcription.guard import rejection
 
 MIN_TAIL_S = 0.3  # less audio than this after the last caption holds no words
 
@@ -98,10 +99,12 @@ def polish(
             f"session {info.id} has no kept audio to read again (audio is kept unless turned off, for "
             "7 days by default)"
         )
+    from livecaption.whisper.longform import WindowReader  # faster-whisper loads when it is needed
+
     audios = [read_spool(k.audio) for k in kept]
     total = sum(len(a) for a in audios) or 1
     config = _config(info, model)
-    decoder = load(config).decoder()
+    loaded = load(config)
     language = None if config.language == "auto" else config.language
     out: list[Caption] = []
     done = 0
@@ -111,18 +114,13 @@ def polish(
             if on_progress is not None:
                 on_progress((before + f * n) / total)
 
-        found = decoder.transcribe_long(
-            audio, language=language, task=config.task, beam_size=config.beam_size, on_progress=progress, cancel=cancel
-        )
+        reader = WindowReader(loaded.model, language, config.task, config.beam_size)
+        found = settle_recording(reader, audio, on_progress=progress, cancel=cancel)
         if found is None:
             return None
         done += len(audio)
-        lang = language or ""
-        out += [
-            Caption(s.start, s.end, s.text.strip(), True, lang, source=k.source, speaker=k.speaker)
-            for s in found
-            if s.text.strip() and not rejection(s)
-        ]
+        lang = reader.language or ""
+        out += [Caption(p.start, p.end, p.text, True, lang, source=k.source, speaker=k.speaker) for p in found]
     if not out and total > SR:
         raise CaptioningError(f"no words were found in the {total / SR:.0f} s of audio of session {info.id}")
     return sorted(out, key=lambda c: c.start)

@@ -82,6 +82,7 @@ def build_session(
     loaded: LoadedModel | None = None,
     source: AudioSource | None = None,
     sources: Sources | None = None,
+    settle_loaded: LoadedModel | None = None,
 ) -> Session:
     """Everything a session needs, not yet started. `loaded` reuses a model already in memory;
     `sources` (from open_sources) or one `source` replace the ones the config names (tests, benchmarks)."""
@@ -106,7 +107,24 @@ def build_session(
                     journal=journal, spool=spools[0], label=label, echo=config.echo)  # fmt: skip
     for (src, lb), transcriber, spool in list(zip(sources, transcribers, spools, strict=True))[1:]:
         engine.add(Input(src, transcriber, lb, config.vad_config(), config.segmenter_config(), spool=spool))
+    if config.settle:
+        attach_settle(engine, config, settle_loaded)
     return Session(config, first, loaded, transcribers[0], journal, engine)
+
+
+def attach_settle(engine: Engine, config: SessionConfig, loaded: LoadedModel | None = None) -> None:
+    """A settle pass on every input. Its own model instance with one CPU thread unless one is
+    given (the settle model, or a model shared with the live path in tests)."""
+    from livecaption.settle.settler import SettlePass
+    from livecaption.whisper.longform import WindowReader
+    from livecaption.whisper.models import load_model, resolve_model
+
+    if loaded is None:
+        spec = resolve_model(config.settle_model or config.model)
+        loaded = load_model(spec, config.device, config.compute_type, 1 if config.device != "cuda" else 0)
+    language = None if config.language == "auto" else config.language
+    for inp in engine.inputs:
+        inp.settle = SettlePass(WindowReader(loaded.model, language, config.task, config.beam_size))
 
 
 def _open_spools(journal: Journal, labels: list[Label]) -> list[AudioSpool | None]:

@@ -52,12 +52,16 @@ class CliListener(EngineListener):
         self.error: str | None = None
         self.write_failed = threading.Event()
         self._last_state = ""
+        self._last_behind: float | None = None
+        self.settled_only = False  # with a settle pass, finals other than jsonl's are the settled ones
 
     def on_caption(self, caption: Caption) -> None:
-        if self.share is not None:
+        if self.share is not None and not caption.settled:  # the page shows live captions only, for now
             self.share.publish(caption)
         if self.write_failed.is_set():
             return
+        if self.settled_only and caption.final and not caption.settled:
+            return  # txt, srt, vtt and json carry the settled transcript; jsonl carries both
         try:
             self.writer.write(caption)
         except LivecaptionError as exc:
@@ -83,10 +87,16 @@ class CliListener(EngineListener):
             say(f"watchdog at {text}")
 
     def on_status(self, status: EngineStatus) -> None:
+        if status.state == "settling" and status.settle_behind is not None:
+            if status.settle_behind and status.settle_behind != self._last_behind:  # progress, one line a window
+                self._last_behind = status.settle_behind
+                say(f"settling the transcript: {status.settle_behind:.0f} s of audio to go")
+            return
         if self.verbose and status.state != self._last_state:
             self._last_state = status.state
             lat = f", latency {status.latency:.2f}s" if status.latency is not None else ""
-            say(f"[{status.position:7.1f}s] {status.state} (rtf {status.rtf:.2f}{lat})")
+            behind = f", settled {status.settle_behind:.0f}s behind" if status.settle_behind is not None else ""
+            say(f"[{status.position:7.1f}s] {status.state} (rtf {status.rtf:.2f}{lat}{behind})")
 
 
 def _open_output(path: str | None) -> IO[str]:
@@ -127,6 +137,7 @@ def cmd_caption(args: argparse.Namespace) -> int:
     stream = _open_output(args.output)
     writer = CaptionWriter(stream, args.format, include_partials=args.format == "jsonl")
     listener = CliListener(writer, args.verbose)
+    listener.settled_only = config.settle and args.format != "jsonl"
     if args.share:
         listener.share = start_sharing(args.share)
     try:
@@ -164,7 +175,8 @@ def _caption(args, config, sources, stream, writer, listener: CliListener) -> in
             except KeyboardInterrupt:  # Ctrl+C, SIGTERM, SIGHUP: stop capturing, keep the buffered tail
                 if not stopping.is_set():
                     stopping.set()
-                    say("stopping: transcribing what is still buffered")
+                    say("stopping: transcribing what is still buffered and settling the rest "
+                        "(Ctrl+C again quits now; `livecaption export latest` settles it later)")
                     session.stop()
     if not listener.write_failed.is_set():
         writer.close()

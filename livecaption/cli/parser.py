@@ -136,6 +136,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="show the captions on a web page other devices can open (read-only, behind a secret link); "
         "binds to 127.0.0.1 unless HOST is given, e.g. 0.0.0.0:8765 for the local network",
     )
+    o.add_argument(
+        "--no-settle",
+        action="store_true",
+        help="no settle pass: the transcript keeps the live captions (by default the audio is read again, as an "
+        "offline pass reads it, a few tens of seconds behind, and that text replaces the live text in txt, srt, "
+        "vtt, json, the journal and exports; jsonl shows both)",
+    )
+    o.add_argument("--settle-model", metavar="MODEL", help="the model of the settle pass (default: the session's)")
     o.add_argument("--no-journal", action="store_true", help="do not keep this session in the session journal")
     o.add_argument(
         "--no-audio-spool",
@@ -199,5 +207,7 @@ def session_config(args: argparse.Namespace, prompt: str = "", hotwords: str = "
         prompt=prompt,
         hotwords=hotwords,
         journal=not getattr(args, "no_journal", False),
+        settle=not getattr(args, "no_settle", False),
+        settle_model=getattr(args, "settle_model", None),
         keep_audio=not getattr(args, "no_audio_spool", False),
     )

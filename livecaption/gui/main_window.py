@@ -151,7 +151,7 @@ class MainWindow(QMainWindow):
             language=tb.lang_box.currentData(),
             task="translate" if self.translate_action.isChecked() else "transcribe",
             prompt=vocabulary.prompt,
-            hotwords=vocabulary.hotwords,
+            hotwords=vocabulary.hotwords, settle=False,  # the view cannot show settled text yet
             **session_options(self.settings),
         )
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from livecaption import __version__
 from livecaption.captions import Caption
 from livecaption.errors import LivecaptionError, StorageError
+from livecaption.storage.transcript import kept
 
 
 def sessions_dir() -> Path:
@@ -120,7 +121,8 @@ class Journal:
             raise StorageError(self.failed) from None
 
     def append(self, caption: Caption) -> None:
-        if caption.final and caption.text:
+        """A final caption; a settled one even without words (it takes live text away)."""
+        if caption.final and (caption.text or caption.settled):
             self._line({"type": "caption", **caption.to_dict()})
             self.count += 1
             self.last_end = max(self.last_end, caption.end)
@@ -149,7 +151,7 @@ def _locked(path: Path) -> bool:
     return False
 
 
-CAPTION_FIELDS = ("start", "end", "text", "final", "language", "emit", "id", "source", "speaker")
+CAPTION_FIELDS = ("start", "end", "text", "final", "language", "emit", "id", "source", "speaker", "settled")
 
 
 def _read(path: Path) -> tuple[dict, list[Caption], bool]:
@@ -167,7 +169,8 @@ def _read(path: Path) -> tuple[dict, list[Caption], bool]:
                 header = obj
             elif kind == "caption":
                 try:
-                    caps.append(Caption(**{k: obj[k] for k in CAPTION_FIELDS if k in obj}))
+                    caps.append(Caption(**{k: obj[k] for k in CAPTION_FIELDS if k in obj},
+                                        replaces=tuple(obj.get("replaces", ()))))  # fmt: skip
                 except TypeError:
                     continue
             elif kind == "end":
@@ -180,6 +183,7 @@ def list_sessions(folder: Path | None = None) -> list[SessionInfo]:
     out = []
     for p in sorted(folder.glob("*.jsonl")) if folder.is_dir() else []:
         header, caps, finished = _read(p)
+        caps = kept(caps)
         out.append(
             SessionInfo(
                 p.stem,
@@ -206,7 +210,7 @@ def load(which: str, folder: Path | None = None) -> tuple[SessionInfo, list[Capt
         if not found:
             raise LivecaptionError(f"no session '{which}'; `livecaption sessions` lists them")
         info = found[-1]
-    return info, _read(info.path)[1]
+    return info, kept(_read(info.path)[1])  # settled text where there is some, else live
 
 
 def mark_recovered(info: SessionInfo, captions: list[Caption] | None = None) -> None:

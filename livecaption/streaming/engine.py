@@ -16,14 +16,16 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
 
 from livecaption.audio.sources import SAMPLE_RATE, AudioSource
 from livecaption.captions import Caption, hms
 from livecaption.errors import CaptioningError, LivecaptionError
+from livecaption.settle.runner import SettleRunner
 from livecaption.storage.journal import Journal
 from livecaption.storage.spool import AudioSpool
+from livecaption.storage.transcript import kept
 from livecaption.streaming.echo import EchoFilter
+from livecaption.streaming.events import EngineListener, EngineStatus
 from livecaption.streaming.pump import STALL_S, Input, Label  # noqa: F401 - STALL_S: tests read it here
 from livecaption.streaming.scheduler import SchedulerConfig, Step
 from livecaption.streaming.segmenter import SegmenterConfig
@@ -33,41 +35,6 @@ from livecaption.transcription.policy import Transcriber
 
 HELD_POLL_S = 0.25  # how often held microphone finals are looked at while no work comes
 IDLE = "idle"  # _take: nothing to decode, but held captions may be due
-
-
-@dataclass
-class EngineStatus:
-    state: str  # listening | speech | transcribing | stopped
-    position: float  # seconds of audio taken in so far
-    latency: float | None  # last final caption: emitted minus its end, seconds
-    rtf: float  # compute seconds per second of audio so far
-    backlog: float  # seconds of speech waiting for the transcriber
-    overflows: int  # PortAudio overflows plus ring-buffer overruns
-    language: str | None = None  # detected (or fixed) language, once known
-
-
-class EngineListener:
-    """Receives engine events. Methods run on engine threads; keep them quick."""
-
-    def on_caption(self, caption: Caption) -> None: ...
-
-    def on_status(self, status: EngineStatus) -> None: ...
-
-    def on_level(self, dbfs: float) -> None: ...
-
-    def on_error(self, error: LivecaptionError) -> None:
-        """Something went wrong; `error.remedy` says what the user can do. Captions so far are kept."""
-
-    def on_device(self, lost: bool, message: str) -> None:
-        """An input device went away (lost=True) or came back; the session goes on."""
-
-    def on_rejection(self, rejection: Rejection) -> None:
-        """Speech that ended in no caption words, and why (the CLI's --verbose prints these)."""
-
-    def on_notice(self, text: str) -> None:
-        """Something the user should know that is no error (the watchdog read speech again)."""
-
-    def on_finished(self) -> None: ...
 
 
 class Engine:
@@ -107,6 +74,10 @@ class Engine:
         self.rejections: list[Rejection] = []  # echoes dropped here (the transcribers keep their own)
         self._busy = False
         self._last_latency: float | None = None
+        self.settled: list[Caption] = []  # every settled caption (livecaption/settle), in the order made
+        self.settler: SettleRunner | None = None
+        self.settle_compute_s = 0.0
+        self._emit_lock = threading.Lock()  # the transcriber and settle threads both emit
 
     def add(self, inp: Input) -> Input:
         inp.engine = self
@@ -161,6 +132,9 @@ class Engine:
             raise
         for inp in self.inputs:
             self._spawn(inp.run, "livecaption-pump" + (f"-{inp.label.source}" if len(self.inputs) > 1 else ""))
+        if any(i.settle is not None for i in self.inputs):
+            self.settler = SettleRunner(self)
+            self.settler.start()
         self._spawn(self._transcribe_loop, "livecaption-whisper")
 
     def _spawn(self, target, name: str) -> None:
@@ -196,7 +170,12 @@ class Engine:
             backlog = sum(i.scheduler.backlog_s() for i in self.inputs)
         overflows = sum(i.source.overflows + (1 if i.lost_samples else 0) for i in self.inputs)
         rtf = self.compute_s / pos if pos else 0.0
-        return EngineStatus(state, pos, self._last_latency, rtf, backlog, overflows, self.transcriber.language)
+        behind = self.settler.behind_s() if self.settler is not None else None
+        return EngineStatus(state, pos, self._last_latency, rtf, backlog, overflows, self.transcriber.language, behind)
+
+    def transcript(self) -> list[Caption]:
+        """The session's transcript: settled text where there is some, live text elsewhere."""
+        return kept(self.captions + self.settled)
 
     # -- transcriber thread ----------------------------------------------------
     def _take(self) -> tuple[Input, Step] | str | None:
@@ -272,14 +251,25 @@ class Engine:
         return (system.label.speaker if system is not None else "") or "system audio"
 
     def _emit(self, captions: list[Caption]) -> None:
-        emit = self.now()
-        for c in captions:
-            c.emit = emit
-            if c.final and c.text:  # an empty final only retracts a partial
-                self._last_latency = emit - c.end
-                self.captions.append(c)
+        with self._emit_lock:
+            emit = self.now()
+            for c in captions:
+                c.emit = emit
+                if c.final and c.text:  # an empty final only retracts a partial
+                    self._last_latency = emit - c.end
+                    self.captions.append(c)
+                    self._journal(c)
+                self.listener.on_caption(c)
+
+    def emit_settled(self, captions: list[Caption]) -> None:
+        """Settled captions, from the settle thread: each replaces the live captions it lists."""
+        with self._emit_lock:
+            emit = self.now()
+            for c in captions:
+                c.emit = emit
+                self.settled.append(c)
                 self._journal(c)
-            self.listener.on_caption(c)
+                self.listener.on_caption(c)
 
     def _report_rejections(self) -> None:
         for k, inp in enumerate(self.inputs):
@@ -328,6 +318,12 @@ class Engine:
                 self._deliver(inp, inp.transcriber.flush())
             self._release(float("inf"))
             self._report_rejections()
+            if self.settler is not None:  # the rest of the audio is settled before the session ends
+                with self.cond:
+                    self.settler.live_done.set()
+                    self.cond.notify_all()
+                self.listener.on_status(self.status("settling"))
+                self.settler.join()
         except Exception as exc:
             self.listener.on_error(CaptioningError(f"transcription stopped: {exc}"))
         finally:

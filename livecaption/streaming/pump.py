@@ -58,6 +58,7 @@ class Input:
         self.transcriber = transcriber
         self.label = label or Label()
         self.spool = spool  # this input's audio goes to disk as it arrives (pump thread); closed at the end
+        self.settle = None  # a SettlePass (livecaption/settle) reading this input again, behind the live edge
         self.vad = vad or SileroVad()
         self.segmenter = Segmenter(vad_config, segmenter_config)
         self.scheduler = Scheduler(scheduler_config, live=source.realtime)
@@ -227,6 +228,8 @@ class Input:
             return
         frames = data[:n]
         probs = self.vad(frames)
+        if self.settle is not None:
+            self.settle.feed(self._pos16, frames, probs)
         chunks = self.segmenter.push(self._pos16, frames, probs)
         self._pos16 += n
         self._offer(chunks)

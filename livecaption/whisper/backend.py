@@ -12,7 +12,6 @@ off the features themselves.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 
 import numpy as np
 from faster_whisper import WhisperModel
@@ -31,23 +30,7 @@ from livecaption.whisper import anchored
 
 SR = 16000
 FULL_FRAMES = 3000  # Whisper's 30 s window, 100 frames a second
-BLOCK_S = 1800.0  # --polish decodes a longer recording in blocks this long (memory grows with the block;
-# a seam cost 1.7 points of WER on a 19-minute recording cut at 10 min: benchmarks/README.md)
-QUIET_SEARCH_S = 30.0  # ...cut at the quietest moment of the block's last this-many seconds
-PROMPT_CHARS = 400  # the text before a block that it is read after
 _MARGIN = 100  # keep 1 s of padding after the content
-
-
-def _block_end(audio: np.ndarray, start: int) -> int:
-    """Where the block from `start` ends: about BLOCK_S on, at the quietest half second of its last
-    QUIET_SEARCH_S, so no word is cut in two."""
-    target = start + int(BLOCK_S * SR)
-    if target + int(QUIET_SEARCH_S * SR) >= len(audio):
-        return len(audio)
-    lo = target - int(QUIET_SEARCH_S * SR)
-    step = SR // 2
-    energy = [float(np.mean(np.square(audio[k : k + step]))) for k in range(lo, target, step)]
-    return lo + step * int(np.argmin(energy)) + step // 2
 
 
 def _segment(s) -> Segment:
@@ -137,41 +120,6 @@ class WhisperDecoder:
             return min(half, len(self.model.hf_tokenizer.encode(" " + text.strip()).ids)) if text and text.strip() else 0
 
         return 1 + count(hotwords) + count(prompt) + 5
-
-    def transcribe_long(
-        self,
-        audio: np.ndarray,
-        *,
-        language: str | None,
-        task: str,
-        beam_size: int,
-        on_progress: Callable[[float], None] | None = None,
-        cancel: threading.Event | None = None,
-    ) -> list[Segment] | None:
-        """A whole recording, offline: each 30 s window read after the text before it, silence
-        skipped by faster-whisper's VAD. Decoded in blocks of about BLOCK_S, each cut at a quiet
-        moment and read after the text so far, so memory stays bounded however long the session
-        (faster-whisper computes a whole input's features at once). None when cancelled."""
-        out: list[Segment] = []
-        start = 0
-        while start < len(audio):
-            end = _block_end(audio, start)
-            prompt = " ".join(s.text.strip() for s in out[-20:])[-PROMPT_CHARS:] or None
-            segments, _ = self.model.transcribe(
-                audio[start:end], language=language, task=task, beam_size=beam_size, vad_filter=True,
-                initial_prompt=prompt,
-            )  # fmt: skip
-            t0 = start / SR
-            for s in segments:
-                if cancel is not None and cancel.is_set():
-                    return None
-                out.append(
-                    Segment(s.text, t0 + s.start, t0 + s.end, s.avg_logprob, s.no_speech_prob, s.compression_ratio)
-                )
-                if on_progress is not None:
-                    on_progress(min(1.0, (t0 + s.end) / (len(audio) / SR)))
-            start = end
-        return out
 
     def encode(self, context: np.ndarray, audio: np.ndarray) -> Encoded | None:
         return anchored.encode(self.model, context, audio, self.encoder_s)

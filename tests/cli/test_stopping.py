@@ -154,8 +154,10 @@ def test_polish_reads_the_session_again_with_whole_recording_context(stream, ses
     caps = json.loads(r.stdout)["captions"]
     reference = " ".join(text for *_, text in clips)
     segments, _ = loaded_model.model.transcribe(read_audio(path), language="en")
-    offline = error_rate(reference, " ".join(s.text for s in segments))
-    assert error_rate(reference, " ".join(c["text"] for c in caps)) <= offline + 0.02
+    offline = " ".join(s.text for s in segments)
+    # the same algorithm as a plain offline pass: the same words (no VAD cut that could lose a stretch)
+    assert tokens(" ".join(c["text"] for c in caps), "word") == tokens(offline, "word")
+    assert error_rate(reference, " ".join(c["text"] for c in caps)) <= error_rate(reference, offline)
     wizard = next(c for c in caps if "wizard" in c["text"].lower())
     assert wizard["start"] <= clips[1][1] and wizard["end"] >= clips[1][0]  # times stay on the session timeline
     assert caps[-1]["end"] >= clips[2][0] and caps[0]["start"] <= clips[0][1]

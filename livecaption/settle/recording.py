@@ -1,0 +1,49 @@
+"""The settle pass over a whole recording: `export --polish`, File → Improve transcript, and the
+part of a crashed session that was not settled yet. One algorithm for "read it again": Whisper's
+long-form decoding, as an offline pass reads the recording (no VAD cut in front of it)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+import numpy as np
+
+from livecaption.settle.settler import SettledPiece, SettlePass
+
+SR = 16000
+BLOCK_S = 60  # the recording is fed (and its loudness measured) a minute at a time
+
+
+def settle_recording(
+    reader,
+    audio: np.ndarray,
+    offset: int = 0,
+    on_progress: Callable[[float], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> list[SettledPiece] | None:
+    """`audio` (which starts at session sample `offset`) read as one offline pass reads it: the same
+    windows, the text so far as the prompt. Times are on the session timeline. None when cancelled."""
+    block = BLOCK_S * SR
+    # The offline pass floors its features at the recording's loudest moment minus 80 dB: measure it first.
+    for k in range(0, len(audio), block):
+        reader.features(audio[k : k + block + 400], 0)
+    sp = SettlePass(reader)
+    out: list[SettledPiece] = []
+    fed = 0
+    while True:
+        if cancel is not None and cancel.is_set():
+            return None
+        final = fed >= len(audio)
+        window = sp.step(final)
+        if window is None:
+            if final:
+                break
+            sp.feed(fed, audio[fed : fed + block])
+            fed += len(audio[fed : fed + block])
+            continue
+        t0 = offset / SR
+        out += [SettledPiece(p.start + t0, p.end + t0, p.text) for p in window.pieces]
+        if on_progress is not None:
+            on_progress(min(1.0, window.end * SR / max(1, len(audio))))
+    return out

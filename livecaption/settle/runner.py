@@ -1,0 +1,131 @@
+"""The settle thread: reads each input's settle pass behind the live captions and hands the engine
+settled captions that replace the live ones they cover.
+
+It runs on its own thread (and, in a real session, its own model instance with one CPU thread), so
+a 30 s window never holds up a live caption. A window is read only once the live captions before
+its end are final, so every live caption it covers is known; at the end of a session the rest is
+read before the session finishes.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import TYPE_CHECKING
+
+from livecaption.captions import Caption
+from livecaption.settle.settler import HOP, WINDOW, SettledWindow, SettlePass
+
+if TYPE_CHECKING:
+    from livecaption.streaming.engine import Engine
+    from livecaption.streaming.pump import Input
+
+SR = 16000
+FIRST_ID = 1 << 30  # settled captions' ids, apart from the live ones
+BEHIND_WARN_S = 90.0  # the settled transcript this far behind: the machine cannot keep up; said once
+
+
+class SettleRunner:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.live_done = threading.Event()  # the live transcriber has flushed everything
+        self.finished = threading.Event()
+        self.warned = False
+        self._next_id = FIRST_ID
+        self._replaced: set[tuple[str, int]] = set()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def pairs(self) -> list[tuple[Input, SettlePass]]:
+        return [(i, i.settle) for i in self.engine.inputs if i.settle is not None]
+
+    def behind_s(self) -> float:
+        return max((s.behind_s() for _, s in self.pairs), default=0.0)
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="livecaption-settle", daemon=True)
+        self._thread.start()
+
+    def join(self, timeout: float | None = None) -> bool:
+        return self.finished.wait(timeout)
+
+    def _take(self) -> tuple[Input, SettlePass, bool] | None:
+        """The next window to read: one whose live captions are all final, or at the end any."""
+        engine = self.engine
+        with engine.cond:
+            while True:
+                final = self.live_done.is_set()
+                for inp, sp in self.pairs:
+                    window_end = (sp.seek + WINDOW) * HOP / SR
+                    if sp.due(final) and (final or inp.settled() >= window_end):
+                        return inp, sp, final
+                if final:
+                    return None
+                engine.cond.wait(0.5)
+
+    def _run(self) -> None:
+        engine = self.engine
+        try:
+            while (work := self._take()) is not None:
+                inp, sp, final = work
+                t = time.monotonic()
+                window = sp.step(final, lambda a, b, inp=inp: self._live_words(inp, a, b))
+                engine.settle_compute_s += time.monotonic() - t
+                if window is not None:
+                    engine.emit_settled(self._captions(inp, window))
+                behind = self.behind_s()
+                if final:
+                    engine.listener.on_status(engine.status("settling"))
+                elif behind > BEHIND_WARN_S and not self.warned:
+                    self.warned = True
+                    engine.listener.on_notice(
+                        f"the settled transcript is {behind:.0f} s behind: this computer cannot keep up, "
+                        "so the rest is settled when the session stops"
+                    )
+        except Exception as exc:  # a bug here must not take the live captions with it
+            from livecaption.errors import CaptioningError
+
+            engine.listener.on_error(CaptioningError(f"settling stopped: {exc}; live captions are kept"))
+        finally:
+            self.finished.set()
+
+    def _live_words(self, inp: Input, start: float, end: float) -> int:
+        source = inp.label.source
+        return sum(
+            len(c.text.split()) for c in list(self.engine.captions)
+            if c.source == source and (source, c.id) not in self._replaced and start <= (c.start + c.end) / 2 < end
+        )  # fmt: skip
+
+    def _captions(self, inp: Input, window: SettledWindow) -> list[Caption]:
+        """The window's pieces as settled captions, each replacing the live captions it overlaps
+        most; with no pieces, one empty settled caption takes the window's live text away."""
+        source, speaker = inp.label.source, inp.label.speaker
+        live = [
+            c for c in list(self.engine.captions)
+            if c.source == source and (source, c.id) not in self._replaced and window.start <= (c.start + c.end) / 2 < window.end
+        ]  # fmt: skip
+        end_cap = inp.stream_end if inp.stream_end is not None else float("inf")
+        pieces = [(min(p.start, end_cap), min(p.end, end_cap), p.text) for p in window.pieces]
+        owners: list[list[int]] = [[] for _ in pieces]
+        for c in live:
+            self._replaced.add((source, c.id))
+            if pieces:
+                best = max(range(len(pieces)), key=lambda k: _overlap(c, pieces[k][0], pieces[k][1]))
+                owners[best].append(c.id)
+        language = self.engine.transcriber.language or ""
+        out = []
+        for (start, end, text), ids in zip(pieces, owners, strict=True):
+            out.append(self._caption(start, end, text, language, source, speaker, ids))
+        if not pieces and live:
+            out.append(self._caption(window.start, window.end, "", language, source, speaker, [c.id for c in live]))
+        return out
+
+    def _caption(self, start, end, text, language, source, speaker, ids) -> Caption:
+        self._next_id += 1
+        return Caption(start, max(start, end), text, True, language, id=self._next_id, source=source, speaker=speaker,
+                       settled=True, replaces=tuple(ids))  # fmt: skip
+
+
+def _overlap(c: Caption, start: float, end: float) -> float:
+    """How much of `c` lies in start..end; negative distance when they do not meet."""
+    return min(c.end, end) - max(c.start, start)

@@ -1,0 +1,118 @@
+"""Whisper's own long-form decoding, one 30 s window at a time, for audio that is still arriving.
+
+An offline faster-whisper pass reads a recording in 30 s windows: each window is decoded after the
+text so far (its tokens as the prompt), the window's complete segments are kept, and the next
+window starts where the last complete segment ended. `WindowReader.read` is one turn of that loop
+(faster-whisper's `generate_segments`, with the same options as a plain `transcribe` call), so the
+settle pass (livecaption/settle) can run it as the audio comes in and read it as the offline pass
+does. It uses WhisperModel.get_prompt, generate_with_fallback and _split_segments_by_timestamps:
+faster-whisper is pinned to the versions tested (pyproject.toml).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+from faster_whisper import WhisperModel
+from faster_whisper.audio import pad_or_trim
+from faster_whisper.tokenizer import Tokenizer
+
+SR = 16000
+HOP = 160  # samples per feature frame
+WINDOW = 3000  # frames in Whisper's 30 s window
+EDGE = 10  # frames of real audio on each side of a window, so its edge frames see what the offline pass sees
+
+
+@dataclass(frozen=True)
+class ReadSegment:
+    start: float  # seconds on the session timeline
+    end: float
+    text: str
+    tokens: tuple[int, ...]
+    avg_logprob: float
+    no_speech_prob: float
+    compression_ratio: float
+    temperature: float
+
+
+@dataclass(frozen=True)
+class WindowRead:
+    segments: tuple[ReadSegment, ...]
+    advance: int  # frames the next window starts after this one's start
+    temperature: float  # the fallback temperature the window needed (a high one resets the prompt)
+    skipped: bool = False  # Whisper's own no-speech check skipped the window
+
+
+class WindowReader:
+    """One model, reading windows as faster-whisper's offline transcribe does."""
+
+    def __init__(self, model: WhisperModel, language: str | None, task: str = "transcribe", beam_size: int = 5) -> None:
+        self.model = model
+        self.task = task
+        # The options of a plain offline transcribe() call, its defaults included (nothing is decoded here).
+        _, info = model.transcribe(np.zeros(SR, np.float32), language=language or "en", task=task, beam_size=beam_size)
+        self.options = replace(info.transcription_options, initial_prompt=None)
+        self.language = language
+        self.loudest = -10.0  # the highest log-mel value seen so far (see features)
+        self._tokenizer: Tokenizer | None = None
+
+    def features(self, audio: np.ndarray, first_frame: int) -> np.ndarray:
+        """Log-mel frames of `audio`, which starts EDGE frames before frame `first_frame` of the
+        window (or at the recording's start), with the window's frames first.
+
+        faster-whisper floors each value at the recording's loudest minus 8 (log10 units): the
+        offline pass knows the whole recording's loudest moment, this pass the loudest so far."""
+        fe = self.model.feature_extractor
+        wave = np.pad(audio.astype(np.float32, copy=False), (0, HOP))
+        window = np.hanning(fe.n_fft + 1)[:-1].astype("float32")
+        stft = fe.stft(wave, fe.n_fft, fe.hop_length, window=window, return_complex=True).astype("complex64")
+        mel = fe.mel_filters @ (np.abs(stft[..., :-1]) ** 2)
+        log = np.log10(np.clip(mel, a_min=1e-10, a_max=None))
+        skip = min(EDGE, first_frame)
+        self.loudest = max(self.loudest, float(log[:, skip:].max()) if log.shape[1] > skip else self.loudest)
+        log = np.maximum(log, self.loudest - 8.0)
+        return ((log + 4.0) / 4.0)[:, skip:]
+
+    def tokenizer(self, encoded) -> Tokenizer:
+        if self._tokenizer is None:
+            language = self.language
+            if language is None:
+                if self.model.model.is_multilingual:
+                    found = self.model.model.detect_language(encoded)
+                    language = found[0][0][0][2:-2]
+                else:
+                    language = "en"
+            self.language = language
+            self._tokenizer = Tokenizer(self.model.hf_tokenizer, self.model.model.is_multilingual, task=self.task,
+                                        language=language)  # fmt: skip
+        return self._tokenizer
+
+    def read(self, features: np.ndarray, size: int, offset_s: float, previous: list[int]) -> WindowRead:
+        """Decode one window: `features` from the window's start (at least `size` frames of content,
+        `size` <= WINDOW), after the tokens `previous`. Times are seconds from `offset_s`."""
+        m, o = self.model, self.options
+        segment = pad_or_trim(features[:, :size])
+        encoded = m.encode(segment)
+        tokenizer = self.tokenizer(encoded)
+        prompt = m.get_prompt(tokenizer, previous, without_timestamps=o.without_timestamps, hotwords=o.hotwords)
+        result, avg_logprob, temperature, compression = m.generate_with_fallback(encoded, prompt, tokenizer, o)
+        no_speech = o.no_speech_threshold is not None and result.no_speech_prob > o.no_speech_threshold
+        if no_speech and (o.log_prob_threshold is None or avg_logprob <= o.log_prob_threshold):
+            return WindowRead((), size, temperature, skipped=True)  # Whisper's own no-speech skip
+        pieces, seek, _ = m._split_segments_by_timestamps(
+            tokenizer=tokenizer, tokens=result.sequences_ids[0], time_offset=offset_s, segment_size=size,
+            segment_duration=size * m.feature_extractor.time_per_frame, seek=0,
+        )  # fmt: skip
+        out = []
+        for piece in pieces:
+            text = tokenizer.decode(piece["tokens"])
+            if piece["start"] == piece["end"] or not text.strip():
+                continue
+            out.append(ReadSegment(piece["start"], piece["end"], text, tuple(piece["tokens"]), avg_logprob,
+                                   result.no_speech_prob, compression, temperature))  # fmt: skip
+        return WindowRead(tuple(out), seek, temperature)
+
+    def resets_prompt(self, temperature: float) -> bool:
+        o = self.options
+        return not o.condition_on_previous_text or temperature > o.prompt_reset_on_temperature

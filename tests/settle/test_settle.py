@@ -1,0 +1,88 @@
+"""The settle pass with the real model on real speech: fed in pieces it reads as one offline pass
+reads the whole recording, and its text replaces the live captions wherever a transcript is kept."""
+
+import json
+import random
+
+import numpy as np
+import pytest
+from conftest import DATA, SR, non_speech, run_cli, write_wav
+
+from benchmarks.metrics import tokens
+from livecaption.audio.files import read_audio
+from livecaption.settle.settler import SettlePass
+from livecaption.whisper.longform import WindowReader
+
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture(scope="module")
+def recording(tmp_path_factory):
+    """45 s: three clips twice with pauses, the first clip the loudest (see longform.features)."""
+    clips = [read_audio(DATA / n) for n in ("jfk.flac", "61-70968-0000.flac", "1089-134686-0001.flac")]
+    peak = max(float(np.abs(c).max()) for c in clips)
+    parts = [np.zeros(SR // 2, np.float32)]
+    for k, clip in enumerate(clips * 2):
+        gain = 0.9 / peak if k == 0 else 0.5 / float(np.abs(clip).max())
+        parts += [clip * gain, np.zeros(int(SR * (0.4 + 0.3 * k)), np.float32)]
+    audio = np.concatenate(parts).astype(np.float32)
+    return audio, write_wav(tmp_path_factory.mktemp("settle") / "stream.wav", audio)
+
+
+def settle_in_pieces(model, audio: np.ndarray, seed: int) -> list[str]:
+    sp = SettlePass(WindowReader(model, "en"))
+    rng = random.Random(seed)
+    out, pos = [], 0
+    while pos < len(audio):
+        n = rng.randint(SR // 20, 3 * SR)
+        sp.feed(pos, audio[pos : pos + n])
+        pos += n
+        while (w := sp.step()) is not None:
+            out += [p.text for p in w.pieces]
+    while (w := sp.step(final=True)) is not None:  # stopped inside a window: the rest is read as the offline pass ends
+        out += [p.text for p in w.pieces]
+    assert sp.windows >= 2
+    return out
+
+
+def test_fed_in_pieces_it_reads_as_one_offline_pass(loaded_model, recording):
+    audio, _ = recording
+    segments, _ = loaded_model.model.transcribe(audio, language="en", beam_size=5)
+    offline = tokens(" ".join(s.text for s in segments), "word")
+    for seed in (1, 2):
+        assert tokens(" ".join(settle_in_pieces(loaded_model.model, audio, seed)), "word") == offline
+
+
+def test_settled_text_replaces_the_live_captions_in_every_output(recording, tmp_path, monkeypatch):
+    monkeypatch.setenv("LIVECAPTION_SESSIONS", str(tmp_path / "sessions"))
+    _, path = recording
+    r = run_cli("caption", "--input", str(path), "--format", "jsonl")
+    assert r.returncode == 0, r.stderr
+    rows = [json.loads(x) for x in r.stdout.splitlines()]
+    live = [x for x in rows if x["final"] and not x.get("settled")]
+    settled = [x for x in rows if x.get("settled")]
+    assert live and settled
+    assert sorted(i for x in settled for i in x["replaces"]) == sorted(x["id"] for x in live)  # every live final, once
+    assert not {x["id"] for x in settled} & {x["id"] for x in live}
+    said = " ".join(x["text"] for x in settled).lower()
+    assert said.count("fellow americans") == 2 and said.count("wizard") == 2
+    # txt (and srt, vtt, json) carry the settled transcript; the journal and export latest too
+    txt = run_cli("caption", "--input", str(path), "--format", "txt")
+    assert txt.returncode == 0
+    lines = [x.split("] ", 1)[1] for x in txt.stdout.splitlines()]
+    assert lines == [x["text"] for x in sorted(settled, key=lambda x: x["start"]) if x["text"]]
+    exported = run_cli("export", "latest", "--format", "txt")
+    assert exported.returncode == 0 and exported.stdout == txt.stdout
+
+
+def test_no_settle_keeps_the_live_captions(recording):
+    _, path = recording
+    r = run_cli("caption", "--input", str(path), "--format", "jsonl", "--no-settle")
+    assert r.returncode == 0 and not any(json.loads(x).get("settled") for x in r.stdout.splitlines())
+
+
+def test_non_speech_gives_no_settled_words(tmp_path):
+    path = write_wav(tmp_path / "noise.wav", non_speech(100))
+    r = run_cli("caption", "--input", str(path), "--format", "jsonl")
+    assert r.returncode == 0, r.stderr
+    assert not [x for x in map(json.loads, r.stdout.splitlines()) if x["text"]]
