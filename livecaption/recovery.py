@@ -24,8 +24,11 @@ from livecaption.settle.recording import settle_recording
 from livecaption.storage.journal import SessionInfo, mark_recovered
 from livecaption.storage.journal import load as load_session
 from livecaption.storage.spool import SR, read_spool
+from livecaption.storage.transcript import kept as kept_transcript
 
 MIN_TAIL_S = 0.3  # less audio than this after the last caption holds no words
+RECOVERED_ID = 1 << 29  # ids of captions recovered from the kept audio
+SETTLED_ID = (1 << 30) + (1 << 28)  # ...and of captions settled after a crash (apart from the session's own)
 
 
 def _config(info: SessionInfo, model: str | None = None) -> SessionConfig:
@@ -36,6 +39,7 @@ def _config(info: SessionInfo, model: str | None = None) -> SessionConfig:
         task=h.get("task", "transcribe"),
         journal=False,
         keep_audio=False,
+        settle=False,  # restore() settles what needs it, once
     )
 
 
@@ -70,7 +74,8 @@ def recover_tail(
 
 
 def restore(which: str, log: Callable[[str], None] = lambda _m: None) -> tuple[SessionInfo, list[Caption]]:
-    """A session's captions; for one that died, with its tail recovered and the journal closed."""
+    """A session's captions; for one that died, with its tail recovered, what was not settled yet
+    settled from the kept audio, and the journal closed."""
     info, captions = load_session(which)
     if info.crashed:
         try:
@@ -78,11 +83,57 @@ def restore(which: str, log: Callable[[str], None] = lambda _m: None) -> tuple[S
         except LivecaptionError as exc:  # the captions in the journal are still good
             log(f"the words after the last caption could not be recovered: {exc}")
             tail = []
-        mark_recovered(info, tail)
+        for k, c in enumerate(tail):
+            c.id = RECOVERED_ID + k  # a settled caption can name them
         if tail:
             log(f"recovered {sum(len(c.text.split()) for c in tail)} words spoken after the last caption")
-        captions += tail
+        settled: list[Caption] = []
+        if info.header.get("settle"):
+            try:
+                settled = settle_rest(info, captions + tail, log)
+            except LivecaptionError as exc:
+                log(f"the rest of the session could not be settled: {exc}")
+        mark_recovered(info, tail + settled)
+        captions = kept_transcript(captions + tail + settled)
     return info, captions
+
+
+def settle_rest(info: SessionInfo, captions: list[Caption], log: Callable[[str], None]) -> list[Caption]:
+    """Settled captions for each input's kept audio after its last settled caption, replacing the
+    live captions there (a session that died before its settle pass caught up)."""
+    from livecaption.whisper.longform import WindowReader  # faster-whisper loads when it is needed
+
+    out: list[Caption] = []
+    config = _config(info)
+    loaded = None
+    for kept_input in info.inputs:
+        if not kept_input.audio.is_file():
+            continue
+        mine = [c for c in captions if c.source == kept_input.source]
+        start = max((c.end for c in mine if c.settled), default=0.0)
+        live = [c for c in mine if not c.settled and (c.start + c.end) / 2 >= start]
+        if not live:
+            continue
+        audio = read_spool(kept_input.audio, start)
+        log(f"settling {len(audio) / SR:.0f} s of kept audio the settle pass had not read yet")
+        loaded = loaded or load(config)
+        language = None if config.language == "auto" else config.language
+        reader = WindowReader(loaded.model, language, config.task, config.beam_size)
+        pieces = settle_recording(reader, audio, offset=round(start * SR)) or []
+        owners: list[list[int]] = [[] for _ in pieces]
+        for c in live:
+            if pieces:
+                owners[max(range(len(pieces)), key=lambda k: min(c.end, pieces[k].end) - max(c.start, pieces[k].start))].append(c.id)
+        lang = reader.language or ""
+        out += [
+            Caption(p.start, p.end, p.text, True, lang, id=SETTLED_ID + len(out) + k, source=kept_input.source,
+                    speaker=kept_input.speaker, settled=True, replaces=tuple(ids))
+            for k, (p, ids) in enumerate(zip(pieces, owners, strict=True))
+        ]  # fmt: skip
+        if not pieces:  # nothing was said there after all
+            out.append(Caption(start, start, "", True, lang, id=SETTLED_ID + len(out), source=kept_input.source,
+                               speaker=kept_input.speaker, settled=True, replaces=tuple(c.id for c in live)))  # fmt: skip
+    return out
 
 
 def polish(

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from livecaption.audio.sources import AudioSource
 from livecaption.config import SessionConfig
 from livecaption.errors import LivecaptionError
+from livecaption.memory import steady_heap
 from livecaption.storage.journal import Journal
 from livecaption.storage.spool import AudioSpool, audio_path, prune
 from livecaption.streaming.engine import Engine, EngineListener
@@ -86,6 +87,7 @@ def build_session(
 ) -> Session:
     """Everything a session needs, not yet started. `loaded` reuses a model already in memory;
     `sources` (from open_sources) or one `source` replace the ones the config names (tests, benchmarks)."""
+    steady_heap()
     if sources is None:
         sources = [(source, Label("", config.label_for("file")))] if source is not None else open_sources(config)
     loaded = loaded or load(config)
@@ -95,7 +97,8 @@ def build_session(
     journal = None
     spools: list[AudioSpool | None] = [None] * len(sources)
     if config.journal:
-        extra = {"model_arg": config.model or "", "language": config.language, "task": config.task}
+        extra = {"model_arg": config.model or "", "language": config.language, "task": config.task,
+                 "settle": config.settle}  # fmt: skip
         if len(sources) > 1 or sources[0][1].speaker:
             extra["inputs"] = [{"source": lb.source, "speaker": lb.speaker, "name": src.name} for src, lb in sources]
         names = " + ".join(_named(src.name, lb) for src, lb in sources)

@@ -216,7 +216,11 @@ def load(which: str, folder: Path | None = None) -> tuple[SessionInfo, list[Capt
 def mark_recovered(info: SessionInfo, captions: list[Caption] | None = None) -> None:
     """Close a crashed session's file so it is not offered again, with the captions
     recovered from its audio after the last one it had."""
-    lines = [{"type": "caption", **c.to_dict(), "recovered": True} for c in captions or [] if c.final and c.text]
+    lines = [
+        {"type": "caption", **c.to_dict(), "recovered": True}
+        for c in captions or []
+        if c.final and (c.text or c.settled)
+    ]
     lines.append({"type": "end", "recovered": True, "captions": info.captions + len(lines)})
     try:
         with open(info.path, "a", encoding="utf-8") as f:

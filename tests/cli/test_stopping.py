@@ -73,6 +73,14 @@ def test_kill_9_then_export_holds_every_utterance_that_ended_a_second_before(str
     for _start, end_s, text in clips:
         if end_s <= kill_at - 1.0:
             assert recall(text, r.stdout) >= 0.95, (text, r.stdout)
+    assert "settling" in r.stderr  # the settle pass had not reached its first window: export settles it
+    from livecaption.storage.journal import _read, list_sessions
+
+    raw = _read(list_sessions(sessions)[-1].path)[1]
+    settled = [c for c in raw if c.settled]
+    live = [c for c in raw if not c.settled]
+    assert settled and {i for c in settled for i in c.replaces} == {c.id for c in live}  # every live caption replaced
+    assert [line.split("] ", 1)[1] for line in r.stdout.splitlines()] == [c.text for c in settled if c.text]
     again = run_cli("sessions")
     assert "restorable" not in again.stdout  # recovered once, then closed
 
@@ -96,6 +104,23 @@ def test_the_words_after_the_last_caption_come_back_from_the_kept_audio(stream, 
     assert r.returncode == 0 and "recovered" in r.stderr, r.stderr
     assert recall(LIB, r.stdout) >= 0.95 and recall(LAMPS, r.stdout) >= 0.95
     assert r.stdout.lower().count("fellow americans") == 1  # what was final is not captioned twice
+
+
+def test_ctrl_c_settles_the_rest_before_it_exits(stream, sessions, tmp_path):
+    path, clips = stream
+    out = tmp_path / "out.txt"
+    proc, t0 = start("caption", "--input", str(path), "--realtime", "-o", str(out))
+    time.sleep(max(0.0, t0 + 18.5 - time.monotonic()))  # two clips spoken; the settle pass is still on its first window
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 0, err
+    assert "settling the transcript" in err
+    text = out.read_text()
+    assert recall(JFK, text) >= 0.95 and recall(LIB, text) >= 0.95  # the txt output is the settled transcript
+    from livecaption.storage.journal import _read, list_sessions
+
+    raw = _read(list_sessions(sessions)[-1].path)[1]
+    assert [line.split("] ", 1)[1] for line in text.splitlines()] == [c.text for c in raw if c.settled and c.text]
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
