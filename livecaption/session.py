@@ -126,7 +126,10 @@ def attach_settle(engine: Engine, config: SessionConfig, loaded: LoadedModel | N
         spec = resolve_model(config.settle_model or config.model)
         loaded = load_model(spec, config.device, config.compute_type, 1 if config.device != "cuda" else 0)
     language = None if config.language == "auto" else config.language
+    echo = engine.echo_check and engine.input("mic") is not None and engine.input("system") is not None
     for inp in engine.inputs:
+        if echo and inp.label.source == "mic":
+            continue  # its live captions have the loudspeaker's echo taken out; a settle pass would put it back
         inp.settle = SettlePass(WindowReader(loaded.model, language, config.task, config.beam_size))
 
 

@@ -75,7 +75,8 @@ def null_sink(name: str) -> str:
 
 
 def finals(out) -> list[dict]:
-    return [r for r in map(json.loads, out.read_text().splitlines()) if r["final"]]
+    """The live finals (settled objects, which jsonl also carries, replace them in transcripts)."""
+    return [r for r in map(json.loads, out.read_text().splitlines()) if r["final"] and not r.get("settled")]
 
 
 def attributed(rows, refs: dict[str, str]) -> float:

@@ -89,3 +89,22 @@ def test_engine_and_worker_events_reach_the_widgets_on_the_gui_thread(qtbot, mon
     assert "fault injection" in win.banner.label.text()
     assert "then more words" in [c.text for c in win.model.finals()]
     win.close()
+
+
+def test_the_watchdog_says_in_the_status_bar_what_it_did(qtbot):
+    from transcription.test_healing import SENTENCES, DeafAfterContext, sentences_audio
+
+    win = MainWindow()
+    win.automation = True
+    qtbot.addWidget(win)
+    win.show()
+    transcriber = Transcriber(DeafAfterContext(), TranscribeOptions(language="en"))
+    source = FakeSource(sentences_audio(SENTENCES))
+    engine = Engine(source, transcriber, win.bridge, vad=FakeVad())
+    with qtbot.waitSignal(win.bridge.finished, timeout=20_000):
+        engine.start()
+        win._on_started(Session(SessionConfig(), source, None, transcriber, None, engine), "fake")
+    qtbot.waitUntil(win.status.notice_label.isVisible, timeout=5_000)
+    assert "without a caption" in win.status.notice_label.text() and "recovered" in win.status.notice_label.text()
+    assert win.status.notice_label.accessibleName() == "Notice"
+    win.close()
