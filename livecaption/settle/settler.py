@@ -66,6 +66,7 @@ class SettlePass:
         self._audio = np.zeros(0, np.float32)  # samples from _base on
         self._speech = np.zeros(0, np.float32)  # the VAD's probability per VAD_FRAME samples from _base
         self._base = 0  # session sample of _audio[0]
+        self._pieces: list[tuple[np.ndarray, np.ndarray]] = []  # (audio, VAD) fed since the last window
         self.end = 0  # session samples fed so far
         self.seek = 0  # frame where the next window starts
         self._tokens: list[int] = []
@@ -81,14 +82,21 @@ class SettlePass:
         with self._lock:
             if start > self.end:
                 gap = start - self.end
-                self._audio = np.concatenate((self._audio, np.zeros(gap, np.float32)))
-                self._speech = np.concatenate((self._speech, np.zeros(-(-gap // VAD_FRAME), np.float32)))
+                self._pieces.append((np.zeros(gap, np.float32), np.zeros(-(-gap // VAD_FRAME), np.float32)))
             elif start < self.end:
                 audio = audio[self.end - start :]
             probs = speech if speech is not None else np.ones(-(-len(audio) // VAD_FRAME), np.float32)
-            self._audio = np.concatenate((self._audio, audio.astype(np.float32, copy=False)))
-            self._speech = np.concatenate((self._speech, probs.astype(np.float32, copy=False)))
+            # Kept as pieces and joined once a window is read: joining on every feed copied the whole
+            # buffer some 30 times a second.
+            self._pieces.append((audio.astype(np.float32), probs.astype(np.float32)))
             self.end = max(self.end, start + len(audio))
+
+    def _join(self) -> None:
+        """Under the lock: the pieces fed since the last window onto the buffers."""
+        if self._pieces:
+            self._audio = np.concatenate([self._audio, *(a for a, _ in self._pieces)])
+            self._speech = np.concatenate([self._speech, *(p for _, p in self._pieces)])
+            self._pieces = []
 
     # -- settle thread ----------------------------------------------------------------
     def due(self, final: bool = False) -> bool:
@@ -105,6 +113,7 @@ class SettlePass:
         if not self.due(final):
             return None
         with self._lock:
+            self._join()
             first = self.seek
             content = self.end // HOP
             size = min(WINDOW, content - first)
@@ -151,6 +160,7 @@ class SettlePass:
 
     def _advance(self, frame: int) -> None:
         with self._lock:
+            self._join()
             self.seek = frame
             keep = max(0, (frame - EDGE) * HOP)  # what later windows can still read
             drop = (keep - self._base) // VAD_FRAME * VAD_FRAME
