@@ -104,11 +104,12 @@ def suspicious(text: str, config: GuardConfig | None = None) -> bool:
     return len(norm) > 40 and compression_ratio(text) > c.compression_ratio_threshold
 
 
-def collapse_loops(text: str, min_repeats: int = 4, max_n: int = 6) -> str:
+def collapse_loops(text: str, min_repeats: int = 4, max_n: int = 6, min_words: int = 0) -> str:
     """Keep one copy of a phrase (1 to `max_n` words) repeated back to back `min_repeats`
-    times or more: Whisper's loops ("th- th- th- ...") inside otherwise good text, which
-    the compression ratio of a long segment can miss. People do not say a phrase four
-    times in a row often; when they do, one copy still tells the reader what was said."""
+    times or more (and over `min_words` words in all): Whisper's loops ("th- th- th- ...")
+    inside otherwise good text, which the compression ratio of a long segment can miss. People
+    do not say a phrase four times in a row often; when they do, one copy still tells the
+    reader what was said."""
     words = text.split()
     norm = [_norm(w) for w in words]
     out: list[str] = []
@@ -121,7 +122,7 @@ def collapse_loops(text: str, min_repeats: int = 4, max_n: int = 6) -> str:
             k = 1
             while norm[i + k * n : i + (k + 1) * n] == unit:
                 k += 1
-            if k >= min_repeats:
+            if k >= min_repeats and k * n >= min_words:
                 out += words[i : i + n]
                 i += k * n
                 break

@@ -20,6 +20,7 @@ from livecaption.captions import Caption
 from livecaption.transcription.alone import looped, read_alone
 from livecaption.transcription.context import ContextBuffer
 from livecaption.transcription.decoder import Transcription
+from livecaption.transcription.guard import collapse_loops
 from livecaption.transcription.passes import Pass, Rejection
 
 if TYPE_CHECKING:
@@ -30,7 +31,7 @@ MAX_CHARS_PER_S = 25  # faster than anyone speaks (letters and spaces a second):
 LOOP_CHARS_PER_S = 50  # twice that: a pass that wrote this much read more than the audio holds
 PUNCT_RUN = 3  # this many punctuation-only tokens in a row are a loop, not a sentence's end
 LONG_PUNCT = 6  # ...and so is one token of this many punctuation marks ("......")
-LOOP_MAX_N, LOOP_REPEATS, LOOP_WORDS = 10, 3, 12  # a phrase looping: see _collapse_long_loops
+LOOP_MAX_N, LOOP_REPEATS, LOOP_WORDS = 10, 3, 12  # a phrase of up to 10 words, 3 times or more, over 12 words
 WATCHDOG_S = 10.0  # seconds of speech without a final caption before the stretch is decoded again
 UNHEARD_S = 30.0  # ...of which at most this much, the newest, is read again
 
@@ -55,7 +56,9 @@ def cut_degenerate(text: str, seconds: float) -> tuple[str, str | None]:
             tokens = tokens[: k + 1 - run] if run >= PUNCT_RUN else tokens[:k]
             reason = "a loop of punctuation"
             break
-    unlooped = _collapse_long_loops(tokens)
+    # People repeat themselves ("words words words words", "I'm sorry, I'm sorry, I'm sorry"), which
+    # stays; nobody says the same phrase for a dozen words.
+    unlooped = collapse_loops(" ".join(tokens), LOOP_REPEATS, LOOP_MAX_N, LOOP_WORDS).split()
     if len(unlooped) < len(tokens):
         tokens, reason = unlooped, reason or "a phrase repeated in a loop"
     out = " ".join(tokens)
@@ -64,31 +67,6 @@ def cut_degenerate(text: str, seconds: float) -> tuple[str, str | None]:
         cut = out[:limit].rsplit(" ", 1)[0] if " " in out[:limit] else ""
         out, reason = cut, reason or "more text than the audio can hold"
     return out.strip(), reason
-
-
-def _collapse_long_loops(tokens: list[str]) -> list[str]:
-    """One copy of each phrase (1 to LOOP_MAX_N words) repeated back to back LOOP_REPEATS times or
-    more over LOOP_WORDS words or more. People repeat themselves ("words words words words", "I'm
-    sorry, I'm sorry, I'm sorry"), which stays; nobody says the same phrase for a dozen words."""
-    norm = [re.sub(r"[^\w]", "", t.lower()) for t in tokens]
-    out: list[str] = []
-    i = 0
-    while i < len(tokens):
-        for n in range(1, LOOP_MAX_N + 1):
-            unit = norm[i : i + n]
-            if len(unit) < n or not all(unit):
-                continue
-            k = 1
-            while norm[i + k * n : i + (k + 1) * n] == unit:
-                k += 1
-            if k >= LOOP_REPEATS and k * n >= LOOP_WORDS:
-                out += tokens[i : i + n]
-                i += k * n
-                break
-        else:
-            out.append(tokens[i])
-            i += 1
-    return out
 
 
 @dataclass
