@@ -20,6 +20,7 @@ from livecaption.captions import Caption
 from livecaption.config import SessionConfig
 from livecaption.errors import CaptioningError, InputError, LivecaptionError
 from livecaption.session import build_session, load
+from livecaption.settle.owners import owners
 from livecaption.settle.recording import settle_recording
 from livecaption.storage.journal import SessionInfo, mark_recovered
 from livecaption.storage.journal import load as load_session
@@ -74,28 +75,31 @@ def recover_tail(
 
 
 def restore(which: str, log: Callable[[str], None] = lambda _m: None) -> tuple[SessionInfo, list[Caption]]:
-    """A session's captions; for one that died, with its tail recovered, what was not settled yet
-    settled from the kept audio, and the journal closed."""
+    """A session's captions. For one that died, its tail recovered from the kept audio and the
+    journal closed; for one that died or stopped before its settle pass caught up (a second Ctrl+C,
+    the window closed twice), the rest settled from the kept audio and added to its journal."""
     info, captions = load_session(which)
+    if not (info.crashed or info.finished):
+        return info, captions  # still running: its own settle pass is at work
+    tail: list[Caption] = []
     if info.crashed:
         try:
             tail = recover_tail(info, captions, log)
         except LivecaptionError as exc:  # the captions in the journal are still good
             log(f"the words after the last caption could not be recovered: {exc}")
-            tail = []
         for k, c in enumerate(tail):
             c.id = RECOVERED_ID + k  # a settled caption can name them
         if tail:
             log(f"recovered {sum(len(c.text.split()) for c in tail)} words spoken after the last caption")
-        settled: list[Caption] = []
-        if info.header.get("settle"):
-            try:
-                settled = settle_rest(info, captions + tail, log)
-            except LivecaptionError as exc:
-                log(f"the rest of the session could not be settled: {exc}")
+    settled: list[Caption] = []
+    if info.header.get("settle"):
+        try:
+            settled = settle_rest(info, captions + tail, log)
+        except LivecaptionError as exc:
+            log(f"the rest of the session could not be settled: {exc}")
+    if info.crashed or settled:
         mark_recovered(info, tail + settled)
-        captions = kept_transcript(captions + tail + settled)
-    return info, captions
+    return info, kept_transcript(captions + tail + settled)
 
 
 def settle_rest(info: SessionInfo, captions: list[Caption], log: Callable[[str], None]) -> list[Caption]:
@@ -106,8 +110,9 @@ def settle_rest(info: SessionInfo, captions: list[Caption], log: Callable[[str],
     out: list[Caption] = []
     config = _config(info)
     loaded = None
+    skip = set(info.header.get("settle_skip", ()))  # a meeting's microphone, under its echo check
     for kept_input in info.inputs:
-        if not kept_input.audio.is_file():
+        if not kept_input.audio.is_file() or kept_input.source in skip:
             continue
         mine = [c for c in captions if c.source == kept_input.source]
         start = max((c.end for c in mine if c.settled), default=0.0)
@@ -119,16 +124,13 @@ def settle_rest(info: SessionInfo, captions: list[Caption], log: Callable[[str],
         loaded = loaded or load(config)
         language = None if config.language == "auto" else config.language
         reader = WindowReader(loaded.model, language, config.task, config.beam_size)
-        pieces = settle_recording(reader, audio, offset=round(start * SR)) or []
-        owners: list[list[int]] = [[] for _ in pieces]
-        for c in live:
-            if pieces:
-                owners[max(range(len(pieces)), key=lambda k: min(c.end, pieces[k].end) - max(c.start, pieces[k].start))].append(c.id)
+        pieces = settle_recording(reader, audio, offset=round(start * SR), heard=live) or []
+        ids_of = owners(live, [(p.start, p.end) for p in pieces])
         lang = reader.language or ""
         out += [
             Caption(p.start, p.end, p.text, True, lang, id=SETTLED_ID + len(out) + k, source=kept_input.source,
                     speaker=kept_input.speaker, settled=True, replaces=tuple(ids))
-            for k, (p, ids) in enumerate(zip(pieces, owners, strict=True))
+            for k, (p, ids) in enumerate(zip(pieces, ids_of, strict=True))
         ]  # fmt: skip
         if not pieces:  # nothing was said there after all
             out.append(Caption(start, start, "", True, lang, id=SETTLED_ID + len(out), source=kept_input.source,
@@ -153,6 +155,7 @@ def polish(
     from livecaption.whisper.longform import WindowReader  # faster-whisper loads when it is needed
 
     audios = [read_spool(k.audio) for k in kept]
+    heard = load_session(info.id)[1]  # what the session's captions say: a check on a window read astray
     total = sum(len(a) for a in audios) or 1
     config = _config(info, model)
     loaded = load(config)
@@ -166,7 +169,8 @@ def polish(
                 on_progress((before + f * n) / total)
 
         reader = WindowReader(loaded.model, language, config.task, config.beam_size)
-        found = settle_recording(reader, audio, on_progress=progress, cancel=cancel)
+        mine = [c for c in heard if c.source == k.source]
+        found = settle_recording(reader, audio, on_progress=progress, cancel=cancel, heard=mine)
         if found is None:
             return None
         done += len(audio)

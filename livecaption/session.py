@@ -99,6 +99,8 @@ def build_session(
     if config.journal:
         extra = {"model_arg": config.model or "", "language": config.language, "task": config.task,
                  "settle": config.settle}  # fmt: skip
+        if config.settle and _echo_checked(config, [lb for _, lb in sources]):
+            extra["settle_skip"] = ["mic"]  # as attach_settle does
         if len(sources) > 1 or sources[0][1].speaker:
             extra["inputs"] = [{"source": lb.source, "speaker": lb.speaker, "name": src.name} for src, lb in sources]
         names = " + ".join(_named(src.name, lb) for src, lb in sources)
@@ -120,17 +122,27 @@ def attach_settle(engine: Engine, config: SessionConfig, loaded: LoadedModel | N
     given (the settle model, or a model shared with the live path in tests)."""
     from livecaption.settle.settler import SettlePass
     from livecaption.whisper.longform import WindowReader
-    from livecaption.whisper.models import load_model, resolve_model
 
-    if loaded is None:
-        spec = resolve_model(config.settle_model or config.model)
-        loaded = load_model(spec, config.device, config.compute_type, 1 if config.device != "cuda" else 0)
+    loaded = loaded or load_settle_model(config)
     language = None if config.language == "auto" else config.language
-    echo = engine.echo_check and engine.input("mic") is not None and engine.input("system") is not None
+    echo = _echo_checked(config, [i.label for i in engine.inputs])
     for inp in engine.inputs:
         if echo and inp.label.source == "mic":
             continue  # its live captions have the loudspeaker's echo taken out; a settle pass would put it back
         inp.settle = SettlePass(WindowReader(loaded.model, language, config.task, config.beam_size))
+
+
+def _echo_checked(config: SessionConfig, labels: list[Label]) -> bool:
+    """A meeting whose microphone captions have the loudspeaker's echo taken out."""
+    return bool(config.echo) and {"mic", "system"} <= {lb.source for lb in labels}
+
+
+def load_settle_model(config: SessionConfig) -> LoadedModel:
+    """The settle pass's own model instance: one CPU thread, so the live path keeps the others."""
+    from livecaption.whisper.models import load_model, resolve_model
+
+    spec = resolve_model(config.settle_model or config.model)
+    return load_model(spec, config.device, config.compute_type, 1 if config.device != "cuda" else 0)
 
 
 def _open_spools(journal: Journal, labels: list[Label]) -> list[AudioSpool | None]:

@@ -56,7 +56,7 @@ class CliListener(EngineListener):
         self.settled_only = False  # with a settle pass, finals other than jsonl's are the settled ones
 
     def on_caption(self, caption: Caption) -> None:
-        if self.share is not None and not caption.settled:  # the page shows live captions only, for now
+        if self.share is not None:  # settled captions reach the page as revisions
             self.share.publish(caption)
         if self.write_failed.is_set():
             return

@@ -30,9 +30,9 @@ from livecaption.gui.icons import app_icon
 from livecaption.gui.menus import build_menus
 from livecaption.gui.overlay import CaptionOverlay
 from livecaption.gui.remedies import remedies
-from livecaption.gui.session_settings import session_options
+from livecaption.gui.session_settings import config_for
 from livecaption.gui.status import StatusArea
-from livecaption.gui.toolbar import BUNDLED, Toolbar
+from livecaption.gui.toolbar import Toolbar
 from livecaption.gui.transcript import TranscriptModel, TranscriptView
 from livecaption.gui.tray import add_tray
 from livecaption.session import Session
@@ -137,23 +137,7 @@ class MainWindow(QMainWindow):
 
     # -- session ------------------------------------------------------------------------
     def session_config(self) -> SessionConfig:
-        tb, vocabulary = self.toolbar, self.vocabulary  # one read of the profiles file
-        capture, mic = tb.capture()
-        labels = (cfg.get(self.settings, "labels/mic"), cfg.get(self.settings, "labels/system"))
-        return SessionConfig(
-            input_file=self.input_file,
-            realtime=self.realtime,
-            mic=mic,
-            capture=capture,
-            labels=labels if capture == "both" and not self.input_file else None,
-            model=tb.model_box.currentData() or BUNDLED,
-            device=tb.compute_box.currentData(),
-            language=tb.lang_box.currentData(),
-            task="translate" if self.translate_action.isChecked() else "transcribe",
-            prompt=vocabulary.prompt,
-            hotwords=vocabulary.hotwords, settle=False,  # the view cannot show settled text yet
-            **session_options(self.settings),
-        )
+        return config_for(self)
 
     def toggle(self) -> None:
         if self.session is not None:
@@ -179,6 +163,8 @@ class MainWindow(QMainWindow):
         self.session = session
         self.session_id = session.journal.id if session.journal is not None else None
         self.toolbar.set_state("running")
+        settled = {i.label.source for i in session.engine.inputs if i.settle is not None}
+        self.model.settling(settled or None)
         spool = session.engine.spool
         self.status.running(desc, str(spool.path.parent) if spool is not None else None)
         if self._close_when_finished:  # the window was closed while the model loaded
@@ -200,6 +186,7 @@ class MainWindow(QMainWindow):
 
     def _on_finished(self) -> None:
         self.session = None
+        self.model.settling(None)
         self.toolbar.set_state("idle")
         self.status.idle("Stopped")
         hooks, self.on_finished_hooks = self.on_finished_hooks, []
@@ -214,10 +201,12 @@ class MainWindow(QMainWindow):
             self.view.show()
             QTimer.singleShot(0, self._place_live_button)
         self.model.upsert(caption)
-        self.overlay.show_caption(caption)
         if caption.final and caption.text:
             self.unsaved = True
-            a11y.announce(self.view, caption.labelled())
+        if not caption.settled:  # the overlay shows live captions; settled text is not news to a listener
+            self.overlay.show_caption(caption)
+            if caption.final and caption.text:
+                a11y.announce(self.view, caption.labelled())
 
     # -- dialogs ----------------------------------------------------------------------
     @property
@@ -279,8 +268,13 @@ class MainWindow(QMainWindow):
     # -- closing -----------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.session is not None or self.toolbar.start_btn.text() == "Starting…":
-            # Finish the last words off the GUI thread; the window closes once they are in.
+            # Finish the last words (and settle the rest) off the GUI thread; the window closes once they are in.
             event.ignore()
+            settler = self.engine.settler if self.engine is not None else None
+            if self._close_when_finished and settler is not None:  # closed again: leave the rest to export
+                settler.abandon()
+                self.status.idle("Closing: the rest is settled when this session is exported")
+                return
             self._close_when_finished = True
             self.stop()
             return

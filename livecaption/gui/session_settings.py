@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -14,9 +17,13 @@ from PySide6.QtWidgets import (
     QSpinBox,
 )
 
-from livecaption.config import default_threads
+from livecaption.config import SessionConfig, default_threads
 from livecaption.gui import settings as cfg
+from livecaption.gui.toolbar import BUNDLED
 from livecaption.storage.userconfig import UserConfig
+
+if TYPE_CHECKING:
+    from livecaption.gui.main_window import MainWindow
 
 
 def _spin(lo: float, hi: float, step: float, decimals: int, suffix: str = "") -> QDoubleSpinBox:
@@ -44,6 +51,12 @@ class SessionSettingsDialog(QDialog):
         self.threads.setSpecialValueText(f"Automatic ({default_threads()})")
         days = UserConfig.load().audio_keep_days
         self.keep_audio = QCheckBox(f"Keep the session's audio for {days:g} days")
+        self.settle = QCheckBox("Read the audio again behind the live captions, as a recording is read")
+        self.settle_model = QComboBox()
+        self.settle_model.addItem("The session's model", "")
+        for m in _installed_models():
+            self.settle_model.addItem(m, m)
+        self.settle.toggled.connect(self.settle_model.setEnabled)
         self.label_mic = QLineEdit()
         self.label_system = QLineEdit()
         for box in (self.label_mic, self.label_system):
@@ -61,6 +74,17 @@ class SessionSettingsDialog(QDialog):
                 self.keep_audio,
                 "Kept beside the transcript so the last words survive a crash and "
                 "File → Improve transcript can read the session again; deleted with the session",
+            ),
+            (
+                "Settled &transcript",
+                self.settle,
+                "A few tens of seconds behind, settled text replaces the live captions in the transcript, the "
+                "shared page and every export; the overlay keeps showing live captions",
+            ),
+            (
+                "Settle &model",
+                self.settle_model,
+                "The model that settles the transcript: a larger one is more accurate if this computer keeps up",
             ),
             (
                 "&Your label",
@@ -90,17 +114,21 @@ class SessionSettingsDialog(QDialog):
         buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults).clicked.connect(self._defaults)
         form.addRow(buttons)
         self._show(lambda key: cfg.get(settings, _key(key)))
+        self.settle_model.setEnabled(self.settle.isChecked())
 
     def _widgets(self) -> dict:
         return {"beam_size": self.beam, "context_s": self.context, "early_partials": self.early,
                 "chunk_s": self.chunk, "vad_threshold": self.vad, "threads": self.threads,
-                "keep_audio": self.keep_audio, "labels/mic": self.label_mic,
+                "keep_audio": self.keep_audio, "settle": self.settle, "settle_model": self.settle_model,
+                "labels/mic": self.label_mic,
                 "labels/system": self.label_system}  # fmt: skip
 
     def _show(self, value) -> None:
         for key, w in self._widgets().items():
             if isinstance(w, QCheckBox):
                 w.setChecked(value(key))
+            elif isinstance(w, QComboBox):
+                w.setCurrentIndex(max(0, w.findData(value(key))))
             elif isinstance(w, QLineEdit):
                 w.setText(value(key))
             else:
@@ -113,11 +141,20 @@ class SessionSettingsDialog(QDialog):
         for key, w in self._widgets().items():
             if isinstance(w, QCheckBox):
                 value = w.isChecked()
+            elif isinstance(w, QComboBox):
+                value = w.currentData()
             elif isinstance(w, QLineEdit):
                 value = w.text().strip() or cfg.DEFAULTS[key]  # an empty label would hide who spoke
             else:
                 value = w.value()
             self.settings.setValue(_key(key), value)
+
+
+def _installed_models() -> list[str]:
+    """Models that need no download (a settle model is loaded when a session starts)."""
+    from livecaption.whisper.models import list_models
+
+    return [m.name for m in list_models(UserConfig.load().local_models)]
 
 
 def _key(key: str) -> str:
@@ -126,4 +163,27 @@ def _key(key: str) -> str:
 
 def session_options(settings: QSettings) -> dict:
     """SessionConfig fields from the saved settings."""
-    return {key: cfg.get(settings, f"session/{key}") for key in cfg.SESSION_KEYS}
+    options = {key: cfg.get(settings, f"session/{key}") for key in cfg.SESSION_KEYS}
+    options["settle_model"] = options["settle_model"] or None  # "": the session's own model
+    return options
+
+
+def config_for(win: MainWindow) -> SessionConfig:
+    """The session the window's toolbar, vocabulary and Session → Settings describe."""
+    tb, vocabulary = win.toolbar, win.vocabulary  # one read of the profiles file
+    capture, mic = tb.capture()
+    labels = (cfg.get(win.settings, "labels/mic"), cfg.get(win.settings, "labels/system"))
+    return SessionConfig(
+        input_file=win.input_file,
+        realtime=win.realtime,
+        mic=mic,
+        capture=capture,
+        labels=labels if capture == "both" and not win.input_file else None,
+        model=tb.model_box.currentData() or BUNDLED,
+        device=tb.compute_box.currentData(),
+        language=tb.lang_box.currentData(),
+        task="translate" if win.translate_action.isChecked() else "transcribe",
+        prompt=vocabulary.prompt,
+        hotwords=vocabulary.hotwords,
+        **session_options(win.settings),
+    )

@@ -34,8 +34,11 @@ DEFAULTS = {
     "session/vad_threshold": SessionConfig.vad_threshold,
     "session/threads": SessionConfig.threads,
     "session/keep_audio": SessionConfig.keep_audio,
+    "session/settle": SessionConfig.settle,
+    "session/settle_model": "",  # "": the session's own model
 }
-SESSION_KEYS = ("beam_size", "context_s", "early_partials", "chunk_s", "vad_threshold", "threads", "keep_audio")
+SESSION_KEYS = ("beam_size", "context_s", "early_partials", "chunk_s", "vad_threshold", "threads", "keep_audio",
+                "settle", "settle_model")  # fmt: skip
 
 
 def settings() -> QSettings:

@@ -17,6 +17,7 @@ STATE_TEXT = {
     "speech": "Hearing speech",
     "transcribing": "Transcribing",
     "stopped": "Stopped",
+    "settling": "Settling the transcript",
 }
 
 
@@ -116,7 +117,10 @@ class StatusArea(QObject):
     def show_status(self, st: EngineStatus) -> None:
         if not self.live:
             return  # a late update after the session ended
-        self.state_label.setText(STATE_TEXT.get(st.state, st.state.title()))
+        state = STATE_TEXT.get(st.state, st.state.title())
+        if st.state == "settling" and st.settle_behind:  # stopping: the rest is read before the session ends
+            state += f": {st.settle_behind:.0f} s of audio to go"
+        self.state_label.setText(state)
         parts = [hms(st.position)]
         if st.language:
             parts.append(st.language)
@@ -125,6 +129,8 @@ class StatusArea(QObject):
         parts.append(f"RTF {st.rtf:.2f}")
         if st.backlog > 5:
             parts.append(f"behind by {st.backlog:.0f} s")
+        if st.settle_behind is not None and st.state != "settling":
+            parts.append(f"settled {st.settle_behind:.0f} s behind")
         if st.overflows:
             parts.append(f"{st.overflows} overflows")
         self.perf_label.setText(" · ".join(parts))

@@ -1,4 +1,5 @@
-"""The transcript: a list model of captions and a view that follows the live end.
+"""The transcript view: follows the live end, and keeps the reader's place when settled text
+replaces live rows above it.
 
 A model/view (not a growing text widget) keeps it smooth with tens of thousands
 of captions. Partials are updated in place and replaced by their final.
@@ -6,7 +7,7 @@ of captions. Partials are updated in place and replaced by their final.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QAccessible, QAccessibleEvent, QFont, QFontMetrics, QPalette, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -19,67 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from livecaption.captions import Caption, hms
+from livecaption.gui.transcript_model import CaptionRole, TranscriptModel
 
-CaptionRole = Qt.ItemDataRole.UserRole + 1
-
-
-class TranscriptModel(QAbstractListModel):
-    def __init__(self) -> None:
-        super().__init__()
-        self._rows: list[Caption] = []
-        self._by_id: dict[int, int] = {}  # caption id -> row
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
-            return None
-        c = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return f"{hms(c.start)}  {c.labelled()}"
-        if role == Qt.ItemDataRole.AccessibleTextRole:  # a screen reader says "time, text"
-            return f"{hms(c.start)}, {c.labelled()}" + ("" if c.final else " (tentative)")
-        if role == CaptionRole:
-            return c
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{hms(c.start)} – {hms(c.end)}" + ("" if c.final else " (tentative)")
-        return None
-
-    @property
-    def captions(self) -> list[Caption]:
-        return self._rows
-
-    def finals(self) -> list[Caption]:
-        return [c for c in self._rows if c.final and c.text]
-
-    def upsert(self, caption: Caption) -> None:
-        """Add a caption, or replace the partial with the same id in place."""
-        row = self._by_id.get(caption.id) if caption.id else None
-        if row is not None and row < len(self._rows) and self._rows[row].id == caption.id:
-            if caption.final and not caption.text:  # the final retracts the partial
-                self.beginRemoveRows(QModelIndex(), row, row)
-                del self._rows[row]
-                self.endRemoveRows()
-                self._by_id = {c.id: i for i, c in enumerate(self._rows) if c.id}  # rows after it moved up
-                return
-            self._rows[row] = caption
-            idx = self.index(row)
-            self.dataChanged.emit(idx, idx)
-            return
-        if not caption.text:
-            return
-        n = len(self._rows)
-        self.beginInsertRows(QModelIndex(), n, n)
-        self._rows.append(caption)
-        if caption.id:
-            self._by_id[caption.id] = n
-        self.endInsertRows()
-
-    def clear(self) -> None:
-        self.beginResetModel()
-        self._rows, self._by_id = [], {}
-        self.endResetModel()
+__all__ = ["CaptionRole", "TranscriptModel", "TranscriptView"]
 
 
 class CaptionDelegate(QStyledItemDelegate):
@@ -150,6 +93,9 @@ class CaptionDelegate(QStyledItemDelegate):
         base, tf = self._fonts(option)
         tw, pad = self._time_width(option), self.pad(option.font)
         r = option.rect
+        if self._model.is_pending(c):  # not settled yet: a quiet dotted edge, no colour, no motion
+            painter.setPen(QPen(pal.color(QPalette.ColorRole.PlaceholderText), 2, Qt.PenStyle.DotLine))
+            painter.drawLine(r.left() + 1, r.top() + pad, r.left() + 1, r.bottom() - pad)
         if option.state & QStyle.StateFlag.State_HasFocus:  # the keyboard's place, visible in any theme
             painter.setPen(QPen(pal.color(QPalette.ColorRole.Highlight), 2))
             painter.drawRect(r.adjusted(1, 1, -1, -1))
@@ -211,6 +157,9 @@ class TranscriptView(QTableView):
         model.dataChanged.connect(lambda top, bottom, *_: self._on_rows(None, top.row(), bottom.row()))
         model.dataChanged.connect(lambda top, bottom, *_: self._renamed(top.row(), bottom.row()))
         model.modelReset.connect(self._measure_all)
+        model.revising.connect(self._hold_place)
+        model.revised.connect(self._keep_place)
+        self._anchor: tuple[int, int] | None = None  # (caption id, its top in the viewport) over a revision
         self.verticalScrollBar().valueChanged.connect(self._on_scroll)
 
     def _row_width(self) -> int:
@@ -219,7 +168,7 @@ class TranscriptView(QTableView):
     def _renamed(self, first: int, last: int) -> None:
         """Tell screen readers a row's text changed (a partial grew, or became final): Qt's AT-SPI
         bridge does not, so without this they keep reading the first words of a caption."""
-        if not QAccessible.isActive():
+        if not QAccessible.isActive() or self.model().quiet:  # settled text is not news to a listener
             return
         table = QAccessible.queryAccessibleInterface(self)
         for row in range(first, last + 1):
@@ -236,6 +185,27 @@ class TranscriptView(QTableView):
             self.updateGeometries()  # the scroll range must include the new height first
             self.scrollToBottom()
             self._auto = False
+
+    def _hold_place(self) -> None:
+        row = self.rowAt(0)
+        self._anchor = None if self.following or row < 0 else (self.model().captions[row].id, self.rowViewportPosition(row))
+
+    def _keep_place(self) -> None:
+        """The row that was at the top of the viewport (or the settled row now in its place) stays where it was."""
+        anchor, self._anchor = self._anchor, None
+        if anchor is None:
+            return
+        model: TranscriptModel = self.model()
+        cid, top = anchor
+        row = model.row_of(cid)
+        if row is None and cid in model.forwarded:
+            row = model.row_of(model.forwarded[cid])
+        if row is None:
+            return
+        self.updateGeometries()
+        self._auto = True
+        self.verticalScrollBar().setValue(self.verticalHeader().sectionPosition(row) - top)
+        self._auto = False
 
     def _measure_all(self) -> None:
         self._measured_width = self._row_width()

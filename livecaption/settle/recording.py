@@ -5,10 +5,11 @@ long-form decoding, as an offline pass reads the recording (no VAD cut in front 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from livecaption.captions import Caption
 from livecaption.settle.settler import SettledPiece, SettlePass
 
 SR = 16000
@@ -21,9 +22,19 @@ def settle_recording(
     offset: int = 0,
     on_progress: Callable[[float], None] | None = None,
     cancel: threading.Event | None = None,
+    heard: Sequence[Caption] = (),
 ) -> list[SettledPiece] | None:
     """`audio` (which starts at session sample `offset`) read as one offline pass reads it: the same
-    windows, the text so far as the prompt. Times are on the session timeline. None when cancelled."""
+    windows, the text so far as the prompt. Times are on the session timeline. None when cancelled.
+
+    `heard`: the session's captions of this audio, if any; as in a live session, a window read with
+    far fewer words than they have is read again without the prompt (SettlePass.step)."""
+    t0 = offset / SR
+    mids = [((c.start + c.end) / 2 - t0, len(c.text.split())) for c in heard]
+
+    def live_words(a: float, b: float) -> int:
+        return sum(n for mid, n in mids if a <= mid < b)
+
     block = BLOCK_S * SR
     # The offline pass floors its features at the recording's loudest moment minus 80 dB: measure it first.
     for k in range(0, len(audio), block):
@@ -35,14 +46,13 @@ def settle_recording(
         if cancel is not None and cancel.is_set():
             return None
         final = fed >= len(audio)
-        window = sp.step(final)
+        window = sp.step(final, live_words if mids else None)
         if window is None:
             if final:
                 break
             sp.feed(fed, audio[fed : fed + block])
             fed += len(audio[fed : fed + block])
             continue
-        t0 = offset / SR
         out += [SettledPiece(p.start + t0, p.end + t0, p.text) for p in window.pieces]
         if on_progress is not None:
             on_progress(min(1.0, window.end * SR / max(1, len(audio))))

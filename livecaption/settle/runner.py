@@ -14,6 +14,7 @@ import time
 from typing import TYPE_CHECKING
 
 from livecaption.captions import Caption
+from livecaption.settle.owners import owners
 from livecaption.settle.settler import HOP, WINDOW, SettledWindow, SettlePass
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ class SettleRunner:
         self.engine = engine
         self.live_done = threading.Event()  # the live transcriber has flushed everything
         self.finished = threading.Event()
+        self.abandoned = threading.Event()  # stop after the window being read; `export` settles the rest
         self.warned = False
         self._next_id = FIRST_ID
         self._replaced: set[tuple[str, int]] = set()
@@ -46,6 +48,11 @@ class SettleRunner:
         self._thread = threading.Thread(target=self._run, name="livecaption-settle", daemon=True)
         self._thread.start()
 
+    def abandon(self) -> None:
+        with self.engine.cond:
+            self.abandoned.set()
+            self.engine.cond.notify_all()
+
     def join(self, timeout: float | None = None) -> bool:
         return self.finished.wait(timeout)
 
@@ -54,6 +61,8 @@ class SettleRunner:
         engine = self.engine
         with engine.cond:
             while True:
+                if self.abandoned.is_set():
+                    return None
                 final = self.live_done.is_set()
                 for inp, sp in self.pairs:
                     window_end = (sp.seek + WINDOW) * HOP / SR
@@ -106,15 +115,11 @@ class SettleRunner:
         ]  # fmt: skip
         end_cap = inp.stream_end if inp.stream_end is not None else float("inf")
         pieces = [(min(p.start, end_cap), min(p.end, end_cap), p.text) for p in window.pieces]
-        owners: list[list[int]] = [[] for _ in pieces]
-        for c in live:
-            self._replaced.add((source, c.id))
-            if pieces:
-                best = max(range(len(pieces)), key=lambda k: _overlap(c, pieces[k][0], pieces[k][1]))
-                owners[best].append(c.id)
+        self._replaced.update((source, c.id) for c in live)
+        ids_of = owners(live, [(a, b) for a, b, _ in pieces])
         language = self.engine.transcriber.language or ""
         out = []
-        for (start, end, text), ids in zip(pieces, owners, strict=True):
+        for (start, end, text), ids in zip(pieces, ids_of, strict=True):
             out.append(self._caption(start, end, text, language, source, speaker, ids))
         if not pieces and live:
             out.append(self._caption(window.start, window.end, "", language, source, speaker, [c.id for c in live]))
@@ -125,7 +130,3 @@ class SettleRunner:
         return Caption(start, max(start, end), text, True, language, id=self._next_id, source=source, speaker=speaker,
                        settled=True, replaces=tuple(ids))  # fmt: skip
 
-
-def _overlap(c: Caption, start: float, end: float) -> float:
-    """How much of `c` lies in start..end; negative distance when they do not meet."""
-    return min(c.end, end) - max(c.start, start)

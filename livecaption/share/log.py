@@ -1,4 +1,8 @@
-"""The shared session's events: every final kept, the newest partial of each input, numbered for replay."""
+"""The shared session's events: every final kept, the newest partial of each input, numbered for replay.
+
+A settled caption (livecaption/settle) is a revision: it takes the place of the live finals it
+names, so a new viewer gets the settled text and one who saw the live rows gets it as a revision.
+"""
 
 from __future__ import annotations
 
@@ -28,7 +32,11 @@ class EventLog:
     def add(self, caption: Caption) -> Event:
         self.seq += 1
         event = Event(self.seq, caption)
-        if caption.final:
+        if caption.settled:
+            for cid in caption.replaces:
+                self._finals.pop(cid, None)
+            self._finals[caption.id] = event  # an empty one still takes the live rows away on reconnect
+        elif caption.final:
             self._partials.pop(caption.id, None)
             self._finals.pop(caption.id, None)  # a re-final moves to the end, as it was sent
             self._finals[caption.id] = event

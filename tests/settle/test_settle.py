@@ -86,3 +86,30 @@ def test_non_speech_gives_no_settled_words(tmp_path):
     r = run_cli("caption", "--input", str(path), "--format", "jsonl")
     assert r.returncode == 0, r.stderr
     assert not [x for x in map(json.loads, r.stdout.splitlines()) if x["text"]]
+
+
+def test_a_session_stopped_before_it_settled_is_settled_by_export(loaded_model, recording, tmp_path, monkeypatch):
+    """The window closed twice (or a second Ctrl+C with the journal closed): the settle pass stops
+    where it is, the session ends with live text, and `export` settles the rest from the kept audio."""
+    from livecaption.audio.sources import ArraySource
+    from livecaption.config import SessionConfig
+    from livecaption.recovery import restore
+    from livecaption.session import build_session
+    from livecaption.storage.journal import load
+
+    monkeypatch.setenv("LIVECAPTION_SESSIONS", str(tmp_path / "sessions"))
+    audio, _ = recording
+    config = SessionConfig(model="tiny.en", language="en")
+    session = build_session(config, loaded=loaded_model, source=ArraySource(audio), settle_loaded=loaded_model)
+    session.start()
+    session.engine.settler.abandon()  # before it read a window
+    assert session.wait(300)
+    info, kept = load(session.journal.id)
+    assert info.finished and kept and not any(c.settled for c in kept)
+    info, settled = restore(info.id)
+    assert settled and all(c.settled for c in settled)
+    said = " ".join(c.text for c in settled).lower()
+    assert said.count("fellow americans") == 2 and said.count("wizard") == 2
+    # it is kept: the journal now holds the settled transcript, and a second export reads it from there
+    assert [c.text for c in load(info.id)[1]] == [c.text for c in settled]
+    assert restore(info.id)[1] == settled

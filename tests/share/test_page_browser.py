@@ -75,6 +75,10 @@ def test_a_live_session_reaches_the_page_partials_become_finals(browser, tmp_pat
             " {subtree: true, childList: true, attributes: true});"
         )
         wait_for(lambda: any("country" in c["text"] and not c["partial"] for c in texts(browser)), 60, "the last final")
+        # The settle pass reads the clip again when it ends; its text replaces the live rows on the page.
+        wait_for(lambda: browser.execute_script(
+            "return [...document.querySelectorAll('#transcript .caption.settled .text')]"
+            ".some(e => e.textContent.includes('country'))"), 120, "the settled transcript")  # fmt: skip
         out, err = proc.communicate(timeout=120)
     finally:
         if proc.poll() is None:
@@ -82,9 +86,14 @@ def test_a_live_session_reaches_the_page_partials_become_finals(browser, tmp_pat
     assert proc.returncode == 0, err
     import json
 
-    finals = [x for x in map(json.loads, out.splitlines()) if x["final"] and not x.get("settled")]  # the page shows live
+    from livecaption.captions import Caption as C
+    from livecaption.storage.transcript import kept
+
+    lines = [json.loads(x) for x in out.splitlines()]
+    caps = [C(**{k: v for k, v in x.items() if k != "replaces"}, replaces=tuple(x.get("replaces", ()))) for x in lines]
+    assert any(c.settled for c in caps)
     shown = texts(browser)
-    assert [c["text"] for c in shown] == [f["text"] for f in finals if f["text"]]
+    assert [c["text"] for c in shown] == [c.text for c in kept(caps)]  # the settled transcript, as the exports have it
     assert not any(c["partial"] for c in shown)
     partials = browser.execute_script(
         "return [...window.partialsSeen].map(e => [e.isConnected, e.classList.contains('partial')])"
@@ -158,3 +167,52 @@ def test_the_obs_overlay_shows_the_newest_lines(browser):
         server.stop()
 
 
+
+
+def test_revisions_replace_rows_in_place_and_the_reader_keeps_their_place(browser):
+    server = ShareServer("127.0.0.1", 0)
+    server.start()
+    try:
+        for i in range(1, 61):
+            server.publish(Caption(2 * i, 2 * i + 1.5, f"Live caption number {i}, as it was first heard.", id=i))
+        browser.get(server.url)
+        wait_for(lambda: len(texts(browser)) == 60, what="sixty captions")
+        # The reader scrolls back to caption 30 and reads there; caption 3 gets a marker to see it kept in place.
+        anchor_top = browser.execute_script(
+            "const rows = document.querySelectorAll('#transcript .caption');"
+            "rows[2].dataset.marker = 'kept'; rows[29].scrollIntoView({block: 'start'});"
+            "window.anchor = rows[29]; return rows[29].getBoundingClientRect().top;"
+        )
+        time.sleep(0.3)
+        assert not browser.execute_script("return document.getElementById('live').hidden")  # not following
+        # Settled text for captions 3-10, above the reader: eight rows become two longer ones.
+        long = "Settled words of a much longer caption that wraps onto more lines than the live one did. " * 3
+        server.publish(Caption(6, 13, long, id=1001, settled=True, replaces=(3, 4, 5, 6)))
+        server.publish(Caption(14, 21, long, id=1002, settled=True, replaces=(7, 8, 9, 10)))
+        server.publish(Caption(22, 23, "", id=1003, settled=True, replaces=(11,)))  # nothing there after all
+        wait_for(lambda: len(texts(browser)) == 60 - 7, 20, "the revisions")
+        shown = texts(browser)
+        assert [c["text"] for c in shown[:4]] == [
+            "Live caption number 1, as it was first heard.", "Live caption number 2, as it was first heard.",
+            long, long,
+        ]  # fmt: skip
+        assert "Live caption number 11," not in " ".join(c["text"] for c in shown)
+        # the first row a revision replaces keeps its place on the page (the same element)
+        assert browser.execute_script(
+            "return document.querySelectorAll('#transcript .caption')[2].dataset.marker") == "kept"
+        # the row the reader was reading did not move, though rows above it grew and went
+        top = browser.execute_script("return window.anchor.getBoundingClientRect().top")
+        assert abs(top - anchor_top) <= 2, (anchor_top, top)
+        # The overlay page listens to live captions only: a revision does not reach it.
+        browser.get(server.url.replace("/?k=", "/overlay?lines=2&k="))
+        live = ["Live caption number 59, as it was first heard.", "Live caption number 60, as it was first heard."]
+        wait_for(lambda: browser.execute_script("return document.getElementById('strip').innerText").split("\n")
+                 == live, 20, "the strip")  # fmt: skip
+        server.publish(Caption(120, 121.5, "Settled sixty.", id=1004, settled=True, replaces=(60,)))
+        server.publish(Caption(122, 123, "Live sixty-one.", id=61))  # after the revision on the same stream
+        wait_for(lambda: "sixty-one" in browser.execute_script("return document.getElementById('strip').innerText"),
+                 20, "the next live caption")  # fmt: skip
+        assert browser.execute_script("return document.getElementById('strip').innerText").split("\n") == [
+            live[1], "Live sixty-one."]
+    finally:
+        server.stop()

@@ -55,6 +55,38 @@ def test_the_log_replays_finals_and_open_partials_after_an_event():
     assert log.after(log.seq - 1)[-1].caption == Caption(1, 2, "", final=True, id=2)
 
 
+def test_a_settled_caption_is_a_revision_that_replaces_the_live_finals_it_names():
+    log = EventLog()
+    for k in (1, 2, 3):
+        log.add(Caption(k, k + 1, f"live {k}", id=k))
+    seen = log.seq
+    log.add(Caption(1, 3, "settled one and two", id=100, settled=True, replaces=(1, 2)))
+    log.add(Caption(3, 4, "", id=101, settled=True, replaces=(3,)))  # the settle pass heard nothing there
+    # A new viewer gets the settled transcript, not the live rows it replaced...
+    assert [(e.caption.text, e.caption.settled) for e in log.after(0)] == [("settled one and two", True), ("", True)]
+    # ...one who saw the live rows gets the revisions, which name them
+    assert [e.caption.replaces for e in log.after(seen)] == [(1, 2), (3,)]
+    assert [c.text for c in log.finals()] == ["settled one and two"]
+
+
+def test_revisions_are_their_own_event_type_on_the_wire(server):
+    server.publish(Caption(0, 1, "live words", id=1))
+    server.publish(Caption(0, 1, "settled words", id=200, settled=True, replaces=(1,)))
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    conn.request("GET", f"/events?k={server.token}")
+    r = conn.getresponse()
+    body = b""
+    while b"settled words" not in body:
+        body += r.read1(65536)
+    conn.close()
+    frames = [f for f in body.decode().split("\n\n") if "data:" in f]
+    # The live row was replaced before this viewer came: it gets only the revision, as an "event: revision"
+    # (the OBS overlay listens to plain messages and keeps showing live captions).
+    assert len(frames) == 1 and "event: revision\n" in frames[0] and '"replaces": [1]' in frames[0]
+    status, _, text = get(server.port, f"/transcript.txt?k={server.token}")
+    assert status == 200 and b"settled words" in text and b"live words" not in text
+
+
 def test_every_path_without_the_token_is_403_and_nothing_else(server):
     for path in PATHS:
         wrong = server.token[:-1] + ("y" if server.token.endswith("x") else "x")  # one character off

@@ -115,6 +115,29 @@ function upsert(c) {
   if (following) scrollToEnd();
 }
 
+function revise(c) {
+  // A settled caption takes the place of the live rows it names: the first keeps its place on the
+  // page and gets the settled text, the others go. The browser's scroll anchoring keeps the reader's
+  // place when rows above it change; the transcript is not a live region, so nothing is re-read.
+  const olds = (c.replaces || []).map((id) => rows.get(id)).filter(Boolean);
+  for (const id of c.replaces || []) rows.delete(id);
+  if (c.text) {
+    let el = olds.shift();
+    if (!el) {
+      el = document.createElement("div");
+      el.className = "caption";
+      el.setAttribute("role", "article");
+    }
+    rows.set(c.id, el);
+    render(el, c);
+    el.classList.add("settled");
+    place(el, c.start);
+  }
+  for (const el of olds) el.remove();
+  markRecent();
+  if (following) scrollToEnd();
+}
+
 // -- the connection: reconnects by itself and catches up from the last event seen ----------------
 function connect() {
   const url = "/events?k=" + encodeURIComponent(token) + (lastId ? "&last=" + encodeURIComponent(lastId) : "");
@@ -124,6 +147,10 @@ function connect() {
     if (e.lastEventId) lastId = e.lastEventId;
     upsert(JSON.parse(e.data));
   };
+  source.addEventListener("revision", (e) => {
+    if (e.lastEventId) lastId = e.lastEventId;
+    revise(JSON.parse(e.data));
+  });
   source.onerror = () => {
     state.textContent = "reconnecting…";
     document.documentElement.dataset.connected = "no";
