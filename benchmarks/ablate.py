@@ -16,11 +16,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 
 from benchmarks import devbench
-from livecaption.transcription import policy
+from livecaption.transcription import healing, policy
 
 OFF = {
     "too_short": lambda: setattr(policy.Transcriber, "_too_short", lambda self, text, seconds: False),
-    "max_chars": lambda: setattr(policy, "MAX_CHARS_PER_S", 10_000),
+    "max_chars": lambda: setattr(healing, "MAX_CHARS_PER_S", 10_000),
     "seam_check": lambda: setattr(policy, "drop_seam_repeat", lambda previous, text, max_words=8: text),
 }
 

@@ -41,6 +41,8 @@ from livecaption.streaming.engine import EngineListener
 from livecaption.transcription.options import TranscribeOptions
 from livecaption.whisper.models import LoadedModel
 
+run_cpu: dict[str, float] = {}  # CPU of the last live run, % of one core
+
 
 class _Collect(EngineListener):
     def __init__(self) -> None:
@@ -55,10 +57,13 @@ class _Collect(EngineListener):
 def run_live(path: Path, loaded: LoadedModel, config: SessionConfig) -> tuple[list[Caption], list[Caption], float]:
     listener = _Collect()
     session = build_session(replace(config, input_file=str(path), journal=False), listener, loaded=loaded)
+    c0, w0 = time.process_time(), time.monotonic()
     session.start()
     session.wait()
-    finals = [e for e in listener.events if e.final and e.text]
-    return finals, sorted(listener.events, key=lambda e: e.emit), session.engine.compute_s
+    run_cpu["percent"] = 100 * (time.process_time() - c0) / (time.monotonic() - w0)  # every thread: live and settle
+    live = [e for e in listener.events if not e.settled]  # live captions: what the reader sees as it is said
+    finals = [e for e in live if e.final and e.text]
+    return finals, sorted(live, key=lambda e: e.emit), session.engine.compute_s
 
 
 def run_offline(audio: np.ndarray, loaded: LoadedModel, options: TranscribeOptions) -> tuple[list[Caption], float]:
@@ -91,14 +96,15 @@ def run_fixed(
     return caps, spent
 
 
-def idle_cpu(loaded: LoadedModel, seconds: float = 20.0) -> float:
+def idle_cpu(loaded: LoadedModel, seconds: float = 20.0, settle: bool = True) -> float:
     """CPU % of one core while only silence arrives (real-time paced, through the whole engine)."""
     import soundfile as sf
 
     with tempfile.TemporaryDirectory() as d:
         p = Path(d) / "silence.wav"
         sf.write(p, np.zeros(int(seconds * SAMPLE_RATE), np.float32), SAMPLE_RATE)
-        session = build_session(SessionConfig(input_file=str(p), realtime=True, journal=False), loaded=loaded)
+        config = SessionConfig(input_file=str(p), realtime=True, journal=False, settle=settle)
+        session = build_session(config, loaded=loaded)
         c0, w0 = time.process_time(), time.monotonic()
         session.start()
         session.wait()
@@ -125,7 +131,7 @@ def benchmark(path: Path, reference: Path, loaded: LoadedModel, config: SessionC
     text = " ".join(c.text for c in caps)
     runs.append(summary("fixed 3 s chunks, no VAD", unit, score(clips, caps, unit), compute, duration, text))
     log("idle CPU on silence ...")
-    cpu = idle_cpu(loaded)
+    cpu = idle_cpu(loaded, settle=config.settle)
     return {
         "audio": str(path.name),
         "duration_s": duration,
@@ -136,7 +142,9 @@ def benchmark(path: Path, reference: Path, loaded: LoadedModel, config: SessionC
         "early_partials": config.early_partials,
         "chunk_s": config.chunk_s,
         "realtime": config.realtime,
+        "settle": config.settle,
         "idle_cpu_percent": cpu,
+        "session_cpu_percent": run_cpu.get("percent"),
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "clips": [{"start": c["start"], "end": c["end"]} for c in clips],
         "runs": [asdict(r) for r in runs],
@@ -149,6 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reference", type=Path, help="clip list with times and text (default: STREAM with .json)")
     ap.add_argument("--fast", action="store_true", help="replay as fast as possible (emit times simulated)")
     ap.add_argument("--out", type=Path, default=Path("benchmarks/results"), help="folder for JSON, Markdown and plot")
+    ap.add_argument("--no-settle", action="store_true", help="no settle pass beside the live captions")
+    ap.add_argument("--settle-model", help="the settle pass's model (default: the session's)")
     add_engine_options(ap)
     args = ap.parse_args(argv)
     reference = args.reference or args.stream.with_suffix(".json")
@@ -162,6 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     stem = args.stream.stem + ("-fast" if args.fast else "") + ("" if args.early_partials else "-no-early")
     stem += "" if args.context == SessionConfig.context_s else f"-context{args.context:g}"
+    stem += "" if config.settle else "-no-settle"
     md = markdown(result, "python benchmarks/bench.py " + " ".join(argv if argv is not None else sys.argv[1:]))
     (args.out / f"{stem}.json").write_text(json.dumps(result, indent=1, ensure_ascii=False), encoding="utf-8")
     (args.out / f"{stem}.md").write_text(md, encoding="utf-8")

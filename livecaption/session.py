@@ -138,11 +138,14 @@ def _echo_checked(config: SessionConfig, labels: list[Label]) -> bool:
 
 
 def load_settle_model(config: SessionConfig) -> LoadedModel:
-    """The settle pass's own model instance: one CPU thread, so the live path keeps the others."""
+    """The settle pass's own model instance: one CPU thread, at the lowest priority, so the live
+    captions keep theirs."""
+    from livecaption.settle.priority import lowered_threads
     from livecaption.whisper.models import load_model, resolve_model
 
     spec = resolve_model(config.settle_model or config.model)
-    return load_model(spec, config.device, config.compute_type, 1 if config.device != "cuda" else 0)
+    with lowered_threads():  # its compute thread runs only when the live captions leave a core free
+        return load_model(spec, config.device, config.compute_type, 1 if config.device != "cuda" else 0)
 
 
 def _open_spools(journal: Journal, labels: list[Label]) -> list[AudioSpool | None]:

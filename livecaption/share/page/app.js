@@ -97,19 +97,26 @@ function markRecent() {
   for (let i = 0; i < all.length; i++) all[i].classList.toggle("recent", i >= all.length - RECENT);
 }
 
+function newRow() {
+  const el = document.createElement("div");
+  el.className = "caption";
+  el.setAttribute("role", "article");
+  return el;
+}
+
+function shown(c, el) {
+  rows.set(c.id, el);
+  render(el, c);
+  el.classList.toggle("settled", Boolean(c.settled));
+  place(el, c.start);
+}
+
 function upsert(c) {
-  let el = rows.get(c.id);
+  const el = rows.get(c.id);
   if (c.final && !c.text) { // the final took the partial back: nothing was said
     if (el) { el.remove(); rows.delete(c.id); }
   } else {
-    if (!el) {
-      el = document.createElement("div");
-      el.className = "caption";
-      el.setAttribute("role", "article");
-      rows.set(c.id, el);
-    }
-    render(el, c);
-    place(el, c.start);
+    shown(c, el || newRow());
   }
   markRecent();
   if (following) scrollToEnd();
@@ -121,18 +128,7 @@ function revise(c) {
   // place when rows above it change; the transcript is not a live region, so nothing is re-read.
   const olds = (c.replaces || []).map((id) => rows.get(id)).filter(Boolean);
   for (const id of c.replaces || []) rows.delete(id);
-  if (c.text) {
-    let el = olds.shift();
-    if (!el) {
-      el = document.createElement("div");
-      el.className = "caption";
-      el.setAttribute("role", "article");
-    }
-    rows.set(c.id, el);
-    render(el, c);
-    el.classList.add("settled");
-    place(el, c.start);
-  }
+  if (c.text) shown(c, olds.shift() || newRow());
   for (const el of olds) el.remove();
   markRecent();
   if (following) scrollToEnd();
