@@ -48,7 +48,8 @@ def test_microphone_and_system_audio_in_the_app(qtbot, pulse, tmp_path):
     speakers = {c.speaker for c in finals}
     assert speakers == {"Ana", "Others"}, [(c.speaker, c.text) for c in finals]
     shown = [win.model.data(win.model.index(r)) for r in range(win.model.rowCount())]
-    assert any("Ana: He began" in s for s in shown) and any("Others: And so" in s for s in shown), shown
+    # (the system audio's rows are its settled reading by now, which may start "and so" in lower case)
+    assert any("Ana: He began" in s for s in shown) and any(s.lower().split("  ", 1)[-1].startswith("others: and so") for s in shown), shown
     # room for whole captions: a label starts each caption's first line
     win.overlay.set_style(replace(win.overlay.style_, lines=5, points=12, dock="free"))
     win.overlay.resize(1400, 900)
