@@ -62,10 +62,11 @@ class TranscriptModel(QAbstractListModel):
         unsettled stays as it is, and is no longer marked)."""
         self.settle_sources = sources
         if sources is None and self.pending:
+            rows = [r for i in self.pending if (r := self.row_of(i)) is not None]
             self.pending = set()
-            if self._rows:
+            if rows:  # only the marked rows are repainted (an 8-hour transcript has thousands)
                 self.quiet = True
-                self.dataChanged.emit(self.index(0), self.index(len(self._rows) - 1))
+                self.dataChanged.emit(self.index(min(rows)), self.index(max(rows)))
                 self.quiet = False
 
     def upsert(self, caption: Caption) -> None:
@@ -95,7 +96,8 @@ class TranscriptModel(QAbstractListModel):
         if rows and caption.text:  # the first row it replaces takes its text; the others go
             self._rows[rows[0]] = caption
             self._remove(rows[1:])  # all after the first: its row stays
-            self._reindex()
+            if len(rows) == 1:
+                self._reindex()  # _remove did when it removed any
             idx = self.index(rows[0])
             self.quiet = True
             self.dataChanged.emit(idx, idx)
