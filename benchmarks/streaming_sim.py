@@ -31,6 +31,7 @@ from benchmarks.scoring import pct, score
 from livecaption.audio.files import SAMPLE_RATE, read_audio
 from livecaption.config import SessionConfig
 from livecaption.session import load
+from livecaption.streaming.cadence import Cadence
 from livecaption.streaming.scheduler import Scheduler
 from livecaption.streaming.segmenter import Chunk, Segmenter, SegmenterConfig
 from livecaption.streaming.vad import FRAME, SileroVad
@@ -73,8 +74,12 @@ class TimedDecoder:
         return self._timed("decode after context", self.decoder.continue_after, encoded, context_text, **kw)
 
 
-def simulate(chunks: list[Chunk], transcriber: Transcriber) -> tuple[list, float]:
+def simulate(chunks: list[Chunk], transcriber: Transcriber, peek_s: float = 0.0) -> tuple[list, float]:
+    """`peek_s`: the segmenter's peek interval; a look that comes sooner after the last one decoded
+    than the engine's cadence (livecaption/streaming/cadence.py) allows is passed over, as the
+    engine's segmenter would not have made it."""
     scheduler = Scheduler(live=True)
+    cadence, last_look = Cadence(peek_s), -1e9
     clock, i, events, compute = 0.0, 0, [], 0.0
     while i < len(chunks) or scheduler.waiting:
         if not scheduler.waiting:
@@ -85,11 +90,16 @@ def simulate(chunks: list[Chunk], transcriber: Transcriber) -> tuple[list, float
         step = scheduler.next()
         if step is None:
             continue
+        if step.chunk.is_look and peek_s and step.chunk.ready / SAMPLE_RATE - last_look < cadence.interval() - 0.05:
+            continue
         t = time.monotonic()
         captions = transcriber.transcribe(step.chunk, greedy=step.greedy)
         spent = time.monotonic() - t
         compute += spent
         clock += spent
+        if step.chunk.is_look:
+            last_look = step.chunk.ready / SAMPLE_RATE
+            cadence.observe(spent)
         for cap in captions:
             cap.emit = clock
             events.append(cap)

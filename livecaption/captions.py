@@ -18,6 +18,7 @@ class Caption:
     speaker: str = ""  # the label shown with it ("You", "Others"); "" when the session has one unlabelled input
     settled: bool = False  # read by the settle pass, as an offline pass reads it (livecaption/settle)
     replaces: tuple[int, ...] = ()  # a settled caption: the ids of the live captions it takes the place of
+    stable: int = 0  # a partial: how many characters of its text two passes read the same (stability.py)
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -29,6 +30,8 @@ class Caption:
             d["replaces"] = list(self.replaces)
         else:
             del d["replaces"]
+        if self.final:  # a final is stable as a whole
+            del d["stable"]
         return d
 
     def labelled(self) -> str:

@@ -34,7 +34,8 @@ class SessionConfig:
     echo: bool = True  # with both: drop microphone captions that repeat system audio
     vad_threshold: float = VadConfig.threshold
     chunk_s: float = SegmenterConfig.chunk_s
-    early_partials: bool = True  # show words at the first short pause (a "look")
+    early_partials: bool = True  # show words before the utterance ends: at short pauses, and as speech goes on
+    peek_s: float = SegmenterConfig.peek_s  # ...this often while speech goes on (0: only at pauses)
     # model and compute
     model: str | None = None  # None: the bundled tiny.en
     device: str = "auto"  # auto | cpu | cuda
@@ -45,6 +46,7 @@ class SessionConfig:
     task: str = "transcribe"
     beam_size: int = TranscribeOptions.beam_size
     context_s: float = TranscribeOptions.context_s
+    commit_after_s: float = TranscribeOptions.commit_after_s  # unbroken speech is committed in pieces past this
     prompt: str = ""
     hotwords: str = ""
     # the settle pass (livecaption/settle): the audio read again as offline, behind the live edge
@@ -76,12 +78,15 @@ class SessionConfig:
             initial_prompt=self.prompt,
             hotwords=self.hotwords,
             context_s=self.context_s,
+            commit_after_s=self.commit_after_s,
         )
 
     def segmenter_config(self) -> SegmenterConfig:
+        early = self.early_partials
         return SegmenterConfig(
-            chunk_s=self.chunk_s, look_after_ms=SegmenterConfig.look_after_ms if self.early_partials else 0
-        )
+            chunk_s=self.chunk_s, look_after_ms=SegmenterConfig.look_after_ms if early else 0,
+            peek_s=self.peek_s if early else 0.0,
+        )  # fmt: skip
 
     def vad_config(self) -> VadConfig:
         return VadConfig(threshold=self.vad_threshold)

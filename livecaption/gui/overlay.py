@@ -127,15 +127,26 @@ class CaptionOverlay(QWidget):
     def resizeEvent(self, e) -> None:
         self.grip.move(self.width() - self.grip.width() - 4, self.height() - self.grip.height() - 4)
 
-    def visible_lines(self) -> list[tuple[str, bool]]:
-        """(line, final) pairs: the newest wrapped lines that fit, oldest first."""
+    def visible_lines(self) -> list[tuple[str, int]]:
+        """(line, stable) pairs: the newest wrapped lines that fit, oldest first. Captions flow on as
+        one text (a new line where the speaker changes); `stable` characters of a line are final or
+        read the same by two passes, the rest is tentative."""
         fm = QFontMetrics(self.caption_font)
         width = max(50, self.width() - 2 * self.MARGIN_X)
         fit = max(1, min(self.style_.lines, (self.height() - 2 * self.MARGIN_Y) // fm.lineSpacing()))
-        lines: list[tuple[str, bool]] = []
+        paras: list[tuple[str, str, int]] = []  # (speaker, text, stable characters)
         for c in self._captions:
-            text = c.labelled() if self.show_speakers else c.text
-            lines += [(line, c.final) for line in wrap_to_width(text, fm, width)]
+            who = c.speaker if self.show_speakers else ""
+            stable = len(c.text) if c.final else min(c.stable, len(c.text))
+            if paras and paras[-1][0] == who:
+                _, text, done = paras[-1]
+                paras[-1] = (who, f"{text} {c.text}", len(text) + 1 + stable if done == len(text) else done)
+            else:
+                label = f"{who}: " if who else ""
+                paras.append((who, label + c.text, len(label) + stable))
+        lines: list[tuple[str, int]] = []
+        for _, text, stable in paras:
+            lines += stable_parts(text, wrap_to_width(text, fm, width), stable)
         return lines[-fit:]
 
     def paintEvent(self, event) -> None:
@@ -148,14 +159,17 @@ class CaptionOverlay(QWidget):
         p.setPen(Qt.PenStyle.NoPen)
         p.drawRoundedRect(self.rect(), 12, 12)
         fm = QFontMetrics(self.caption_font)
-        lines = self.visible_lines() or [("Captions will appear here", False)]
+        lines = self.visible_lines() or [("Captions will appear here", 0)]
         y = self.height() - self.MARGIN_Y - len(lines) * fm.lineSpacing()  # bottom-aligned
         edge = max(2.0, self.style_.points / 10)
-        for text, final in lines:
-            font = QFont(self.caption_font)
-            font.setItalic(not final)  # tentative text is italic (not dimmed: contrast stays)
+        tentative = QFont(self.caption_font)
+        tentative.setItalic(True)  # tentative words are italic (not dimmed: contrast stays)
+        for text, stable in lines:
             path = QPainterPath()
-            path.addText(QPointF(self.MARGIN_X, y + fm.ascent()), font, text)
+            path.addText(QPointF(self.MARGIN_X, y + fm.ascent()), self.caption_font, text[:stable])
+            if stable < len(text):
+                x = self.MARGIN_X + fm.horizontalAdvance(text[:stable])
+                path.addText(QPointF(x, y + fm.ascent()), tentative, text[stable:])
             if self.style_.edge == "outline":
                 p.strokePath(path, QPen(QColor(bg), edge, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
                                         Qt.PenJoinStyle.RoundJoin))  # fmt: skip
@@ -170,7 +184,7 @@ class CaptionOverlay(QWidget):
         caps = [c for c in self._captions if (c.final or c.source != caption.source) and c.id != caption.id]
         if caption.text:
             caps.append(caption)
-        self._captions = caps[-6:]
+        self._captions = caps[-12:]  # enough to fill five wide lines
         self.setAccessibleDescription(self.text)
         self.update()
 
@@ -231,3 +245,15 @@ def wrap_to_width(text: str, fm: QFontMetrics, width: int) -> list[str]:
     if cur:
         lines.append(cur)
     return lines
+
+
+def stable_parts(text: str, lines: list[str], stable: int) -> list[tuple[str, int]]:
+    """Each line wrapped from `text`, with how many of its characters lie in text[:stable]."""
+    out: list[tuple[str, int]] = []
+    pos = 0
+    for line in lines:
+        at = text.find(line, pos)
+        at = pos if at < 0 else at
+        out.append((line, min(len(line), max(0, stable - at))))
+        pos = at + len(line)
+    return out

@@ -213,6 +213,7 @@ class Engine:
         n, k = len(self.inputs), self.inputs.index(inp)
         shown: list[Caption] = []
         for c in captions:
+            inp.stability.mark(c)
             c.id = c.id * n + k if c.id else 0  # ids stay unique across inputs
             c.source, c.speaker = inp.label.source, inp.label.speaker
             if inp.stream_end is not None:  # the last frame was padded with zeros
@@ -309,6 +310,8 @@ class Engine:
                     self.listener.on_error(CaptioningError(f"transcription failed: {exc}"))
                 spent = time.monotonic() - t
                 self.compute_s += spent
+                if chunk.is_look and inp.source.realtime:  # peek as often as the passes allow
+                    inp.segmenter.peek_s = inp.cadence.observe(spent)
                 self._vclock = max(self._vclock, chunk.ready / SAMPLE_RATE) + spent
                 self._deliver(inp, captions)
                 self._report_rejections()

@@ -17,8 +17,10 @@ import numpy as np
 from livecaption.audio.sources import SAMPLE_RATE, AudioSource
 from livecaption.errors import CaptioningError, DeviceError, LivecaptionError
 from livecaption.storage.spool import AudioSpool
+from livecaption.streaming.cadence import Cadence
 from livecaption.streaming.scheduler import Scheduler, SchedulerConfig
 from livecaption.streaming.segmenter import Chunk, Segmenter, SegmenterConfig
+from livecaption.streaming.stability import Stability
 from livecaption.streaming.vad import FRAME, SileroVad, VadConfig
 from livecaption.transcription.policy import Transcriber
 
@@ -62,6 +64,8 @@ class Input:
         self.vad = vad or SileroVad()
         self.segmenter = Segmenter(vad_config, segmenter_config)
         self.scheduler = Scheduler(scheduler_config, live=source.realtime)
+        self.cadence = Cadence(self.segmenter.peek_s)  # how often to peek, as the passes allow (transcriber thread)
+        self.stability = Stability()  # marks the stable words of partials (transcriber thread)
         self.engine: Engine | None = None
         self.done = False  # the pump has ended and offered its last chunk (under the engine's lock)
         self.stream_end: float | None = None  # set once the input has ended

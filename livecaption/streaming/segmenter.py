@@ -11,6 +11,10 @@ Looks: at the first `look_after_ms` of a pause, the utterance so far is offered
 as a numbered look (Chunk.is_look) so its words can be shown before the utterance ends. A
 chunk that later ends in that same pause carries the look's number: the look already
 saw all of its speech, and the transcriber can reuse that pass.
+
+Peeks: while someone speaks on, every `peek_s` of new speech the utterance so far is offered as
+a look too (numbered, but never in a pause, so no chunk claims it): partials at the pace of
+speech. The engine lengthens `peek_s` when its passes take longer (cadence.py).
 """
 
 from __future__ import annotations
@@ -25,11 +29,12 @@ from livecaption.streaming.vad import FRAME, VadConfig, frames_for_ms
 
 @dataclass
 class SegmenterConfig:
-    chunk_s: float = 4.0  # target chunk length (looks at pauses show words sooner than chunks do)
+    chunk_s: float = 3.0  # target chunk length: how often unbroken speech may be committed (peeks show words sooner)
     reach_back_s: float = 1.0  # how far before the target a pause may be
     reach_forward_s: float = 2.0  # how far past the target we wait for a pause
     look_after_ms: int = 128  # after this much silence, look at the utterance before it ends (0: off);
     # users know looks as "early partials"
+    peek_s: float = 0.4  # while speech goes on, a look this often (0: off)
 
 
 @dataclass
@@ -70,6 +75,8 @@ class Segmenter:
         self._looks = 0  # looks offered so far; each has its number
         self._pause_look = 0  # the look offered in the current pause, if any
         self._look_frame: int | None = None  # index in _frames of the last look's last frame
+        self.peek_s = self.config.peek_s  # the engine may lengthen it (a slow machine)
+        self._since = 0  # frames of this utterance not yet in any chunk, look or peek
 
     @property
     def open_from(self) -> int:
@@ -105,6 +112,7 @@ class Segmenter:
                 self._pause_look = 0
                 if p >= on:
                     self._speech_frames += 1
+            self._since += 1
             if self._silence_run >= self._min_silence:
                 out.extend(self._end_utterance())
             elif (
@@ -116,11 +124,23 @@ class Segmenter:
                 out.append(self._make(len(self._frames), utterance_end=False, is_look=True))
                 out[-1].look = self._pause_look = self._looks
                 self._look_frame = len(self._frames) - 1
-            elif len(self._frames) >= self._target:
-                chunk = self._maybe_cut()
-                if chunk is not None:
-                    out.append(chunk)
+                self._since = 0
+            elif len(self._frames) >= self._target and (chunk := self._maybe_cut()) is not None:
+                out.append(chunk)
+                self._since = 0
+            elif self._peek_due():
+                self._looks += 1
+                out.append(self._make(len(self._frames), utterance_end=False, is_look=True))
+                out[-1].look = self._looks  # no chunk carries a peek's number: it ended in no pause
+                self._since = 0
         return out
+
+    def _peek_due(self) -> bool:
+        frames = round(self.peek_s * 16000 / FRAME)
+        return (
+            self.peek_s > 0 and self._since >= frames and self._silence_run == 0
+            and self._speech_frames >= self._min_speech
+        )  # fmt: skip
 
     def flush(self) -> list[Chunk]:
         """Stop: emit whatever speech is buffered as a final chunk."""
@@ -147,6 +167,7 @@ class Segmenter:
         self._pause_look = 0
         self._look_frame = None
         self._start_was_cut = False
+        self._since = 0
         self._preroll.clear()
         self._preroll.extend(tail[-self._preroll.maxlen :] if tail else [])
         return [chunk] if chunk is not None else []

@@ -9,6 +9,7 @@ between the last word kept and the next.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from difflib import SequenceMatcher
 
 import numpy as np
 
@@ -20,15 +21,22 @@ TAIL_S = 1.0  # a long utterance's last second is never committed: the next word
 FORCE_S = 20.0  # a long utterance commits what it has once this much is pending, agreed or not
 SNAP_S = 0.05  # how far a cut between two timed words may move into them, to a quiet moment
 CLAUSE_END = ",.;:!?"
+AGREE_SHARE = 0.6  # of the words up to a point that two passes must read the same to agree on them
 
 
 def agreed_words(previous: str, text: str) -> int:
-    """How many words at the start of `text` the previous pass read the same."""
+    """How many words at the start of `text` the previous pass read (nearly) the same: up to the
+    end of the last run of words both read, as long as at least AGREE_SHARE of the words so far
+    are in such runs. A strict prefix stalled for the whole of FORCE_S whenever two passes read one
+    word at the seam differently ("Easy at a time by water" / "Easier to die by water"): waiting
+    does not settle such a word, and the later pass, over more audio, is the better reading."""
     a, b = words(previous), words(text)
-    n = 0
-    while n < min(len(a), len(b)) and a[n] == b[n]:
-        n += 1
-    return n
+    best = matched = 0
+    for _, j, n in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks():
+        matched += n
+        if n and matched >= AGREE_SHARE * (j + n):
+            best = j + n
+    return best
 
 
 def words_to_commit(units: Sequence, total: float, agreed: int, forced: bool) -> int:

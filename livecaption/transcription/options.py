@@ -23,7 +23,7 @@ class TranscribeOptions:
     patience: float = 1.0
     max_tokens_per_s: float = 10.0  # a pass stops after this many tokens per second of audio (+ 20): nobody
     # speaks faster, and a decoder caught in a loop otherwise writes on to the model's limit of 448
-    commit_after_s: float = 8.0  # an utterance longer than this is committed in pieces, at segment ends
+    commit_after_s: float = 5.0  # an utterance longer than this is committed in pieces (shorter pieces cost words)
     agreement: bool = True  # ...that two consecutive passes read the same (policy._commit_agreed)
     context_s: float = 16.0  # recent committed speech re-fed before new audio, its text as the prompt (0: off)
     encoder_s: float = 20.0  # shortest encoder window (Whisper's is 30 s; whisper/backend.py says why)

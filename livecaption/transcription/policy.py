@@ -10,10 +10,9 @@ Context: each pass reads up to `context_s` of recently committed speech (and its
 the new audio, and the decoder writes only what follows. Text that looks wrong is decoded alone,
 where the guard can weigh it; loops and a deaf session are healing.py's.
 
-Looks (Chunk.is_look, at the first short pause) decode greedily and keep their encoding;
-when the utterance then ends in that same pause, the final decodes that encoding again
-at the final beam instead of encoding the same speech twice, and a chunk cut in that
-pause takes the look's text as its partial.
+Looks (Chunk.is_look: at the first short pause, and peeks while speech goes on) decode greedily
+and keep their encoding; when the utterance ends in a look's pause, the final decodes that encoding
+again at the final beam, and a chunk after a look takes the look's text as its partial.
 """
 
 from __future__ import annotations
@@ -242,6 +241,8 @@ class Transcriber:
             beam = look.beam if chunk.look and chunk.look == look.look else 0
             self._last = Pass(look.text, look.start, look.end, look.language, look.first, audio, beam)
             return out
+        if due and look is not None and look.first == self._pending[0].start:
+            self._last = look  # the latest reading over less of this audio: the pass to agree with
         result = self._run(self._pending, final=chunk.utterance_end or due, kept=self._reusable(chunk),
                            word_times=due and self.options.task != "translate")  # fmt: skip
         if chunk.utterance_end:
@@ -260,12 +261,10 @@ class Transcriber:
     def _commit_agreed(self, result: Pass | None) -> list[Caption]:
         """A long utterance: commit the words of `result` (a pass over all pending audio, with word
         times) that end before its last `TAIL_S` and that the previous pass, over less audio, read
-        the same (agreement of consecutive passes, as ufal/whisper_streaming's LocalAgreement),
-        up to the last such word that ends a clause if there is one. The audio after them stays
-        pending: the next pass reads it after them, with their audio as context, and the cut
-        falls in the quietest moment between two words. Past `FORCE_S` the words are committed
-        without agreement; a pass without timed words commits whole (the pending chunks end at
-        a pause or the quietest frame)."""
+        the same (as ufal/whisper_streaming's LocalAgreement), up to the last clause end if any.
+        The audio after them stays pending, read next after them as context; the cut falls in the
+        quietest moment between two words. Past `FORCE_S` the words are committed without
+        agreement; a pass without timed words commits whole (at a pause or the quietest frame)."""
         prev, self._last = self._last, result
         if prev is not None and prev is self._rest:
             prev = None

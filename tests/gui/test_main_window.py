@@ -6,11 +6,12 @@ import pytest
 import srt
 from conftest import DATA
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontMetrics
 
 from benchmarks.metrics import tokens
 from livecaption.captions import Caption
 from livecaption.gui.main_window import MainWindow
-from livecaption.gui.overlay import CaptionOverlay, OverlayStyle
+from livecaption.gui.overlay import CaptionOverlay, OverlayStyle, stable_parts
 from livecaption.gui.toolbar import select
 from livecaption.gui.transcript import TranscriptModel
 
@@ -92,9 +93,40 @@ def test_overlay_keeps_the_newest_words_visible(qtbot):
     assert 1 <= len(lines) <= 3
     assert lines[-1][0].endswith("newest words")
     ov.show_caption(Caption(9, 10, "tentative", final=False, id=3))
-    assert ov.visible_lines()[-1] == ("tentative", False)
+    def tentative() -> list[str]:
+        return " ".join(line[stable:] for line, stable in ov.visible_lines()).split()
+
+    assert ov.visible_lines()[-1][0].endswith("tentative") and tentative() == ["tentative"]  # not agreed on yet
+    ov.show_caption(Caption(9, 11, "stable words, tentative tail", final=False, id=3, stable=len("stable words,")))
+    assert " ".join(line for line, _ in ov.visible_lines()).endswith("stable words, tentative tail")
+    assert tentative() == ["tentative", "tail"]
+    # wrapped narrow, the stable words end where they end, whatever line that is
+    text = "stable words and a tentative tail"
+    assert stable_parts(text, ["stable", "words and a", "tentative tail"], len("stable words")) == [
+        ("stable", 6), ("words and a", len("words")), ("tentative tail", 0)]  # fmt: skip
     ov.show_caption(Caption(9, 10, "", final=True, id=3))  # retracted
     assert ov.visible_lines()[-1][0].endswith("newest words")
+
+
+def test_overlay_rolls_whole_lines_of_text_at_a_narrow_and_a_wide_size(qtbot):
+    """Lines means lines of text: the captions flow on, the newest words on the bottom line, and
+    the lines above are the text's previous lines, whole."""
+    ov = CaptionOverlay()
+    qtbot.addWidget(ov)
+    said = [f"Sentence {i} of a lecture that goes on without a pause," for i in range(1, 9)]
+    for i, text in enumerate(said, 1):
+        ov.show_caption(Caption(3 * i, 3 * i + 3, text, id=i))
+    ov.show_caption(Caption(27, 30, "and these words are still being read", final=False, id=9, stable=9))
+    whole = " ".join([*said, "and these words are still being read"])
+    for width, lines in ((320, 2), (1400, 3)):
+        ov.set_style(OverlayStyle(lines=lines, points=24, dock="free"))
+        ov.resize(width, ov.height())
+        got = ov.visible_lines()
+        fm = QFontMetrics(ov.caption_font)
+        assert len(got) == lines
+        assert all(fm.horizontalAdvance(line) <= width - 2 * ov.MARGIN_X for line, _ in got)
+        assert whole.endswith(" " + " ".join(line for line, _ in got))  # the last lines, each whole
+        assert got[-1][0].endswith("read") and got[-1][1] < len(got[-1][0])  # the tentative tail, bottom line
 
 
 def test_settings_survive_a_restart(qtbot):

@@ -161,12 +161,58 @@ def test_the_obs_overlay_shows_the_newest_lines(browser):
         browser.get(server.url.replace("/?k=", "/overlay?lines=2&k="))
         strip = wait_for(lambda: browser.execute_script("return document.getElementById('strip').innerText"), 20,
                          "the strip")  # fmt: skip
-        assert strip.split("\n") == ["Line 3", "Line 4"]
+        assert strip == "Line 1 Line 2 Line 3 Line 4"  # lines of text: short captions flow on one line
         assert browser.execute_script("return getComputedStyle(document.body).backgroundColor") == "rgba(0, 0, 0, 0)"
     finally:
         server.stop()
 
 
+
+
+LINES_JS = """
+const win = document.getElementById('window').getBoundingClientRect();
+const range = document.createRange();
+range.selectNodeContents(document.getElementById('roll'));
+const rects = [...range.getClientRects()].filter(r => r.width > 1);
+const lines = new Map();  // one entry per line of text, by its vertical centre
+for (const r of rects) {
+  const key = Math.round((r.top + r.bottom) / 2 / 4);
+  const l = lines.get(key) || {top: r.top, bottom: r.bottom};
+  lines.set(key, {top: Math.min(l.top, r.top), bottom: Math.max(l.bottom, r.bottom)});
+}
+const all = [...lines.values()];
+const tail = document.querySelector('#roll .tentative');
+return {
+  visible: all.filter(l => l.top >= win.top - 1 && l.bottom <= win.bottom + 1).length,
+  cut: all.filter(l => (l.top < win.top - 1 && l.bottom > win.top + 1) || (l.top < win.bottom - 1 && l.bottom > win.bottom + 1)).length,
+  above: all.filter(l => l.bottom <= win.top + 1).length,
+  tailBottom: tail.getBoundingClientRect().bottom, winBottom: win.bottom,
+  tailItalic: getComputedStyle(tail).fontStyle, stableItalic: getComputedStyle(tail.parentNode).fontStyle,
+};
+"""
+
+
+def test_the_obs_overlay_rolls_lines_of_text_whole_at_any_width(browser):
+    """`lines=N` is N lines of text: the newest words on the bottom line, older lines rolling off the
+    top whole (none cut in half), narrow or wide, small or large type; a partial's tentative tail is
+    italic, its stable words are not."""
+    server = ShareServer("127.0.0.1", 0)
+    server.start()
+    try:
+        for i in range(1, 9):
+            server.publish(Caption(3 * i, 3 * i + 3, f"Sentence {i} of a lecture that goes on without a pause,", id=i))
+        partial = "and these words are still being read by the model"
+        server.publish(Caption(27, 30, partial, final=False, id=9, stable=len("and these words")))
+        for width, lines, size in ((390, 2, 40), (390, 3, 24), (1280, 2, 40), (1280, 4, 56)):
+            browser.set_window_size(width, 800)
+            browser.get(server.url.replace("/?k=", f"/overlay?lines={lines}&size={size}&k="))
+            wait_for(lambda: browser.execute_script("return document.querySelector('#roll .tentative')"), 20, "text")
+            got = browser.execute_script(LINES_JS)
+            assert got["visible"] == lines and got["cut"] == 0 and got["above"] >= 1, (width, lines, size, got)
+            assert abs(got["tailBottom"] - got["winBottom"]) <= 0.25 * size, got  # the newest words, bottom line
+            assert got["tailItalic"] == "italic" and got["stableItalic"] == "normal"
+    finally:
+        server.stop()
 
 
 def test_revisions_replace_rows_in_place_and_the_reader_keeps_their_place(browser):
@@ -205,14 +251,13 @@ def test_revisions_replace_rows_in_place_and_the_reader_keeps_their_place(browse
         assert abs(top - anchor_top) <= 2, (anchor_top, top)
         # The overlay page listens to live captions only: a revision does not reach it.
         browser.get(server.url.replace("/?k=", "/overlay?lines=2&k="))
-        live = ["Live caption number 59, as it was first heard.", "Live caption number 60, as it was first heard."]
-        wait_for(lambda: browser.execute_script("return document.getElementById('strip').innerText").split("\n")
-                 == live, 20, "the strip")  # fmt: skip
+        wait_for(lambda: browser.execute_script("return document.getElementById('strip').innerText").endswith(
+                 "Live caption number 60, as it was first heard."), 20, "the strip")  # fmt: skip
         server.publish(Caption(120, 121.5, "Settled sixty.", id=1004, settled=True, replaces=(60,)))
         server.publish(Caption(122, 123, "Live sixty-one.", id=61))  # after the revision on the same stream
         wait_for(lambda: "sixty-one" in browser.execute_script("return document.getElementById('strip').innerText"),
                  20, "the next live caption")  # fmt: skip
-        assert browser.execute_script("return document.getElementById('strip').innerText").split("\n") == [
-            live[1], "Live sixty-one."]
+        strip = browser.execute_script("return document.getElementById('strip').innerText")
+        assert strip.endswith("Live caption number 60, as it was first heard. Live sixty-one.") and "Settled" not in strip
     finally:
         server.stop()

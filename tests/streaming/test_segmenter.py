@@ -10,7 +10,7 @@ def feed(probs, seg=None, vad=None, config=None):
     """Push frames whose audio encodes their own index, so chunks can be traced back."""
     seg = seg or Segmenter(
         vad or VadConfig(min_silence_ms=400, speech_pad_ms=96),
-        config or SegmenterConfig(chunk_s=3.0, look_after_ms=0),
+        config or SegmenterConfig(chunk_s=3.0, look_after_ms=0, peek_s=0),
     )
     probs = np.asarray(probs, dtype=np.float32)
     audio = np.repeat(np.arange(len(probs), dtype=np.float32), FRAME)
@@ -94,7 +94,7 @@ def test_early_partial_at_the_first_short_pause_leaves_the_real_chunks_unchanged
     # 1.5 s speech, a 0.2 s pause (too short to end the utterance), 1 s speech, then silence
     probs = run([(0.5, 0.0), (1.5, 0.9), (0.2, 0.1), (1.0, 0.9), (1.0, 0.0)])
     _, plain = feed(probs)
-    _, chunks = feed(probs, config=SegmenterConfig(chunk_s=3.0, look_after_ms=128))
+    _, chunks = feed(probs, config=SegmenterConfig(chunk_s=3.0, look_after_ms=128, peek_s=0))
     peeks = [c for c in chunks if c.is_look]
     assert [(c.start, frames_of(c)) for c in chunks if not c.is_look] == [(c.start, frames_of(c)) for c in plain]
     # one at the short pause, one where the utterance's final silence begins
@@ -107,7 +107,7 @@ def test_early_partial_at_the_first_short_pause_leaves_the_real_chunks_unchanged
 def test_chunks_say_when_an_early_look_already_saw_all_their_speech():
     # 2.5 s speech, a 0.2 s pause (a look), 1.5 s speech, a 0.1 s dip, then the final silence
     probs = run([(0.5, 0.0), (2.5, 0.9), (0.2, 0.1), (1.5, 0.9), (0.1, 0.1), (0.3, 0.9), (1.0, 0.0)])
-    _, chunks = feed(probs, config=SegmenterConfig(chunk_s=3.0, look_after_ms=128))
+    _, chunks = feed(probs, config=SegmenterConfig(chunk_s=3.0, look_after_ms=128, peek_s=0))
     real = [c for c in chunks if not c.is_look]
     assert len(real) == 2
     # the 3 s cut falls in the pause the first look ended in; the end comes in the pause of the last look
@@ -122,7 +122,44 @@ def test_chunks_say_when_an_early_look_already_saw_all_their_speech():
 def test_speech_after_a_look_means_the_look_is_stale():
     # a look at the 0.2 s pause, then more speech, then stop: the end is not the look's
     probs = run([(0.5, 0.0), (1.0, 0.9), (0.2, 0.1), (0.5, 0.9)])
-    seg, chunks = feed(probs, config=SegmenterConfig(chunk_s=3.0, look_after_ms=128))
+    seg, chunks = feed(probs, config=SegmenterConfig(chunk_s=3.0, look_after_ms=128, peek_s=0))
     assert [c.is_look for c in chunks] == [True]
     ends = seg.flush()
     assert len(ends) == 1 and ends[0].utterance_end and ends[0].look == 0
+
+
+def test_peeks_come_at_the_pace_of_speech_and_leave_the_chunks_unchanged():
+    # 0.5 s silence, 7 s of unbroken speech with two short dips, then the final silence
+    probs = run([(0.5, 0.0), (3.2, 0.9), (0.1, 0.2), (3.0, 0.9), (0.1, 0.2), (0.7, 0.9), (1.0, 0.0)])
+    _, plain = feed(probs)
+    _, chunks = feed(probs, config=SegmenterConfig(chunk_s=3.0, look_after_ms=0, peek_s=0.4))
+    real = [c for c in chunks if not c.is_look]
+    assert [(c.start, frames_of(c)) for c in real] == [(c.start, frames_of(c)) for c in plain]
+    peeks = [c for c in chunks if c.is_look]
+    ready = [p.ready / FRAME for p in peeks]  # in frames
+    gaps = np.diff([c.ready / FRAME for c in chunks if not c.utterance_end])
+    assert len(peeks) >= 14 and max(gaps) <= round(0.4 * FPS) + 1  # something new at least every 0.4 s
+    assert ready[0] <= 0.5 * FPS + round(0.4 * FPS) + 4  # the first soon after speech starts
+    # each peek reads the utterance so far, from the last chunk's end, up to the frame it was made at
+    for p in peeks:
+        before = [c for c in real if c.ready <= p.ready]
+        assert p.start == (before[-1].end if before else real[0].start)
+        assert p.end == p.ready
+    # no chunk claims a peek's number (a peek is not a pause the utterance could end in)
+    assert not {c.look for c in real} & {p.look for p in peeks}
+
+
+def test_the_peek_interval_can_change_while_speech_goes_on():
+    seg = Segmenter(VadConfig(min_silence_ms=400, speech_pad_ms=96), SegmenterConfig(chunk_s=30.0, peek_s=0.4))
+    speech = np.full(round(4 * FPS), 0.9, np.float32)
+    audio = np.zeros(len(speech) * FRAME, np.float32)
+    fast = [c for c in seg.push(0, audio, speech) if c.is_look]
+    seg.peek_s = 1.2  # the engine's cadence: the passes got slower
+    slow = [c for c in seg.push(len(audio), audio, speech) if c.is_look]
+    assert len(fast) >= 9 and 3 <= len(slow) <= 4
+
+
+def test_no_peeks_in_silence_nor_for_a_blip():
+    probs = run([(2.0, 0.0), (0.05, 0.9), (3.0, 0.0)])
+    _, chunks = feed(probs, config=SegmenterConfig(chunk_s=3.0, look_after_ms=128, peek_s=0.4))
+    assert chunks == []
