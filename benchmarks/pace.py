@@ -87,13 +87,16 @@ def flicker(events: list[Caption]) -> tuple[int, int, int]:
     partial: list[tuple[str, bool]] = []
     prev: list[tuple[str, bool]] = []
     came = left = left_stable = 0
-    for ev in sorted(events, key=lambda c: c.emit):
-        if ev.final:
-            finals += _tokens(ev)
-            partial = []
-        else:
-            stable = len(normalize_words(ev.text[: ev.stable]))
-            partial = [(w, k < stable) for k, w in enumerate(_tokens(ev))]
+    # Captions delivered together (one emit time: a commit's final and the partial of the rest) are
+    # one update of the screen.
+    for _, group in itertools.groupby(sorted(events, key=lambda c: c.emit), key=lambda c: c.emit):
+        for ev in group:
+            if ev.final:
+                finals += _tokens(ev)
+                partial = []
+            else:
+                stable = len(normalize_words(ev.text[: ev.stable]))
+                partial = [(w, k < stable) for k, w in enumerate(_tokens(ev))]
         screen = [(w, True) for w in finals[-TAIL_WORDS:]] + partial
         a, b = prev[-TAIL_WORDS:], screen[-TAIL_WORDS:]
         matched_a, matched_b = set(), set()
@@ -140,11 +143,11 @@ def measure(name: str, ref, events: list[Caption], finals: list[Caption], durati
     return out
 
 
-def run_sim(audio, loaded, config: SessionConfig) -> tuple[list[Caption], list[Caption], float]:
+def run_sim(audio, loaded, config: SessionConfig, fields: dict) -> tuple[list[Caption], list[Caption], float]:
     from benchmarks.streaming_sim import segment, simulate
     from livecaption.transcription.policy import Transcriber
 
-    options = config.transcribe_options()
+    options = replace(config.transcribe_options(), **fields)
     transcriber = Transcriber(loaded.decoder(options.encoder_s), options)
     events, compute = simulate(segment(audio, config.segmenter_config()), transcriber, config.peek_s)
     stability = Stability()
@@ -163,7 +166,10 @@ def main() -> int:
     ap.add_argument("--peek", type=float, default=None, help="seconds between peeks (0: off)")
     ap.add_argument("--chunk", type=float, default=None)
     ap.add_argument("--commit-after", type=float, default=None)
+    ap.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
+                    help="with --sim: a TranscribeOptions field, e.g. peek_context_s=8")  # fmt: skip
     ap.add_argument("--out", type=Path, default=Path("benchmarks/results/pace.json"))
+    ap.add_argument("--events", type=Path, help="also write each run's caption events (JSONL) into this folder")
     args = ap.parse_args()
     config = SessionConfig(model=args.model, language="en", journal=False, settle=not args.no_settle, realtime=True)
     if args.peek is not None:
@@ -185,12 +191,17 @@ def main() -> int:
         for k in range(args.repeat):
             t = time.monotonic()
             if args.sim:
-                finals, events, compute = run_sim(audio, loaded, config)
+                fields = {k: float(v) for k, v in (item.split("=", 1) for item in args.set)}
+                finals, events, compute = run_sim(audio, loaded, config, fields)
                 cpu = None
             else:
                 finals, events, compute = bench.run_live(path, loaded, replace(config, input_file=str(path)))
                 cpu = bench.run_cpu.get("percent")
             m = measure(name, ref, events, finals, duration, clips)
+            if args.events:
+                args.events.mkdir(parents=True, exist_ok=True)
+                lines = (json.dumps(e.to_dict(), ensure_ascii=False) for e in sorted(events, key=lambda c: c.emit))
+                (args.events / f"{name}-{k + 1}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
             m["cpu_percent"], m["rtf"] = cpu, compute / duration
             runs.append(m)
             print(f"{name} run {k + 1} ({time.monotonic() - t:.0f} s): " + ", ".join(

@@ -67,8 +67,8 @@ class TimedDecoder:
     def transcribe(self, audio, **kw):
         return self._timed("decode alone", self.decoder.transcribe, audio, **kw)
 
-    def encode(self, context, audio):
-        return self._timed("encode with context", self.decoder.encode, context, audio)
+    def encode(self, context, audio, window_s=None):
+        return self._timed("encode with context", self.decoder.encode, context, audio, window_s)
 
     def continue_after(self, encoded, context_text, **kw):
         return self._timed("decode after context", self.decoder.continue_after, encoded, context_text, **kw)

@@ -89,6 +89,7 @@ class FakeDecoder:
     unsure_tail_s: float = 0.0  # a word ending this close to the audio's end is misheard (no right context),
     # differently from one pass to the next
     calls: list[tuple[str, int, float]] = field(default_factory=list)  # (kind, beam, seconds of new audio)
+    contexts: list[float] = field(default_factory=list)  # seconds of context of each encode
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def _work(self, kind: str, beam: int, audio: np.ndarray) -> None:
@@ -112,11 +113,12 @@ class FakeDecoder:
         end = len(audio) / SR
         return [(w if not self.unsure_tail_s or e < end - self.unsure_tail_s else f"{w}?{round(end - e, 1)}", s, e) for w, s, e in hear_timed(audio)]
 
-    def encode(self, context: np.ndarray, audio: np.ndarray) -> Encoded | None:
+    def encode(self, context: np.ndarray, audio: np.ndarray, window_s: float | None = None) -> Encoded | None:
         if (len(context) + len(audio)) / SR > WINDOW_S:
             return None
         with self.lock:
             self.calls.append(("encode", 0, len(audio) / SR))
+            self.contexts.append(len(context) / SR)
         return Encoded(np.concatenate((context, audio)), len(context), len(audio))
 
     def continue_after(

@@ -96,6 +96,7 @@ class CliListener(EngineListener):
             self._last_state = status.state
             lat = f", latency {status.latency:.2f}s" if status.latency is not None else ""
             behind = f", settled {status.settle_behind:.0f}s behind" if status.settle_behind is not None else ""
+            behind += f", words every {status.words_every:.1f}s" if status.words_every is not None else ""
             say(f"[{status.position:7.1f}s] {status.state} (rtf {status.rtf:.2f}{lat}{behind})")
 
 

@@ -127,6 +127,8 @@ class StatusArea(QObject):
         if st.latency is not None:
             parts.append(f"latency {st.latency:.1f} s")
         parts.append(f"RTF {st.rtf:.2f}")
+        if st.words_every is not None:  # a slow machine: words come less often, but do not fall behind
+            parts.append(f"words every {st.words_every:.1f} s")
         if st.backlog > 5:
             parts.append(f"behind by {st.backlog:.0f} s")
         if st.settle_behind is not None and st.state != "settling":

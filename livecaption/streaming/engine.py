@@ -35,6 +35,7 @@ from livecaption.transcription.policy import Transcriber
 
 HELD_POLL_S = 0.25  # how often held microphone finals are looked at while no work comes
 IDLE = "idle"  # _take: nothing to decode, but held captions may be due
+SLOWED = 1.5  # the status says how often words come once peeks are this much further apart than asked
 
 
 class Engine:
@@ -171,7 +172,10 @@ class Engine:
         overflows = sum(i.source.overflows + (1 if i.lost_samples else 0) for i in self.inputs)
         rtf = self.compute_s / pos if pos else 0.0
         behind = self.settler.behind_s() if self.settler is not None else None
-        return EngineStatus(state, pos, self._last_latency, rtf, backlog, overflows, self.transcriber.language, behind)
+        every = max(i.segmenter.peek_s for i in self.inputs)
+        slowed = every if every > SLOWED * self.inputs[0].cadence.target_s > 0 else None
+        return EngineStatus(state, pos, self._last_latency, rtf, backlog, overflows, self.transcriber.language, behind,
+                            slowed)  # fmt: skip
 
     def transcript(self) -> list[Caption]:
         """The session's transcript: settled text where there is some, live text elsewhere."""

@@ -19,6 +19,8 @@ class EngineStatus:
     overflows: int  # PortAudio overflows plus ring-buffer overruns
     language: str | None = None  # detected (or fixed) language, once known
     settle_behind: float | None = None  # seconds the settled transcript trails the audio (None: no settle pass)
+    words_every: float | None = None  # seconds between readings of speech in progress, when a slow machine
+    # has spaced them out (streaming/cadence.py); None at the configured pace
 
 
 class EngineListener:

@@ -47,6 +47,7 @@ class Chunk:
     look: int = 0  # a look's number; for other chunks, the look whose pause they end in (it saw all
     # their speech), or 0
     speech: np.ndarray | None = None  # the VAD's speech probability per 512-sample frame, if known
+    peek: bool = False  # a look while speech goes on (not in a pause): only ever a partial
 
     @property
     def end(self) -> int:
@@ -131,7 +132,7 @@ class Segmenter:
             elif self._peek_due():
                 self._looks += 1
                 out.append(self._make(len(self._frames), utterance_end=False, is_look=True))
-                out[-1].look = self._looks  # no chunk carries a peek's number: it ended in no pause
+                out[-1].look, out[-1].peek = self._looks, True  # no chunk carries a peek's number: no pause
                 self._since = 0
         return out
 

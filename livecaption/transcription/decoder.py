@@ -97,8 +97,9 @@ class Decoder(Protocol):
         segment's words are timed too."""
         ...
 
-    def encode(self, context: np.ndarray, audio: np.ndarray) -> Encoded | None:
-        """Encode `context` then `audio` in one window; None when they do not fit."""
+    def encode(self, context: np.ndarray, audio: np.ndarray, window_s: float | None = None) -> Encoded | None:
+        """Encode `context` then `audio` in one window (at least `window_s` long; None: the decoder's
+        own floor); None when they do not fit."""
         ...
 
     def continue_after(

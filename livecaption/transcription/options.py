@@ -27,4 +27,6 @@ class TranscribeOptions:
     agreement: bool = True  # ...that two consecutive passes read the same (policy._commit_agreed)
     context_s: float = 16.0  # recent committed speech re-fed before new audio, its text as the prompt (0: off)
     encoder_s: float = 20.0  # shortest encoder window (Whisper's is 30 s; whisper/backend.py says why)
+    peek_context_s: float = 4.0  # a peek (a partial while speech goes on) reads at most this much context...
+    peek_window_s: float = 10.0  # ...in an encoder window this short at least: it is read again anyway
     guard: GuardConfig = field(default_factory=GuardConfig)

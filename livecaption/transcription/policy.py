@@ -75,6 +75,7 @@ class Transcriber:
         self._span = 1  # id shared by the partials and the final of one stretch of speech
         self._kept: KeptEncoding | None = None  # the latest context pass's encoding, for reuse
         self._look: Pass | None = None  # the latest look, until the next chunk
+        self._peek = False  # reading a peek now
         self._seam: int | None = None  # where the last commit cut speech without a pause
         self._rest: Pass | None = None  # the rest of a pass cut by a commit: shown, not agreed with
         self.watchdog = healing.Watchdog()
@@ -87,8 +88,7 @@ class Transcriber:
         return self._pending[0].start if self._pending else None
 
     def continue_from(self, text: str) -> None:
-        """The text said just before the audio to come (a recovered session's last captions): read
-        as the previous text, and not repeated at the seam."""
+        """The text said just before the audio to come (a recovered session's last captions)."""
         self.committed = text.strip()[-2000:]
 
     # -- decoding -------------------------------------------------------------------
@@ -108,10 +108,11 @@ class Transcriber:
         if kept is None:
             if self.language is None:
                 return None
-            ctx = self.context.before(first, int(WINDOW_S * SR) - len(audio))
-            if ctx is None:
-                return None
-            encoded = self.decoder.encode(ctx[0], audio)
+            room, window = int(WINDOW_S * SR) - len(audio), None
+            if self._peek:  # a peek is read again soon: a short context and encoder window will do
+                room, window = min(room, int(self.options.peek_context_s * SR)), self.options.peek_window_s
+            ctx = self.context.before(first, room)
+            encoded = self.decoder.encode(ctx[0], audio, window) if ctx is not None else None
             if encoded is None:
                 return None
             kept = KeptEncoding(first, ctx[1], encoded, look)
@@ -144,9 +145,8 @@ class Transcriber:
         return replace(found, text=new)
 
     def _too_short(self, text: str, seconds: float) -> bool:
-        """Did a context pass stop early? Checked against the audio's length and against the
-        partial for the same utterance, which covered less audio. (Seen when a speaker
-        repeats the previous sentence word for word: the model takes it for the context.)"""
+        """Did a context pass stop early, for the audio's length or the partial over less of it? (Seen
+        when a speaker repeats the previous sentence word for word: the model takes it for context.)"""
         n = len(text.strip())
         hint = self._last.text if self._last is not None else ""
         return (seconds >= 2.0 and n < 3 * seconds) or n < 0.6 * len(hint.strip())
@@ -323,7 +323,9 @@ class Transcriber:
 
     def _look_at(self, chunk: Chunk) -> list[Caption]:
         """A partial for the open utterance including `chunk`, which a later chunk will bring again."""
+        self._peek = chunk.peek
         look = self._run([*self._pending, chunk])
+        self._peek = False
         self._look = replace(look, look=chunk.look) if look is not None else None
         return self._partial(self._look)
 
@@ -335,15 +337,14 @@ class Transcriber:
         return [Caption(result.start, result.end, text, False, result.language, id=self._span)] if text else []
 
     def flush(self) -> list[Caption]:
-        """End of session: whatever is pending becomes final; speech without words is read again if
-        the watchdog is due or has fired before (this session went deaf once)."""
+        """End of session: what is pending becomes final; speech without words is read again if the
+        watchdog is due or has fired (this session went deaf once)."""
         self._final_beam = self.options.beam_size
         out = self._commit_pending() if self._pending else []
         return out + (healing.rescue(self) if self._unheard and (self.watchdog.due or self.watchdog.fired) else [])
 
     def _final(self, last: Pass | None) -> Pass | None:
-        """The pending chunks at the final beam: `last` (a pass over exactly them) when it was
-        decoded at that beam, else a new pass."""
+        """The pending chunks at the final beam: `last` (a pass over exactly them) if at that beam."""
         if last is not None and last.beam >= self._final_beam:
             return last
         return self._run(self._pending, final=True) if self._pending else None

@@ -121,8 +121,8 @@ class WhisperDecoder:
 
         return 1 + count(hotwords) + count(prompt) + 5
 
-    def encode(self, context: np.ndarray, audio: np.ndarray) -> Encoded | None:
-        return anchored.encode(self.model, context, audio, self.encoder_s)
+    def encode(self, context: np.ndarray, audio: np.ndarray, window_s: float | None = None) -> Encoded | None:
+        return anchored.encode(self.model, context, audio, self.encoder_s if window_s is None else window_s)
 
     def continue_after(
         self,

@@ -11,13 +11,14 @@ from livecaption.transcription.policy import Transcriber
 
 class Recorder(EngineListener):
     def __init__(self):
-        self.errors, self.backlogs, self.captions = [], [], []
+        self.errors, self.backlogs, self.captions, self.statuses = [], [], [], []
 
     def on_error(self, error):
         self.errors.append(error)
 
     def on_status(self, status):
         self.backlogs.append(status.backlog)
+        self.statuses.append(status)
 
     def on_caption(self, caption):
         self.captions.append(caption)
@@ -108,6 +109,7 @@ def test_a_decoder_slower_than_the_cadence_peeks_less_often_and_never_falls_behi
     e.start()
     assert e.wait(40)
     assert e.inputs[0].segmenter.peek_s > 0.6  # the cadence adapted to the passes
+    assert any(s.words_every and s.words_every > 0.6 for s in rec.statuses)  # and the status bar says so
     assert max(rec.backlogs) <= 4.0 and e.skipped_s == 0
     assert " ".join(c.text for c in e.captions).split() == [f"p{k}" for k in range(48)]
     lag = [c.emit - c.end for c in rec.captions if not c.settled and c.text]

@@ -168,3 +168,21 @@ def test_flush_makes_the_pending_speech_final():
     t = Transcriber(FakeDecoder(), TranscribeOptions(language="en"))
     t.transcribe(chunk(0, say("cut off mid"), False))
     assert texts(t.flush()) == ["cut off mid"] and t.flush() == []
+
+
+def test_a_peek_reads_a_short_context_and_the_final_the_full_one():
+    """A peek is read again within a second: it pays for a short context only; the final after it
+    reads the full context, as every final does."""
+    d = FakeDecoder()
+    t = Transcriber(d, TranscribeOptions(language="en", peek_context_s=2.0))
+    pos = 0.0
+    for k in range(8):  # 10 s of committed speech to read as context
+        audio = say(" ".join(WORDS[2 * k : 2 * k + 2]) + " and", pause_s=0.5)
+        t.transcribe(chunk(pos, audio, True))
+        pos += len(audio) / SR
+    words = say("the next sentence goes on")
+    encodes = len(d.contexts)
+    peek = t.transcribe(chunk(pos, words[: len(words) // 2], False, is_look=True, look=7, peek=True))
+    assert texts(peek, final=False) and len(d.contexts) == encodes + 1 and 0 < d.contexts[-1] <= 2.0
+    final = t.transcribe(chunk(pos, words, True))
+    assert texts(final) == ["the next sentence goes on"] and d.contexts[-1] > 6.0

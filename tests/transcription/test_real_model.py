@@ -216,3 +216,35 @@ def test_a_long_vocabulary_does_not_break_the_token_budget(loaded_model, jfk):
     audio = np.concatenate((jfk, jfk))  # 22 s: the largest budget
     caps = t.transcribe(Chunk(0, audio, True, len(audio)))  # raised ValueError before
     assert caps and caps[-1].final  # (what tiny.en writes after such a prompt varies: not asserted)
+
+
+def test_continuous_speech_gets_partials_at_the_pace_of_speech_before_any_pause(loaded_model, tmp_path):
+    """Two read sentences joined by 0.1 s (no pause the VAD ends an utterance at): the words are
+    shown as they are said, a partial for about every 0.4 s of speech, long before the first final."""
+    import soundfile as sf
+
+    from livecaption.streaming.engine import EngineListener
+
+    class Events(EngineListener):
+        def __init__(self):
+            self.captions = []
+
+        def on_caption(self, caption):
+            self.captions.append(caption)
+
+    a, b = read_audio(DATA / "1089-134686-0001.flac"), read_audio(DATA / "61-70968-0000.flac")
+    audio = np.concatenate((a, np.zeros(SR // 10, np.float32), b, np.zeros(SR, np.float32)))
+    sf.write(tmp_path / "unbroken.wav", audio, SR)
+    listener = Events()
+    engine = Engine(FileSource(tmp_path / "unbroken.wav"),
+                    Transcriber(loaded_model.decoder(), TranscribeOptions(language="en")), listener)  # fmt: skip
+    engine.start()
+    assert engine.wait(180)
+    first_final = min(c.end for c in listener.captions if c.final and c.text)
+    before = [c for c in listener.captions if not c.final and c.end < first_final]
+    assert len(before) >= 8, [(c.end, c.text) for c in before]
+    ends = [c.end for c in before]
+    assert ends[0] < 1.5 and np.median(np.diff(ends)) <= 0.6, ends  # words appear as they are said
+    assert "nightfall" in before[len(before) // 2].text.lower() or "lamps" in before[len(before) // 2].text.lower()
+    text = " ".join(c.text for c in engine.captions).lower()
+    assert "yellow lamps" in text and "wizard" in text
