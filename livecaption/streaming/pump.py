@@ -63,6 +63,8 @@ class Input:
         self.settle = None  # a SettlePass (livecaption/settle) reading this input again, behind the live edge
         self.vad = vad or SileroVad()
         self.segmenter = Segmenter(vad_config, segmenter_config)
+        if not source.realtime:  # a recording read as fast as possible: nobody watches its words come
+            self.segmenter.peek_s = 0.0
         self.scheduler = Scheduler(scheduler_config, live=source.realtime)
         self.cadence = Cadence(self.segmenter.peek_s)  # how often to peek, as the passes allow (transcriber thread)
         self.stability = Stability()  # marks the stable words of partials (transcriber thread)

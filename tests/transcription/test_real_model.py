@@ -236,7 +236,7 @@ def test_continuous_speech_gets_partials_at_the_pace_of_speech_before_any_pause(
     audio = np.concatenate((a, np.zeros(SR // 10, np.float32), b, np.zeros(SR, np.float32)))
     sf.write(tmp_path / "unbroken.wav", audio, SR)
     listener = Events()
-    engine = Engine(FileSource(tmp_path / "unbroken.wav"),
+    engine = Engine(FileSource(tmp_path / "unbroken.wav", realtime=True),  # peeks are for live input
                     Transcriber(loaded_model.decoder(), TranscribeOptions(language="en")), listener)  # fmt: skip
     engine.start()
     assert engine.wait(180)
