@@ -30,7 +30,9 @@ def test_caption_file_in_every_format(fmt, tmp_path):
     assert "wizard" in text.lower()
     if fmt == "jsonl":
         rows = [json.loads(line) for line in text.splitlines()]
-        assert set(rows[0]) == {"start", "end", "text", "final", "language", "emit", "id"}
+        base = {"start", "end", "text", "final", "language", "emit", "id"}
+        assert all(set(r) == base | ({"stable"} if not r["final"] else set()) for r in rows if not r.get("settled"))
+        assert all(0 <= r["stable"] <= len(r["text"]) for r in rows if not r["final"])  # partials say what is stable
         final = [r for r in rows if r["final"] and not r.get("settled")]
         assert final[0]["language"] == "en"
         assert 0 <= final[0]["start"] < final[0]["end"] <= 4.91

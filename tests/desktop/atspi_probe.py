@@ -83,7 +83,8 @@ def wait(text: str, seconds: float) -> None:
         for c in cells:
             if text.lower() in c["name"].lower():
                 found.update(c)
-        if found or time.monotonic() > end:
+        # A partial's cell may have the words before the final that is announced.
+        if (found and any(text.lower() in a.lower() for a in heard)) or time.monotonic() > end:
             pyatspi.Registry.stop()
             return False
         return True

@@ -172,7 +172,7 @@ def test_a_stalled_viewer_is_dropped_and_the_others_get_everything(server):
     t.start()
     for i in range(60):
         server.publish(Caption(i, i + 1, f"caption {i} " + "words " * 5000, id=i + 1))
-        time.sleep(0.01)
+        time.sleep(0.05)  # a reading viewer keeps up even on a loaded machine; the stalled one reads nothing
     t.join(30)
     assert [d["id"] for _, d in got] == list(range(1, 61))
     assert server.dropped == 1 and server.viewer_count() == 1

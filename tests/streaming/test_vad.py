@@ -39,7 +39,7 @@ def test_hysteresis_and_padding_on_real_speech(jfk):
     probs = SileroVad()(audio)
     seg = Segmenter(
         VadConfig(min_silence_ms=2000, speech_pad_ms=300),
-        SegmenterConfig(chunk_s=30, reach_forward_s=0, look_after_ms=0),
+        SegmenterConfig(chunk_s=30, reach_forward_s=0, look_after_ms=0, peek_s=0),
     )
     chunks = seg.push(0, audio, probs) + seg.flush()
     assert len(chunks) == 1
