@@ -247,6 +247,6 @@ def test_continuous_speech_gets_partials_at_the_pace_of_speech_before_any_pause(
     assert len(before) >= 4 and ends[0] < 1.5 and max(np.diff(ends)) <= 1.5, [(c.end, c.text) for c in before]
     assert "nightfall" in before[len(before) // 2].text.lower() or "lamps" in before[len(before) // 2].text.lower()
     speech = [c for c in listener.captions if not c.final and c.end < len(audio) / SR - 1]
-    assert len(speech) >= 12  # about one a second at least, over 11.6 s of speech, on a loaded test machine
+    assert len(speech) >= 8  # one per 1.5 s at least over 11.6 s of speech on a loaded machine (a chunk: one per 3 s)
     text = " ".join(c.text for c in engine.captions).lower()
     assert "yellow lamps" in text and "wizard" in text
