@@ -35,7 +35,6 @@ class Stability:
         self._span = 0  # the id of the partials being marked
         self._prev: list[str] = []  # the words of the previous partial of this span (or carried over)
         self._stable = 0  # words of this span already shown as stable
-        self._last_stable: list[str] = []  # ...which they were
 
     def mark(self, caption: Caption) -> Caption:
         found = _WORD.findall(caption.text)
@@ -45,14 +44,12 @@ class Stability:
                 self._prev = self._prev[len(found) :]  # what the next span's first partial is read against
             else:
                 self._prev = []
-            self._span, self._stable, self._last_stable = 0, 0, []
+            self._span, self._stable = 0, 0
             return caption
         if caption.id != self._span:
-            self._span, self._stable, self._last_stable = caption.id, 0, []
+            self._span, self._stable = caption.id, 0
         agreed = _prefix(self._prev, found)
-        kept = self._stable if _prefix(self._last_stable, found) >= self._stable else 0
-        self._stable = max(agreed, kept)
-        self._last_stable = found[: self._stable]
+        self._stable = agreed  # stable words stay stable exactly while the next reading keeps them
         self._prev = found
         caption.stable = _chars(caption.text, self._stable)
         return caption
