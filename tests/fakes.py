@@ -57,6 +57,11 @@ def hear_timed(audio: np.ndarray) -> list[tuple[str, float, float]]:
     ]
 
 
+def language_of(word: str) -> str:
+    """Fake speech's language: a word in Hangul is Korean, any other English."""
+    return "ko" if any("\uac00" <= ch <= "\ud7a3" for ch in word) else "en"
+
+
 def hear(audio: np.ndarray) -> list[str]:
     return [w for w, _, _ in hear_timed(audio)]
 
@@ -86,6 +91,7 @@ class FakeDecoder:
     no_speech: bool = False  # report every segment as no speech with low confidence
     continuation_logprob: float = -0.1
     reread_words: int = 0  # a context pass starts by writing the context's last words again
+    echo_prompt_words: int = 0  # a pass alone after a prompt writes the prompt's last words instead (led astray)
     unsure_tail_s: float = 0.0  # a word ending this close to the audio's end is misheard (no right context),
     # differently from one pass to the next
     calls: list[tuple[str, int, float]] = field(default_factory=list)  # (kind, beam, seconds of new audio)
@@ -104,14 +110,27 @@ class FakeDecoder:
     ) -> Transcription:  # fmt: skip
         self._work("alone", beam_size, audio)
         logprob, no_speech = (-2.0, 0.9) if self.no_speech else (-0.2, 0.01)
-        segments = segments_of(self._hear(audio), logprob, no_speech)
+        found = language or self.detect_language(audio)[0][0]
+        segments = segments_of(self._hear(audio, found), logprob, no_speech)
+        if self.echo_prompt_words and prompt and segments:
+            echo = " " + " ".join(prompt.split()[-self.echo_prompt_words :])
+            segments = (replace(segments[0], text=echo, words=()),)
         if not word_times:
             segments = tuple(replace(s, words=()) for s in segments)
-        return Transcription(segments, "en", 1.0)
+        return Transcription(segments, found, 1.0)
 
-    def _hear(self, audio: np.ndarray) -> list[tuple[str, float, float]]:
+    def _hear(self, audio: np.ndarray, language: str = "en") -> list[tuple[str, float, float]]:
+        """The words; a multilingual decoder told the wrong language misreads a word (writes "word~")."""
         end = len(audio) / SR
-        return [(w if not self.unsure_tail_s or e < end - self.unsure_tail_s else f"{w}?{round(end - e, 1)}", s, e) for w, s, e in hear_timed(audio)]
+        out = [(w if not self.unsure_tail_s or e < end - self.unsure_tail_s else f"{w}?{round(end - e, 1)}", s, e) for w, s, e in hear_timed(audio)]
+        return [(w + "~" if self.multilingual and language_of(w) != language else w, s, e) for w, s, e in out]
+
+    def detect_language(self, audio: np.ndarray) -> tuple[tuple[str, float], ...]:
+        with self.lock:
+            self.calls.append(("detect", 0, len(audio) / SR))
+        heard = [language_of(w) for w in hear(audio)]
+        ko = (heard.count("ko") + 0.05) / (len(heard) + 0.1) if self.multilingual else 0.0
+        return tuple(sorted((("ko", ko), ("en", 1.0 - ko)), key=lambda x: -x[1]))
 
     def encode(self, context: np.ndarray, audio: np.ndarray, window_s: float | None = None) -> Encoded | None:
         if (len(context) + len(audio)) / SR > WINDOW_S:
@@ -127,7 +146,7 @@ class FakeDecoder:
     ) -> Continuation:  # fmt: skip
         new = encoded.data[encoded.context_len :]
         self._work("context", beam_size, new)
-        segments = segments_of(self._hear(new), self.continuation_logprob, 0.0)
+        segments = segments_of(self._hear(new, language), self.continuation_logprob, 0.0)
         timed = tuple(w for s in segments for w in s.words) if word_times else ()
         segments = tuple(replace(s, words=()) for s in segments)
         text = " ".join(s.text.strip() for s in segments)

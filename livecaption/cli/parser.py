@@ -7,6 +7,7 @@ import argparse
 from livecaption import __version__
 from livecaption.config import SessionConfig
 from livecaption.errors import InputError
+from livecaption.languages import codes
 from livecaption.storage.export import FORMATS
 
 EXAMPLES = """\
@@ -46,13 +47,16 @@ def add_engine_options(p: argparse.ArgumentParser) -> None:
     g.add_argument(
         "--compute-type", default="auto", help="CTranslate2 compute type (default: float16 on GPU, int8 on CPU)"
     )
-    g.add_argument("--language", "-l", default="auto", help="language code such as en or ko, or auto (default)")
+    g.add_argument("--language", "-l", default="auto",
+                   help="auto (default: detected for each stretch of speech), a code such as en or ko, "
+                        "or the set spoken, such as ko,en (detected among these only)")  # fmt: skip
     _number(g, "--beam-size", "beam_size", int, "beam size (default {}; 1 is faster)")
     g.add_argument(
         "--task",
         default="transcribe",
-        choices=["transcribe", "translate"],
-        help="translate: English captions for any spoken language (multilingual models)",
+        choices=["transcribe", "translate", "both"],
+        help="translate: English captions for any spoken language; both: the original with its English "
+        "translation under it (multilingual models)",
     )
     g.add_argument("--prompt", metavar="TEXT", help="domain vocabulary as context: names, jargon, preferred spellings")
     g.add_argument("--hotwords", metavar="WORDS", help="words to boost (names, terms)")
@@ -187,6 +191,7 @@ def session_config(args: argparse.Namespace, prompt: str = "", hotwords: str = "
     system = getattr(args, "system_audio", False)
     if system and args.input:
         raise InputError("--system-audio captures live audio; it cannot be used with --input")
+    codes.parse(args.language)  # a bad value is one line, before any model loads
     return SessionConfig(
         input_file=args.input,
         realtime=args.realtime,

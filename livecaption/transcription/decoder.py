@@ -97,6 +97,10 @@ class Decoder(Protocol):
         segment's words are timed too."""
         ...
 
+    def detect_language(self, audio: np.ndarray) -> tuple[tuple[str, float], ...]:
+        """The probability of each language (code, p), most likely first, for `audio` alone."""
+        ...
+
     def encode(self, context: np.ndarray, audio: np.ndarray, window_s: float | None = None) -> Encoded | None:
         """Encode `context` then `audio` in one window (at least `window_s` long; None: the decoder's
         own floor); None when they do not fit."""

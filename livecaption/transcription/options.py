@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from livecaption.transcription.guard import GuardConfig
 
@@ -30,3 +30,12 @@ class TranscribeOptions:
     peek_context_s: float = 4.0  # a peek (a partial while speech goes on) reads at most this much context...
     peek_window_s: float = 10.0  # ...in an encoder window this short at least: it is read again anyway
     guard: GuardConfig = field(default_factory=GuardConfig)
+
+    def for_task(self) -> TranscribeOptions:
+        """The options as the task needs them. Translation reads each stretch alone, without fallbacks,
+        and stops a loop early: its context passes were nearly all rejected and redone, and
+        low-confidence translations sent every pass through four temperatures (benchmarks/README.md)."""
+        if self.task != "translate":
+            return self
+        return replace(self, temperatures=(0.0,), context_s=0.0, prompt_chars=0,
+                       max_tokens_per_s=min(self.max_tokens_per_s, 6.0))  # fmt: skip

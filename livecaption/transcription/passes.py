@@ -12,6 +12,7 @@ from livecaption.transcription.decoder import Encoded, Segment, Word
 SR = 16000
 FRAME = 512  # samples per VAD probability (Chunk.speech)
 SPEECH_PROB = 0.5  # a frame is speech at this VAD probability or above (Silero's own default)
+REUSE_MAX_S = 0.5  # a look's encoding serves the final if only this much (silence) came after
 
 
 def speech_of(chunks: list[Chunk]) -> np.ndarray | None:
@@ -69,3 +70,11 @@ class KeptEncoding:
     context_text: str
     encoded: Encoded
     look: int = 0  # the look that made it, or 0
+
+
+def reusable(kept: KeptEncoding | None, chunk: Chunk, pending: list[Chunk]) -> KeptEncoding | None:
+    """The look's encoding, when this utterance end came in the pause it looked at."""
+    if kept is None or not (chunk.utterance_end and chunk.look and chunk.look == kept.look):
+        return None
+    extra = sum(len(c.audio) for c in pending) - kept.encoded.audio_len
+    return kept if kept.first == pending[0].start and 0 <= extra <= REUSE_MAX_S * SR else None

@@ -1,18 +1,15 @@
 """The commit policy: chunks of speech in, partial and final captions out.
 
-Chunks of one utterance accumulate from the commit point; each new chunk re-decodes all
-of it and yields a partial caption, and the utterance end yields the final one. Speech
-that goes on past `commit_after_s` without a pause is committed in pieces, by agreement of
-consecutive word-timed passes (agreement.py). Audio that is not contiguous with what is
-pending (the scheduler skipped speech) closes the pending utterance first.
-
-Context: each pass reads up to `context_s` of recently committed speech (and its text) before
-the new audio, and the decoder writes only what follows. Text that looks wrong is decoded alone,
-where the guard can weigh it; loops and a deaf session are healing.py's.
-
-Looks (Chunk.is_look: at the first short pause, and peeks while speech goes on) decode greedily
-and keep their encoding; when the utterance ends in a look's pause, the final decodes that encoding
-again at the final beam, and a chunk after a look takes the look's text as its partial.
+Chunks of one utterance accumulate from the commit point; each new chunk re-decodes all of it and
+yields a partial, and the utterance end the final. Speech going on past `commit_after_s` without a
+pause is committed in pieces, by agreement of consecutive word-timed passes (agreement.py). Audio
+not contiguous with what is pending (the scheduler skipped speech) closes the pending utterance first.
+Context: each pass reads up to `context_s` of recently committed speech in its language (and its
+text) before the new audio; the decoder writes only what follows. Text that looks wrong is decoded
+alone, where the guard can weigh it; loops and a deaf session are healing.py's. Each stretch's
+language is the picker's (livecaption/languages). Looks (Chunk.is_look: at the first short pause,
+and peeks while speech goes on) decode greedily and keep their encoding; when the utterance ends in
+a look's pause, the final decodes that encoding again at the final beam.
 """
 
 from __future__ import annotations
@@ -23,6 +20,8 @@ import numpy as np
 
 from livecaption.captions import Caption
 from livecaption.errors import LanguageError
+from livecaption.languages import codes
+from livecaption.languages.picker import LanguagePicker
 from livecaption.streaming.segmenter import Chunk
 from livecaption.transcription import healing
 from livecaption.transcription.agreement import FORCE_S, SNAP_S, agreed_words, joined, quiet_point, words_to_commit
@@ -30,11 +29,10 @@ from livecaption.transcription.context import ContextBuffer, Said
 from livecaption.transcription.decoder import WINDOW_S, Continuation, Decoder, DecodeSettings, Segment
 from livecaption.transcription.guard import collapse_loops, suspicious
 from livecaption.transcription.options import TranscribeOptions
-from livecaption.transcription.passes import FRAME, SPEECH_PROB, KeptEncoding, Pass, Rejection, speech_of
+from livecaption.transcription.passes import FRAME, SPEECH_PROB, KeptEncoding, Pass, Rejection, reusable, speech_of
 from livecaption.transcription.text import drop_seam_repeat, words
 
 SR = 16000
-REUSE_MAX_S = 0.5  # a look's encoding serves the final if only this much (silence) came after
 
 
 class Transcriber:
@@ -42,29 +40,24 @@ class Transcriber:
 
     def __init__(self, decoder: Decoder, options: TranscribeOptions | None = None) -> None:
         self.decoder = decoder
-        self.options = options or TranscribeOptions()
-        lang = (self.options.language or "auto").lower()
-        if lang != "auto" and not decoder.multilingual and lang != "en":
-            raise LanguageError(f"model {decoder.name} is English-only; use --language en or a multilingual model")
-        if self.options.task == "translate" and not decoder.multilingual:
-            raise LanguageError(f"model {decoder.name} is English-only and cannot translate")
-        if self.options.task == "translate":
-            # Translation reads each stretch alone, without fallbacks, and stops a loop early: its
-            # context passes were nearly all rejected and redone, and low-confidence translations
-            # sent every pass through four temperatures (benchmarks/README.md, translation).
-            self.options = replace(
-                self.options, temperatures=(0.0,), context_s=0.0, prompt_chars=0,
-                max_tokens_per_s=min(self.options.max_tokens_per_s, 6.0),
-            )  # fmt: skip
-        self.language: str | None = None if lang == "auto" else lang
+        self.options = (options or TranscribeOptions()).for_task()
+        allowed = codes.parse(self.options.language)
         if not decoder.multilingual:
-            self.language = "en"
+            if self.options.task != "transcribe":
+                raise LanguageError(f"model {decoder.name} is English-only and cannot translate")
+            if allowed not in (None, ("en",)):
+                raise LanguageError(f"model {decoder.name} is English-only; use --language en or a multilingual model")
+            allowed = ("en",)
+        self.picker = LanguagePicker(allowed)
+        self.language: str | None = self.picker.current  # of the pass being decoded
         o = self.options
         self.settings = DecodeSettings(
             o.task, o.patience, o.temperatures, o.guard.compression_ratio_threshold, o.without_timestamps, o.hotwords,
             o.max_tokens_per_s,
         )  # fmt: skip
         self.committed = ""  # recent final text, the prompt for the next chunk
+        self._text_lang: str | None = None  # the language of `committed` and the context
+        self._detected_s = 0.0  # seconds of this stretch when its language was last detected (0: not yet)
         self.context = ContextBuffer(o.context_s)
         self.rejections: list[Rejection] = []  # every final drop, in order; the engine logs them
         self.stats = {"decodes": 0, "rejected": 0, "context_passes": 0, "context_fallbacks": 0, "reused": 0,
@@ -94,6 +87,7 @@ class Transcriber:
     # -- decoding -------------------------------------------------------------------
     def _prompt(self, before: str | None = None, budget: int | None = None) -> str | None:
         recent = self.committed if before is None else before
+        recent = recent if self._text_lang in (None, self.language) else ""
         n = self.options.prompt_chars if budget is None else budget
         parts = [self.options.initial_prompt.strip(), recent[-n:].strip() if n > 0 else ""]
         return " ".join(p for p in parts if p) or None
@@ -106,8 +100,8 @@ class Transcriber:
         `kept` is an earlier encoding of this same audio and context (a look's), read
         again instead of encoding anew."""
         if kept is None:
-            if self.language is None:
-                return None
+            if self.language is None or self._text_lang not in (None, self.language):
+                return None  # no context in another language
             room, window = int(WINDOW_S * SR) - len(audio), None
             if self._peek:  # a peek is read again soon: a short context and encoder window will do
                 room, window = min(room, int(self.options.peek_context_s * SR)), self.options.peek_window_s
@@ -160,6 +154,7 @@ class Transcriber:
         if len(audio) < SR // 10:
             return None
         self.stats["decodes"] += 1
+        self._choose_language(audio, speech_of(chunks), final)
         beam = self._final_beam if final else min(self.options.partial_beam_size, self._final_beam)
         first, t0, dur = chunks[0].start, chunks[0].start / SR, len(audio) / SR
         found = None
@@ -172,17 +167,25 @@ class Transcriber:
                 start, end = t0 + found.segments[0].start, t0 + max(found.segments[-1].end, found.segments[0].start + 0.1)
             return Pass(found.text, start, end, self.language or "", first, audio, beam, segments=found.segments,
                         words=found.words, speech=speech_of(chunks))  # fmt: skip
-        found, result = healing.read_with_prompt(self, audio, first, speech_of(chunks), beam, word_times)
-        if self.language is None and result.language_probability >= 0.5 and len(audio) >= 2 * SR:
-            self.language = result.language  # hold it: no flipping language per chunk
-        return found
+        return healing.read_with_prompt(self, audio, first, speech_of(chunks), beam, word_times)[0]
+
+    def _choose_language(self, audio: np.ndarray, speech: np.ndarray | None, final: bool) -> None:
+        """The language of this stretch: detected once it can be judged (by its seconds of speech), and
+        again for its final when there is much more than then; otherwise the current language."""
+        seconds = len(audio) / SR if speech is None else int((speech >= SPEECH_PROB).sum()) * FRAME / SR
+        again = final and seconds >= 1.5 * self._detected_s
+        if (not self._detected_s or again) and self.picker.needs_detection(seconds):
+            self._detected_s = seconds
+            before, self.language = self.language, self.picker.choose(self.decoder.detect_language(audio))
+            if self.language != before:
+                self._kept = None  # read after context in the other language
 
     # -- commits ----------------------------------------------------------------------
     def _commit(self, result: Pass | None) -> list[Caption]:
         """Make `result` final: it replaces the partials of the current span."""
         span = self._span
         self._span += 1
-        self._kept = None  # its context is out of date now
+        self._kept, self._detected_s = None, 0.0  # its context is out of date now; a new stretch
         if result is None:
             return []
         self.rejections += result.rejected
@@ -193,6 +196,9 @@ class Transcriber:
         text = drop_seam_repeat(self.committed, result.text) if result.first == seam else result.text
         if result.text.strip() and not text:
             self.rejections.append(Rejection(result.start, result.end, "repeats the caption before", result.text))
+        if text and result.language != self._text_lang:  # prompts and context only in one language
+            self.committed, self._text_lang = "", result.language
+            self.context = ContextBuffer(self.options.context_s)
         if result.audio is not None:
             self.context.add(Said(result.first, result.audio, text, result.segments))
         if not text:
@@ -243,7 +249,7 @@ class Transcriber:
             return out
         if due and look is not None and look.first == self._pending[0].start:
             self._last = look  # the latest reading over less of this audio: the pass to agree with
-        result = self._run(self._pending, final=chunk.utterance_end or due, kept=self._reusable(chunk),
+        result = self._run(self._pending, final=chunk.utterance_end or due, kept=reusable(self._kept, chunk, self._pending),
                            word_times=due and self.options.task != "translate")  # fmt: skip
         if chunk.utterance_end:
             out += self._commit(result)
@@ -312,14 +318,6 @@ class Transcriber:
         # partial on screen until the next pass, never a final (beam 0) nor a pass to agree with.
         self._last = self._rest = Pass(rest_text, cut / SR, t0 + total, result.language, cut, rest, 0)
         return out + self._partial(self._last)
-
-    def _reusable(self, chunk: Chunk) -> KeptEncoding | None:
-        """The look's encoding, when this utterance end came in the pause it looked at."""
-        kept, first = self._kept, self._pending[0].start
-        if kept is None or not (chunk.utterance_end and chunk.look and chunk.look == kept.look) or kept.first != first:
-            return None
-        extra = sum(len(c.audio) for c in self._pending) - kept.encoded.audio_len
-        return kept if 0 <= extra <= REUSE_MAX_S * SR else None
 
     def _look_at(self, chunk: Chunk) -> list[Caption]:
         """A partial for the open utterance including `chunk`, which a later chunk will bring again."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 
 from livecaption.transcription.decoder import WINDOW_S, Continuation, Encoded, Segment, Word, token_budget
+from livecaption.whisper.characters import clean, whole
 
 SR = 16000
 TIME_PRECISION = 0.02  # seconds per Whisper timestamp token
@@ -70,7 +71,7 @@ def decode_after(
         max_initial_timestamp_index=1500,  # the first timestamp is the anchor itself
     )[0]
     ids = result.sequences_ids[0]
-    text = tokenizer.decode([i for i in ids if i < tokenizer.eot]).strip()  # text only: drop timestamps
+    text = whole([[i for i in ids if i < tokenizer.eot]], tokenizer.decode)[0].strip()  # text only: no timestamps
     score = float(result.scores[0]) if result.scores else 0.0
     offset = encoded.context_len / SR
     segments = timed_segments(ids, tokenizer, anchor, offset, encoded.audio_len / SR, score)
@@ -94,9 +95,9 @@ def timed_words(model, tokenizer, encoded: Encoded, context_text: str, ids: list
             start = min(duration, max(0.0, float(w["start"]) - offset))
             end = min(duration, max(start, float(w["end"]) - offset))
             if out and not w["word"].startswith(" "):  # punctuation, or the rest of a word
-                out[-1] = Word(out[-1].text + w["word"], out[-1].start, max(out[-1].end, end))
+                out[-1] = Word(out[-1].text + clean(w["word"]), out[-1].start, max(out[-1].end, end))
             else:
-                out.append(Word(w["word"], start, end))
+                out.append(Word(clean(w["word"]), start, end))
         seen += len(w["tokens"])
     return tuple(out)
 
@@ -110,16 +111,18 @@ def timed_segments(
     def at(token: int) -> float:
         return min(duration, max(0.0, (token - tokenizer.timestamp_begin) * TIME_PRECISION - offset))
 
-    out: list[Segment] = []
+    pieces: list[tuple[list[int], float, float]] = []
     start, text_ids = at(anchor), []
     for token in ids:
         if token >= tokenizer.timestamp_begin:
             if text_ids:
-                out.append(Segment(tokenizer.decode(text_ids), start, max(start, at(token)), logprob))
+                pieces.append((text_ids, start, max(start, at(token))))
                 text_ids = []
             start = at(token)
         elif token < tokenizer.eot:
             text_ids.append(token)
     if text_ids:
-        out.append(Segment(tokenizer.decode(text_ids), start, duration, logprob))
+        pieces.append((text_ids, start, duration))
+    texts = whole([p[0] for p in pieces], tokenizer.decode)
+    out = [Segment(text, a, b, logprob) for text, (_, a, b) in zip(texts, pieces, strict=True)]
     return tuple(s for s in out if s.text.strip())

@@ -18,6 +18,7 @@ from faster_whisper import WhisperModel
 from faster_whisper.tokenizer import Tokenizer
 
 from livecaption.transcription.decoder import (
+    WINDOW_S,
     Continuation,
     DecodeSettings,
     Encoded,
@@ -27,15 +28,16 @@ from livecaption.transcription.decoder import (
     token_budget,
 )
 from livecaption.whisper import anchored
+from livecaption.whisper.characters import clean, whole
 
 SR = 16000
 FULL_FRAMES = 3000  # Whisper's 30 s window, 100 frames a second
 _MARGIN = 100  # keep 1 s of padding after the content
 
 
-def _segment(s) -> Segment:
-    words = tuple(Word(w.word, w.start, w.end) for w in s.words or ())
-    return Segment(s.text, s.start, s.end, s.avg_logprob, s.no_speech_prob, s.compression_ratio, words)
+def _segment(s, text: str) -> Segment:
+    words = tuple(Word(clean(w.word), w.start, w.end) for w in s.words or ())
+    return Segment(text, s.start, s.end, s.avg_logprob, s.no_speech_prob, s.compression_ratio, words)
 
 
 class WindowedWhisperModel(WhisperModel):
@@ -71,6 +73,7 @@ class WhisperDecoder:
         self.multilingual = bool(model.model.is_multilingual)
         self.encoder_s = encoder_s
         self._tokenizers: dict[tuple[str, str], Tokenizer] = {}
+        self._eot = model.hf_tokenizer.token_to_id("<|endoftext|>")
 
     def transcribe(
         self,
@@ -104,11 +107,16 @@ class WhisperDecoder:
                     settings.max_tokens_per_s, len(audio) / SR, self._prompt_tokens(prompt, settings.hotwords)
                 ),
             )
-            found = tuple(_segment(s) for s in segments)
+            segments = list(segments)
+            texts = whole([s.tokens for s in segments], self._decode)
+            found = tuple(_segment(s, text) for s, text in zip(segments, texts, strict=True))
         finally:
             if windowed:
                 self.model.min_frames = FULL_FRAMES
         return Transcription(found, info.language, info.language_probability)
+
+    def _decode(self, tokens: list[int]) -> str:
+        return self.model.hf_tokenizer.decode([t for t in tokens if t < self._eot])
 
     def _prompt_tokens(self, prompt: str | None, hotwords: str) -> int:
         """At least as many tokens as faster-whisper's get_prompt puts before the text: start of
@@ -120,6 +128,14 @@ class WhisperDecoder:
             return min(half, len(self.model.hf_tokenizer.encode(" " + text.strip()).ids)) if text and text.strip() else 0
 
         return 1 + count(hotwords) + count(prompt) + 5
+
+    def detect_language(self, audio: np.ndarray) -> tuple[tuple[str, float], ...]:
+        if not self.multilingual:
+            return (("en", 1.0),)
+        audio = audio[-int(WINDOW_S * SR) :]  # the newest speech, in one window
+        encoded = anchored.encode(self.model, np.zeros(0, np.float32), audio, self.encoder_s)
+        found = self.model.model.detect_language(encoded.data)[0]
+        return tuple((token[2:-2], float(p)) for token, p in found)  # "<|ko|>" -> "ko"
 
     def encode(self, context: np.ndarray, audio: np.ndarray, window_s: float | None = None) -> Encoded | None:
         return anchored.encode(self.model, context, audio, self.encoder_s if window_s is None else window_s)

@@ -1,0 +1,95 @@
+"""A language per stretch of speech, over a fake multilingual decoder (Hangul words are Korean; a word
+read in the wrong language comes out misread, "word~")."""
+
+import pytest
+from fakes import SR, FakeDecoder, say
+
+from livecaption.errors import LanguageError
+from livecaption.languages import codes
+from livecaption.languages.picker import LanguagePicker
+from livecaption.streaming.segmenter import Chunk
+from livecaption.transcription.options import TranscribeOptions
+from livecaption.transcription.policy import Transcriber
+
+KOREAN = "오늘 우리는 회의를 시작 합니다 모두 함께"
+ENGLISH = "the next part of the talk is in english now"
+
+
+def utterances(*texts: str, pause_s: float = 0.8):
+    start = 0
+    for text in texts:
+        audio = say(text, pause_s)
+        yield Chunk(start, audio, True, start + len(audio))
+        start += len(audio)
+
+
+def finals(t: Transcriber, *texts: str, pause_s: float = 0.8):
+    return [c for ch in utterances(*texts, pause_s=pause_s) for c in t.transcribe(ch) if c.final and c.text]
+
+
+def test_a_switch_is_followed_each_way_and_each_caption_carries_its_language():
+    t = Transcriber(FakeDecoder(multilingual=True), TranscribeOptions(language="auto"))
+    caps = finals(t, KOREAN, KOREAN, ENGLISH, ENGLISH, KOREAN)
+    assert [c.language for c in caps] == ["ko", "ko", "en", "en", "ko"]
+    assert [c.text for c in caps] == [KOREAN, KOREAN, ENGLISH, ENGLISH, KOREAN]  # nothing read in the wrong language
+    assert t.picker.switches == 2
+
+
+def test_no_context_or_prompt_crosses_a_language_switch():
+    d = FakeDecoder(multilingual=True)
+    t = Transcriber(d, TranscribeOptions(language="auto"))
+    stream = utterances(KOREAN, KOREAN, ENGLISH, ENGLISH)
+    for _ in range(2):
+        t.transcribe(next(stream))
+    assert d.contexts and d.contexts[-1] > 0  # the second Korean stretch read after the first
+    d.contexts.clear()
+    t.transcribe(next(stream))
+    assert not d.contexts  # the first English stretch is read alone, not after Korean audio
+    assert t.committed.strip() == ENGLISH  # and the prompt for the next holds English only
+    t.transcribe(next(stream))
+    assert d.contexts and d.contexts[-1] > 0  # within one language, context as before
+
+
+def test_a_short_blip_keeps_the_current_language():
+    t = Transcriber(FakeDecoder(multilingual=True), TranscribeOptions(language="auto"))
+    caps = finals(t, KOREAN, "yes", KOREAN, pause_s=0.3)  # 0.55 s, English: too short to judge
+    assert [c.language for c in caps] == ["ko", "ko", "ko"]
+
+
+def test_a_restricted_set_is_honoured():
+    # Korean speech, but the session said English or Japanese: never tagged Korean
+    t = Transcriber(FakeDecoder(multilingual=True), TranscribeOptions(language="ja,en"))
+    assert {c.language for c in finals(t, KOREAN, ENGLISH)} == {"en"}
+
+
+def test_one_language_given_detects_nothing():
+    d = FakeDecoder(multilingual=True)
+    t = Transcriber(d, TranscribeOptions(language="ko"))
+    assert [c.language for c in finals(t, KOREAN, KOREAN)] == ["ko", "ko"]
+    assert "detect" not in d.kinds()
+
+
+def test_the_picker_switches_only_on_clear_evidence():
+    p = LanguagePicker(("ko", "en"))
+    assert p.choose([("ja", 0.5), ("ko", 0.3), ("en", 0.2)]) == "ko"  # ja is not allowed
+    assert p.choose([("en", 0.55), ("ko", 0.45)]) == "ko"  # not clear: keep Korean
+    assert p.choose([("en", 0.9), ("ko", 0.1)]) == "en"
+    assert not p.needs_detection(0.5 * SR / SR) and p.needs_detection(2.0)
+
+
+@pytest.mark.parametrize(("value", "parsed"), [("auto", None), ("", None), ("en", ("en",)), ("ko,en", ("ko", "en")),
+                                               ("KO+EN", ("ko", "en")), ("ko, en", ("ko", "en"))])  # fmt: skip
+def test_language_values(value, parsed):
+    assert codes.parse(value) == parsed
+
+
+@pytest.mark.parametrize("value", ["english", "ko,xx", ","])
+def test_a_bad_language_value_says_what_to_give(value):
+    with pytest.raises(LanguageError, match="ko,en"):
+        codes.parse(value)
+
+
+def test_an_english_only_model_refuses_other_languages():
+    with pytest.raises(LanguageError, match="English-only"):
+        Transcriber(FakeDecoder(), TranscribeOptions(language="ko,en"))
+    assert Transcriber(FakeDecoder(), TranscribeOptions(language="en")).language == "en"
