@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -35,6 +36,7 @@ LOOP_MAX_N, LOOP_REPEATS, LOOP_WORDS = 10, 3, 12  # a phrase of up to 10 words, 
 WATCHDOG_S = 10.0  # seconds of speech without a final caption before the stretch is decoded again
 UNHEARD_S = 30.0  # ...of which at most this much, the newest, is read again
 
+REPEAT_MIN_CHARS, REPEAT_SHARE = 8, 0.8  # a caption whose characters are 80 % those just captioned repeats them
 _WORD = re.compile(r"\w")
 
 
@@ -122,10 +124,33 @@ def read_with_prompt(
     return found, result
 
 
+def _chars(text: str) -> str:
+    return re.sub(r"[\W_]", "", text.lower())
+
+
+def said_before(recent: str, text: str) -> bool:
+    """Is `text` (8 characters or more) mostly the same characters, in order, as the end of `recent`?"""
+    new = _chars(text)
+    if len(new) < REPEAT_MIN_CHARS:
+        return False
+    tail = _chars(recent)[-3 * len(new) :]
+    same = sum(b.size for b in SequenceMatcher(None, tail, new, autojunk=False).get_matching_blocks())
+    return same >= REPEAT_SHARE * len(new)
+
+
 def sound(t: Transcriber, result: Pass) -> Pass:
     """`result` with degenerate text (a loop) cut back to what its audio holds, or read again
-    alone, without the prompt, when that reads more."""
+    alone, without the prompt, when that reads more. Text that repeats the captions just before it
+    is read again alone without the prompt too: a model led by its prompt writes it again (a loop
+    across captions); only if the audio alone reads the same was it said again."""
     seconds = len(result.audio) / SR if result.audio is not None else result.end - result.start
+    if result.audio is not None and said_before(t.committed, result.text):
+        again, _ = read_alone(t.decoder, result.audio, result.first, result.speech, language=t.language,
+                              prompt=None, beam=result.beam or 1, settings=t.settings, guard=t.options.guard)  # fmt: skip
+        if not said_before(result.text, again.text) or not said_before(again.text, result.text):
+            t.rejections.append(Rejection(result.start, result.end, "repeats the captions before", result.text))
+            t.stats["repeats"] = t.stats.get("repeats", 0) + 1
+            result = again
     text, why = cut_degenerate(result.text, seconds)
     if why is None:
         return result

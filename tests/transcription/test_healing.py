@@ -157,3 +157,24 @@ def test_no_watchdog_while_captions_come():
         start += len(audio)
     assert t.stats["watchdog"] == 0 and t.stats["prompts_dropped"] == 0 and t.stats["cut"] == 0
     assert t.watchdog.silent < 3 * SR
+
+
+def test_a_caption_that_repeats_the_one_before_is_read_again_without_the_prompt():
+    """Seen with a multilingual model after a language switch: the last sentence captioned five times
+    over while new speech went uncaptioned. A pass led by its prompt writes the prompt again."""
+    from fakes import FakeDecoder, say
+
+    from livecaption.streaming.segmenter import Chunk
+    from livecaption.transcription.options import TranscribeOptions
+    from livecaption.transcription.policy import Transcriber
+
+    t = Transcriber(FakeDecoder(echo_prompt_words=6), TranscribeOptions(language="en", context_s=0.0))
+    said = ["we will start with the budget today", "then the plan for next year follows",
+            "we will start with the budget today", "and questions come at the end"]  # fmt: skip
+    start, out = 0, []
+    for text in said:
+        audio = say(text, 0.8)
+        out += [c.text for c in t.transcribe(Chunk(start, audio, True, start + len(audio))) if c.final]
+        start += len(audio)
+    assert out == said  # each said once is captioned once; said again (the third) is captioned again
+    assert t.stats["repeats"] == 3  # every pass after a prompt wrote the prompt again
