@@ -123,12 +123,12 @@ def settle_rest(info: SessionInfo, captions: list[Caption], log: Callable[[str],
         log(f"settling {len(audio) / SR:.0f} s of kept audio the settle pass had not read yet")
         loaded = loaded or load(config)
         language = None if config.language == "auto" else config.language
-        reader = WindowReader(loaded.model, language, config.task, config.beam_size)
+        reader = WindowReader(loaded.model, language, _settle_task(config), config.beam_size)
         pieces = settle_recording(reader, audio, offset=round(start * SR), heard=live) or []
         ids_of = owners(live, [(p.start, p.end) for p in pieces])
         lang = reader.language or ""
         out += [
-            Caption(p.start, p.end, p.text, True, lang, id=SETTLED_ID + len(out) + k, source=kept_input.source,
+            Caption(p.start, p.end, p.text, True, p.language or lang, id=SETTLED_ID + len(out) + k, source=kept_input.source,
                     speaker=kept_input.speaker, settled=True, replaces=tuple(ids))
             for k, (p, ids) in enumerate(zip(pieces, ids_of, strict=True))
         ]  # fmt: skip
@@ -168,14 +168,19 @@ def polish(
             if on_progress is not None:
                 on_progress((before + f * n) / total)
 
-        reader = WindowReader(loaded.model, language, config.task, config.beam_size)
+        reader = WindowReader(loaded.model, language, _settle_task(config), config.beam_size)
         mine = [c for c in heard if c.source == k.source]
         found = settle_recording(reader, audio, on_progress=progress, cancel=cancel, heard=mine)
         if found is None:
             return None
         done += len(audio)
         lang = reader.language or ""
-        out += [Caption(p.start, p.end, p.text, True, lang, source=k.source, speaker=k.speaker) for p in found]
+        out += [Caption(p.start, p.end, p.text, True, p.language or lang, source=k.source, speaker=k.speaker)
+                for p in found]  # fmt: skip
     if not out and total > SR:
         raise CaptioningError(f"no words were found in the {total / SR:.0f} s of audio of session {info.id}")
     return sorted(out, key=lambda c: c.start)
+
+
+def _settle_task(config: SessionConfig) -> str:
+    return "transcribe" if config.task == "both" else config.task  # a settled caption keeps its live translation

@@ -31,9 +31,13 @@ def settle_recording(
     far fewer words than they have is read again without the prompt (SettlePass.step)."""
     t0 = offset / SR
     mids = [((c.start + c.end) / 2 - t0, len(c.text.split())) for c in heard]
+    spans = [(c.start - t0, c.end - t0, c.language) for c in heard if c.final and c.text]
 
     def live_words(a: float, b: float) -> int:
         return sum(n for mid, n in mids if a <= mid < b)
+
+    def live_spans(a: float, b: float) -> list[tuple[float, float, str]]:
+        return [s for s in spans if a <= (s[0] + s[1]) / 2 < b]
 
     block = BLOCK_S * SR
     # The offline pass floors its features at the recording's loudest moment minus 80 dB: measure it first.
@@ -46,14 +50,14 @@ def settle_recording(
         if cancel is not None and cancel.is_set():
             return None
         final = fed >= len(audio)
-        window = sp.step(final, live_words if mids else None)
+        window = sp.step(final, live_words if mids else None, live_spans if spans else None)
         if window is None:
             if final:
                 break
             sp.feed(fed, audio[fed : fed + block])
             fed += len(audio[fed : fed + block])
             continue
-        out += [SettledPiece(p.start + t0, p.end + t0, p.text) for p in window.pieces]
+        out += [SettledPiece(p.start + t0, p.end + t0, p.text, p.language) for p in window.pieces]
         if on_progress is not None:
             on_progress(min(1.0, window.end * SR / max(1, len(audio))))
     return out

@@ -78,7 +78,8 @@ class SettleRunner:
             while (work := self._take()) is not None:
                 inp, sp, final = work
                 t = time.monotonic()
-                window = sp.step(final, lambda a, b, inp=inp: self._live_words(inp, a, b))
+                window = sp.step(final, lambda a, b, inp=inp: self._live_words(inp, a, b),
+                                 lambda a, b, inp=inp: self._live_spans(inp, a, b))  # fmt: skip
                 engine.settle_compute_s += time.monotonic() - t
                 if window is not None:
                     engine.emit_settled(self._captions(inp, window))
@@ -105,6 +106,14 @@ class SettleRunner:
             if c.source == source and (source, c.id) not in self._replaced and start <= (c.start + c.end) / 2 < end
         )  # fmt: skip
 
+    def _live_spans(self, inp: Input, start: float, end: float) -> list[tuple[float, float, str]]:
+        source = inp.label.source
+        return [
+            (c.start, c.end, c.language) for c in list(self.engine.captions)
+            if c.source == source and c.final and c.text and (source, c.id) not in self._replaced
+            and start <= (c.start + c.end) / 2 < end
+        ]  # fmt: skip
+
     def _captions(self, inp: Input, window: SettledWindow) -> list[Caption]:
         """The window's pieces as settled captions, each replacing the live captions it overlaps
         most; with no pieces, one empty settled caption takes the window's live text away."""
@@ -117,10 +126,14 @@ class SettleRunner:
         pieces = [(min(p.start, end_cap), min(p.end, end_cap), p.text) for p in window.pieces]
         self._replaced.update((source, c.id) for c in live)
         ids_of = owners(live, [(a, b) for a, b, _ in pieces])
-        language = self.engine.transcriber.language or ""
+        language = window.language or self.engine.transcriber.language or ""
+        translated = {c.id: c.translation for c in live if c.translation}
         out = []
         for (start, end, text), ids in zip(pieces, ids_of, strict=True):
-            out.append(self._caption(start, end, text, language, source, speaker, ids))
+            cap = self._caption(start, end, text, language, source, speaker, ids)
+            # --task both: a settled caption keeps the translations of the live captions it replaces
+            cap.translation = " ".join(translated[i] for i in ids if i in translated)
+            out.append(cap)
         if not pieces and live:
             out.append(self._caption(window.start, window.end, "", language, source, speaker, [c.id for c in live]))
         return out

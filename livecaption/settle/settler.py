@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Protocol
 
 import numpy as np
@@ -27,14 +28,35 @@ QUIET = 0.2  # a window is skipped only if the VAD's probability stays under thi
 QUIET_PAD_S = 1.0  # ...within this much around the window too
 SHORT_SHARE = 0.6  # a window read with fewer than this share of the live captions' words is read again...
 SHORT_MIN_WORDS = 8  # ...when they have at least this many
+MIN_PART_S = 1.0  # a window ends where the live captions change language, if that is this far in
 
 
 class Reader(Protocol):
     def features(self, audio: np.ndarray, first_frame: int) -> np.ndarray: ...
 
-    def read(self, features: np.ndarray, size: int, offset_s: float, previous: list[int]): ...
+    def read(self, features: np.ndarray, size: int, offset_s: float, previous: list[int], language: str | None = None): ...
 
     def resets_prompt(self, temperature: float) -> bool: ...
+
+
+Spans = Callable[[float, float], list[tuple[float, float, str]]]  # live finals (start, end, language) in a time range
+
+
+def language_stretch(spans: list[tuple[float, float, str]], start: float, end: float) -> tuple[str | None, float]:
+    """The live captions' language from `start`, and where it changes (`end` if it does not): between
+    the last caption in it and the first in another language. A language that only grazes the start
+    (less than MIN_PART_S) gives way to the next."""
+    spans = sorted(s for s in spans if s[2])
+    if not spans:
+        return None, end
+    lang = spans[0][2]
+    for prev, cur in pairwise(spans):
+        if cur[2] != lang:
+            cut = (prev[1] + cur[0]) / 2
+            if cut - start >= MIN_PART_S:
+                return lang, min(cut, end)
+            lang = cur[2]
+    return lang, end
 
 
 def _words(read) -> int:
@@ -46,6 +68,7 @@ class SettledPiece:
     start: float  # seconds on the session timeline
     end: float
     text: str
+    language: str = ""  # the language its window was read in
 
 
 @dataclass(frozen=True)
@@ -57,6 +80,7 @@ class SettledWindow:
     end: float
     pieces: tuple[SettledPiece, ...]
     skipped: bool = False  # read as silence without decoding (the VAD heard no speech)
+    language: str = ""  # the language the window was read in
 
 
 class SettlePass:
@@ -107,16 +131,27 @@ class SettlePass:
     def behind_s(self) -> float:
         return max(0.0, self.end / SR - self.seek * HOP / SR)
 
-    def step(self, final: bool = False, live_words: Callable[[float, float], int] | None = None) -> SettledWindow | None:
+    def step(
+        self, final: bool = False, live_words: Callable[[float, float], int] | None = None, live_spans: Spans | None = None
+    ) -> SettledWindow | None:
         """Read the next window, if due. `live_words(start, end)`: how many words the live captions
-        have between two session times, a check on a reading that lost speech."""
+        have between two session times, a check on a reading that lost speech. `live_spans(start, end)`:
+        the live finals there with their languages; a window is read in one language (an offline pass
+        of that part alone), so it ends where they change language."""
         if not self.due(final):
             return None
+        language = None
+        if live_spans is not None:
+            first, size = self.seek, min(WINDOW, self.end // HOP - self.seek)
+            start = first * HOP / SR
+            language, cut = language_stretch(live_spans(start, start + size * HOP / SR), start, start + size * HOP / SR)
         with self._lock:
             self._join()
             first = self.seek
             content = self.end // HOP
             size = min(WINDOW, content - first)
+            if language is not None:
+                size = max(1, min(size, round(cut * SR / HOP) - first))
             a = max(0, (first - EDGE) * HOP)
             b = min(self.end, (first + size + EDGE) * HOP)
             audio = self._audio[a - self._base : b - self._base].copy()
@@ -130,13 +165,13 @@ class SettlePass:
             self.skipped += 1
             return window
         features = self.reader.features(audio, first)
-        read = self.reader.read(features, size, offset, self._tokens[self._prompt_from :])
+        read = self.reader.read(features, size, offset, self._tokens[self._prompt_from :], language)
         if live_words is not None and self._prompt_from < len(self._tokens):
             heard = live_words(offset, offset + read.advance * HOP / SR)
             if heard >= SHORT_MIN_WORDS and _words(read) < SHORT_SHARE * heard:
                 # Far fewer words than the live captions heard: the prompt led the model astray
                 # (it tends to repeat it). Read without it, and keep the reading with more words.
-                again = self.reader.read(features, size, offset, [])
+                again = self.reader.read(features, size, offset, [], language)
                 self.rereads += 1
                 if _words(again) > _words(read):
                     read = again
@@ -147,7 +182,7 @@ class SettlePass:
             if why is not None:  # a loop: never a prompt for the next window (healing.py)
                 self._prompt_from = len(self._tokens) + len(seg.tokens)
             if text:
-                pieces.append(SettledPiece(seg.start, seg.end, text))
+                pieces.append(SettledPiece(seg.start, seg.end, text, getattr(read, "language", "")))
             self._tokens.extend(seg.tokens)
         if self.reader.resets_prompt(read.temperature):
             self._prompt_from = len(self._tokens)
@@ -156,7 +191,7 @@ class SettlePass:
         advance = max(1, read.advance)
         self.windows += 1
         self._advance(first + advance)
-        return SettledWindow(offset, (first + advance) * HOP / SR, tuple(pieces))
+        return SettledWindow(offset, (first + advance) * HOP / SR, tuple(pieces), language=getattr(read, "language", ""))
 
     def _advance(self, frame: int) -> None:
         with self._lock:

@@ -18,6 +18,10 @@ from faster_whisper import WhisperModel
 from faster_whisper.audio import pad_or_trim
 from faster_whisper.tokenizer import Tokenizer
 
+from livecaption.languages import codes
+from livecaption.languages.picker import LanguagePicker
+from livecaption.whisper.characters import whole
+
 SR = 16000
 HOP = 160  # samples per feature frame
 WINDOW = 3000  # frames in Whisper's 30 s window
@@ -42,6 +46,7 @@ class WindowRead:
     advance: int  # frames the next window starts after this one's start
     temperature: float  # the fallback temperature the window needed (a high one resets the prompt)
     skipped: bool = False  # Whisper's own no-speech check skipped the window
+    language: str = ""  # the window's language
 
 
 class WindowReader:
@@ -51,11 +56,14 @@ class WindowReader:
         self.model = model
         self.task = task
         # The options of a plain offline transcribe() call, its defaults included (nothing is decoded here).
-        _, info = model.transcribe(np.zeros(SR, np.float32), language=language or "en", task=task, beam_size=beam_size)
+        _, info = model.transcribe(np.zeros(SR, np.float32), language="en", task=task, beam_size=beam_size)
         self.options = replace(info.transcription_options, initial_prompt=None)
-        self.language = language
+        multilingual = model.model.is_multilingual
+        # Each window's language is detected, within the session's set (an offline pass of a part reads it so).
+        self.picker = LanguagePicker(codes.parse(language) if multilingual else ("en",))
+        self.language = self.picker.current
         self.loudest = -10.0  # the highest log-mel value seen so far (see features)
-        self._tokenizer: Tokenizer | None = None
+        self._tokenizers: dict[str, Tokenizer] = {}
 
     def features(self, audio: np.ndarray, first_frame: int) -> np.ndarray:
         """Log-mel frames of `audio`, which starts EDGE frames before frame `first_frame` of the
@@ -74,44 +82,48 @@ class WindowReader:
         log = np.maximum(log, self.loudest - 8.0)
         return ((log + 4.0) / 4.0)[:, skip:]
 
-    def tokenizer(self, encoded) -> Tokenizer:
-        if self._tokenizer is None:
-            language = self.language
-            if language is None:
-                if self.model.model.is_multilingual:
-                    found = self.model.model.detect_language(encoded)
-                    language = found[0][0][0][2:-2]
-                else:
-                    language = "en"
-            self.language = language
-            self._tokenizer = Tokenizer(self.model.hf_tokenizer, self.model.model.is_multilingual, task=self.task,
-                                        language=language)  # fmt: skip
-        return self._tokenizer
+    def tokenizer(self, encoded, language: str | None = None) -> Tokenizer:
+        """The tokenizer of the window's language: `language` (the live captions') if allowed, else
+        detected on its encoding (unless fixed)."""
+        if language and (self.picker.allowed is None or language in self.picker.allowed):
+            self.picker.current = language
+        elif not self.picker.fixed:
+            found = self.model.model.detect_language(encoded)[0]
+            self.picker.choose([(token[2:-2], float(p)) for token, p in found])
+        language = self.language = self.picker.current or "en"
+        if language not in self._tokenizers:
+            self._tokenizers[language] = Tokenizer(self.model.hf_tokenizer, self.model.model.is_multilingual,
+                                                   task=self.task, language=language)  # fmt: skip
+        return self._tokenizers[language]
 
-    def read(self, features: np.ndarray, size: int, offset_s: float, previous: list[int]) -> WindowRead:
+    def read(
+        self, features: np.ndarray, size: int, offset_s: float, previous: list[int], language: str | None = None
+    ) -> WindowRead:
         """Decode one window: `features` from the window's start (at least `size` frames of content,
         `size` <= WINDOW), after the tokens `previous`. Times are seconds from `offset_s`."""
         m, o = self.model, self.options
         segment = pad_or_trim(features[:, :size])
         encoded = m.encode(segment)
-        tokenizer = self.tokenizer(encoded)
+        before = self.language
+        tokenizer = self.tokenizer(encoded, language)
+        if before is not None and self.language != before:
+            previous = []  # text in another language is no prompt for this one
         prompt = m.get_prompt(tokenizer, previous, without_timestamps=o.without_timestamps, hotwords=o.hotwords)
         result, avg_logprob, temperature, compression = m.generate_with_fallback(encoded, prompt, tokenizer, o)
         no_speech = o.no_speech_threshold is not None and result.no_speech_prob > o.no_speech_threshold
         if no_speech and (o.log_prob_threshold is None or avg_logprob <= o.log_prob_threshold):
-            return WindowRead((), size, temperature, skipped=True)  # Whisper's own no-speech skip
+            return WindowRead((), size, temperature, skipped=True, language=self.language)  # Whisper's own skip
         pieces, seek, _ = m._split_segments_by_timestamps(
             tokenizer=tokenizer, tokens=result.sequences_ids[0], time_offset=offset_s, segment_size=size,
             segment_duration=size * m.feature_extractor.time_per_frame, seek=0,
         )  # fmt: skip
         out = []
-        for piece in pieces:
-            text = tokenizer.decode(piece["tokens"])
+        for piece, text in zip(pieces, whole([p["tokens"] for p in pieces], tokenizer.decode), strict=True):
             if piece["start"] == piece["end"] or not text.strip():
                 continue
             out.append(ReadSegment(piece["start"], piece["end"], text, tuple(piece["tokens"]), avg_logprob,
                                    result.no_speech_prob, compression, temperature))  # fmt: skip
-        return WindowRead(tuple(out), seek, temperature)
+        return WindowRead(tuple(out), seek, temperature, language=self.language)
 
     def resets_prompt(self, temperature: float) -> bool:
         o = self.options
