@@ -19,11 +19,12 @@ class Caption:
     settled: bool = False  # read by the settle pass, as an offline pass reads it (livecaption/settle)
     replaces: tuple[int, ...] = ()  # a settled caption: the ids of the live captions it takes the place of
     stable: int = 0  # a partial: how many characters of its text two passes read the same (stability.py)
+    translation: str = ""  # --task both: the English translation of a final ("" for English speech)
 
     def to_dict(self) -> dict:
         d = asdict(self)
         d["start"], d["end"], d["emit"] = round(self.start, 3), round(self.end, 3), round(self.emit, 3)
-        for key in ("source", "speaker", "settled"):
+        for key in ("source", "speaker", "settled", "translation"):
             if not d[key]:
                 del d[key]
         if self.settled:

@@ -15,6 +15,7 @@ from livecaption.storage.spool import AudioSpool, audio_path, prune
 from livecaption.streaming.engine import Engine, EngineListener
 from livecaption.streaming.pump import Input, Label
 from livecaption.transcription.policy import Transcriber
+from livecaption.translation.both import Translating
 from livecaption.whisper.models import LoadedModel
 
 Sources = list[tuple[AudioSource, Label]]
@@ -93,7 +94,8 @@ def build_session(
     loaded = loaded or load(config)
     options = config.transcribe_options()
     # One model; each input its own commit policy (context, pending speech), served by one thread.
-    transcribers = [Transcriber(loaded.decoder(options.encoder_s), options) for _ in sources]
+    kind = Translating if config.task == "both" else Transcriber
+    transcribers = [kind(loaded.decoder(options.encoder_s), options) for _ in sources]
     journal = None
     spools: list[AudioSpool | None] = [None] * len(sources)
     if config.journal:
@@ -129,7 +131,8 @@ def attach_settle(engine: Engine, config: SessionConfig, loaded: LoadedModel | N
     for inp in engine.inputs:
         if echo and inp.label.source == "mic":
             continue  # its live captions have the loudspeaker's echo taken out; a settle pass would put it back
-        inp.settle = SettlePass(WindowReader(loaded.model, language, config.task, config.beam_size))
+        task = "transcribe" if config.task == "both" else config.task  # translations come with the live captions
+        inp.settle = SettlePass(WindowReader(loaded.model, language, task, config.beam_size))
 
 
 def _echo_checked(config: SessionConfig, labels: list[Label]) -> bool:

@@ -59,6 +59,12 @@ def build_menus(win: MainWindow) -> None:
     win.translate_action = QAction("Translate to English", win, checkable=True)
     win.translate_action.setToolTip("English captions for any spoken language (multilingual models)")
     session.addAction(win.translate_action)
+    win.both_action = QAction("Original and English translation", win, checkable=True)
+    win.both_action.setToolTip("Each caption as spoken, with its English translation under it (multilingual models)")
+    session.addAction(win.both_action)
+    # one or the other: English only, or the original with English under it
+    win.translate_action.toggled.connect(lambda on: on and win.both_action.setChecked(False))
+    win.both_action.toggled.connect(lambda on: on and win.translate_action.setChecked(False))
     session.addAction("Vocabulary…", lambda: edit_vocabulary(win))
     session.addAction("Settings…", lambda: edit_session_settings(win))
     session.addSeparator()

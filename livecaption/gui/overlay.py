@@ -84,6 +84,7 @@ class CaptionOverlay(QWidget):
         self.setMinimumSize(240, 60)
         self.show_speakers = True  # "You: …" / "Others: …" when the session labels its captions
         self._captions: list[Caption] = []  # recent finals, then at most one partial
+        self.translated = False  # the session has English translations under its captions (--task both)
         self._drag: QPoint | None = None
         self.grip = QSizeGrip(self)
         self.grip.resize(16, 16)
@@ -106,7 +107,7 @@ class CaptionOverlay(QWidget):
         self.caption_font.setPointSize(self.style_.points)
         self.caption_font.setBold(True)
         fm = QFontMetrics(self.caption_font)
-        height = self.style_.lines * fm.lineSpacing() + 2 * self.MARGIN_Y
+        height = self._rows() * fm.lineSpacing() + 2 * self.MARGIN_Y
         if self.style_.dock == "bottom":
             self.dock()
         else:  # keep the bottom edge where the user put it
@@ -120,9 +121,13 @@ class CaptionOverlay(QWidget):
         """Bottom centre of the screen it is on, as wide as a line of slides, as tall as its lines."""
         screen = (self.screen() or QGuiApplication.primaryScreen()).availableGeometry()
         fm = QFontMetrics(self.caption_font)
-        height = self.style_.lines * fm.lineSpacing() + 2 * self.MARGIN_Y
+        height = self._rows() * fm.lineSpacing() + 2 * self.MARGIN_Y
         width = min(screen.width() - 40, max(600, int(screen.width() * 0.8)))
         self.setGeometry(screen.left() + (screen.width() - width) // 2, screen.bottom() - height - 40, width, height)
+
+    def _rows(self) -> int:
+        """Line boxes tall: the Lines setting, twice over when a translation goes under the original."""
+        return self.style_.lines * (2 if self.translated else 1)
 
     def resizeEvent(self, e) -> None:
         self.grip.move(self.width() - self.grip.width() - 4, self.height() - self.grip.height() - 4)
@@ -133,7 +138,11 @@ class CaptionOverlay(QWidget):
         read the same by two passes, the rest is tentative."""
         fm = QFontMetrics(self.caption_font)
         width = max(50, self.width() - 2 * self.MARGIN_X)
-        fit = max(1, min(self.style_.lines, (self.height() - 2 * self.MARGIN_Y) // fm.lineSpacing()))
+        fit = max(1, min(self._rows(), (self.height() - 2 * self.MARGIN_Y) // fm.lineSpacing()))
+        if self.translated:  # the original's newest lines, then its translation's: the setting applies to each
+            fit = max(1, fit // 2)
+            under = " ".join(c.translation for c in self._captions if c.final and c.translation)
+            below = [(line, len(line)) for line in wrap_to_width(under, fm, width)][-fit:] if under else []
         paras: list[tuple[str, str, int]] = []  # (speaker, text, stable characters)
         for c in self._captions:
             who = c.speaker if self.show_speakers else ""
@@ -147,7 +156,7 @@ class CaptionOverlay(QWidget):
         lines: list[tuple[str, int]] = []
         for _, text, stable in paras:
             lines += stable_parts(text, wrap_to_width(text, fm, width), stable)
-        return lines[-fit:]
+        return lines[-fit:] + (below if self.translated else [])
 
     def paintEvent(self, event) -> None:
         fg, bg = PRESETS[self.style_.preset]
@@ -185,6 +194,9 @@ class CaptionOverlay(QWidget):
         if caption.text:
             caps.append(caption)
         self._captions = caps[-12:]  # enough to fill five wide lines
+        if caption.translation and not self.translated:  # a session with translations: room for them
+            self.translated = True
+            self.set_style(self.style_)
         self.setAccessibleDescription(self.text)
         self.update()
 

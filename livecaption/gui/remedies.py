@@ -23,6 +23,7 @@ def remedies(win: MainWindow) -> dict:
     def english() -> Action:
         def apply() -> None:
             win.translate_action.setChecked(False)
+            win.both_action.setChecked(False)
             select(tb.lang_box, "en")
 
         return ("Caption in English", apply)

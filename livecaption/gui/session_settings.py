@@ -182,7 +182,7 @@ def config_for(win: MainWindow) -> SessionConfig:
         model=tb.model_box.currentData() or BUNDLED,
         device=tb.compute_box.currentData(),
         language=tb.lang_box.currentData(),
-        task="translate" if win.translate_action.isChecked() else "transcribe",
+        task="both" if win.both_action.isChecked() else "translate" if win.translate_action.isChecked() else "transcribe",
         prompt=vocabulary.prompt,
         hotwords=vocabulary.hotwords,
         **session_options(win.settings),

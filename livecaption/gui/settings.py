@@ -23,6 +23,7 @@ DEFAULTS = {
     "overlay/click_through": False,
     "overlay/speakers": True,  # the overlay shows who is speaking (You/Others) when a session has both
     "translate": False,
+    "translate_both": False,  # the original with its English translation under it
     "labels/mic": "You",
     "labels/system": "Others",
     "profile": "default",

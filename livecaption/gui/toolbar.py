@@ -22,9 +22,13 @@ from PySide6.QtWidgets import (
 from livecaption.errors import LivecaptionError
 from livecaption.gui import a11y
 
-LANGUAGES = [("Auto-detect", "auto"), ("English", "en"), ("Korean", "ko"), ("Japanese", "ja"), ("Chinese", "zh"),
-             ("German", "de"), ("French", "fr"), ("Spanish", "es"), ("Italian", "it"), ("Portuguese", "pt"),
-             ("Dutch", "nl"), ("Russian", "ru"), ("Polish", "pl"), ("Turkish", "tr"), ("Arabic", "ar"), ("Hindi", "hi")]  # fmt: skip
+_SPOKEN = [("English", "en"), ("Korean", "ko"), ("Japanese", "ja"), ("Chinese", "zh"), ("German", "de"),
+           ("French", "fr"), ("Spanish", "es"), ("Italian", "it"), ("Portuguese", "pt"), ("Dutch", "nl"),
+           ("Russian", "ru"), ("Polish", "pl"), ("Turkish", "tr"), ("Arabic", "ar"), ("Hindi", "hi")]  # fmt: skip
+# Each language alone, and with English (a lecture with English terms and questions): detected among the two.
+LANGUAGES = [("Auto-detect", "auto"), _SPOKEN[0]] + [
+    item for name, code in _SPOKEN[1:] for item in ((name, code), (f"{name} + English", f"{code},en"))
+]
 COMPUTE = [("Auto", "auto"), ("CPU", "cpu"), ("GPU", "cuda")]  # CUDA: the tooltip says so
 HUB = ["tiny", "base", "small", "medium", "large-v3", "large-v3-turbo", "distil-large-v3"]
 BUNDLED = "tiny.en"

@@ -65,22 +65,26 @@ class CaptionDelegate(QStyledItemDelegate):
         option = QStyleOptionViewItem()
         option.font = self.parent().font()
         option.rect = QRect(0, 0, width, 0)
-        return self._height(self._model.captions[row].labelled(), option)
+        return self._height(*self._model.shown(row), option)
 
     def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:
-        return QSize(option.rect.width(), self._height(self._model.captions[index.row()].labelled(), option))
+        return QSize(option.rect.width(), self._height(*self._model.shown(index.row()), option))
 
-    def _height(self, text: str, option: QStyleOptionViewItem) -> int:
+    def _text_height(self, text: str) -> int:
+        rect = self._metrics.boundingRect(QRect(0, 0, self._width, 100000), int(Qt.TextFlag.TextWordWrap), text)
+        return rect.height()
+
+    def _height(self, text: str, under: str, option: QStyleOptionViewItem) -> int:
         sig = option.rect.width()
         if sig != self._sig:
             self._sig, self._heights = sig, {}
             self._pad = self.pad(option.font)
             self._width = max(100, option.rect.width() - self._time_width(option) - self._pad)
             self._metrics = QFontMetrics(self._fonts(option)[0])
-        height = self._heights.get(text)
-        if height is None:
-            rect = self._metrics.boundingRect(QRect(0, 0, self._width, 100000), int(Qt.TextFlag.TextWordWrap), text)
-            height = self._heights[text] = rect.height() + 2 * self._pad
+        height = self._heights.get((text, under))
+        if height is None:  # a translation is one more wrapped paragraph under the text
+            lines = self._text_height(text) + (self._text_height(under) if under else 0)
+            height = self._heights[(text, under)] = lines + 2 * self._pad
         return height
 
     def paint(self, painter, option: QStyleOptionViewItem, index) -> None:
@@ -113,11 +117,15 @@ class CaptionDelegate(QStyledItemDelegate):
             text_color = muted
         painter.setFont(base)
         painter.setPen(text_color)
-        painter.drawText(
-            QRect(r.left() + tw, r.top() + pad, r.width() - tw - pad, r.height() - pad),
-            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap),
-            c.labelled(),
-        )
+        text, under = self._model.shown(index.row())
+        flags = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap)
+        box = QRect(r.left() + tw, r.top() + pad, r.width() - tw - pad, r.height() - pad)
+        used = painter.drawText(box, flags, text)
+        if under:  # the translation: its own paragraph, quieter (italic, muted) than what was said
+            base.setItalic(True)
+            painter.setFont(base)
+            painter.setPen(text_color if selected else muted)
+            painter.drawText(box.adjusted(0, used.height(), 0, 0), flags, under)
         painter.restore()
 
 
@@ -260,4 +268,5 @@ class TranscriptView(QTableView):
 
 
 def _lines(captions) -> str:
-    return "\n".join(f"[{hms(c.start)}] {c.labelled()}" for c in captions)
+    return "\n".join(f"[{hms(c.start)}] {c.labelled()}" + (f"\n           {c.translation}" if c.translation else "")
+                     for c in captions)  # fmt: skip

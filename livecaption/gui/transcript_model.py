@@ -32,16 +32,25 @@ class TranscriptModel(QAbstractListModel):
         if not index.isValid():
             return None
         c = self._rows[index.row()]
+        text, under = self.shown(index.row())
         if role == Qt.ItemDataRole.DisplayRole:
-            return f"{hms(c.start)}  {c.labelled()}"
+            return f"{hms(c.start)}  {text}" + (f"\n{under}" if under else "")
         if role == Qt.ItemDataRole.AccessibleTextRole:  # a screen reader says "time, text"
-            return f"{hms(c.start)}, {c.labelled()}" + ("" if c.final else " (tentative)")
+            said = f"{hms(c.start)}, {text}" + ("" if c.final else " (tentative)")
+            return said + (f". In English: {under}" if under else "")
         if role == CaptionRole:
             return c
         if role == Qt.ItemDataRole.ToolTipRole:
             note = " (tentative)" if not c.final else f" ({PENDING_TIP})" if c.id in self.pending else ""
             return f"{hms(c.start)} – {hms(c.end)}{note}"
         return None
+
+    def shown(self, row: int) -> tuple[str, str]:
+        """The row's text, with a small language tag where the language changes, and its translation."""
+        c = self._rows[row]
+        before = next((p.language for p in reversed(self._rows[:row]) if p.language and p.text), "")
+        tag = f"[{c.language.upper()}] " if c.language and before and c.language != before else ""
+        return tag + c.labelled(), c.translation
 
     @property
     def captions(self) -> list[Caption]:

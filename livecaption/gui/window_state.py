@@ -31,6 +31,7 @@ def restore(win: MainWindow) -> None:
     win.click_action.setChecked(cfg.get(s, "overlay/click_through"))
     win.speakers_action.setChecked(cfg.get(s, "overlay/speakers"))
     win.translate_action.setChecked(cfg.get(s, "translate"))
+    win.both_action.setChecked(cfg.get(s, "translate_both"))
     win.profile = cfg.get(s, "profile")
     if cfg.get(s, "overlay/visible"):
         tb.overlay_btn.setChecked(True)
@@ -59,5 +60,6 @@ def save(win: MainWindow) -> None:
     s.setValue("overlay/click_through", win.overlay.click_through)
     s.setValue("overlay/speakers", win.overlay.show_speakers)
     s.setValue("translate", win.translate_action.isChecked())
+    s.setValue("translate_both", win.both_action.isChecked())
     s.setValue("profile", win.profile)
     s.sync()

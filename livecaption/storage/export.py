@@ -4,7 +4,9 @@ SRT cues follow broadcast practice: at most 2 lines of at most 42 characters, so
 long caption becomes several cues whose times split the caption's span in
 proportion to their text. One speaker's cues never overlap and never run backwards;
 two speakers' cues may overlap (people talk over each other). A labelled caption's
-speaker starts its SRT cue ("You: …") and TXT line, and is a WebVTT voice (`<v You>`).
+speaker starts its SRT cue ("You: …") and TXT line, and is a WebVTT voice (`<v You>`). A caption
+with a translation (--task both) has it under the original in each cue (its words shared out over
+the caption's cues as the original's are; italic in WebVTT) and on the TXT line after it.
 The `srt` library (well kept, strict) composes the SRT text.
 """
 
@@ -15,7 +17,7 @@ import datetime as dt
 import json
 import os
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -35,6 +37,7 @@ class Cue:
     start: float
     end: float
     lines: list[str]
+    under: list[str] = field(default_factory=list)  # the translation's lines for this cue
 
 
 def wrap(text: str, width: int = MAX_LINE) -> list[str]:
@@ -66,6 +69,12 @@ def split_cues(caption: Caption, labelled: bool = True) -> list[Cue]:
         end = t + span * w / total
         cues.append(Cue(t, end, g))
         t = end
+    words = caption.translation.split()
+    done = 0
+    for k, cue in enumerate(cues):  # the translation's words shared out in proportion to the original's
+        upto = len(words) if k == len(cues) - 1 else round(len(words) * sum(weights[: k + 1]) / total)
+        cue.under = wrap(" ".join(words[done:upto]))
+        done = max(done, upto)
     return cues
 
 
@@ -79,7 +88,7 @@ class CueTimeline:
         start = max(cue.start, self._ends.get(speaker, 0.0))
         end = max(cue.end, start + MIN_CUE_S)
         self._ends[speaker] = end
-        return Cue(start, end, cue.lines)
+        return Cue(start, end, cue.lines, cue.under)
 
 
 def _vtt_text(text: str) -> str:
@@ -118,7 +127,8 @@ class CaptionWriter:
         elif self.fmt == "json":
             self._json.append(caption.to_dict())
         elif self.fmt == "txt":
-            self._write(f"[{hms(caption.start)}] {caption.labelled()}\n")
+            under = f"\n           {caption.translation}" if caption.translation else ""
+            self._write(f"[{hms(caption.start)}] {caption.labelled()}{under}\n")
         else:
             for cue in split_cues(caption, labelled=self.fmt == "srt"):
                 self._write(self._cue(self.timeline.place(cue, caption.speaker), caption.speaker))
@@ -127,13 +137,15 @@ class CaptionWriter:
         self.index += 1
         if self.fmt == "srt":
             sub = srt.Subtitle(
-                self.index, dt.timedelta(seconds=cue.start), dt.timedelta(seconds=cue.end), "\n".join(cue.lines)
+                self.index, dt.timedelta(seconds=cue.start), dt.timedelta(seconds=cue.end),
+                "\n".join([*cue.lines, *cue.under]),
             )
             return sub.to_srt()
         lines = [_vtt_text(x) for x in cue.lines]
         if speaker:  # a voice span: players may style or show each speaker's name
             voice = _vtt_text(speaker).replace("\n", " ")
             lines[0] = f"<v {voice}>{lines[0]}"
+        lines += [f"<i>{_vtt_text(x)}</i>" for x in cue.under]
         return f"{clock(cue.start, '.')} --> {clock(cue.end, '.')}\n" + "\n".join(lines) + "\n\n"
 
     def close(self) -> None:

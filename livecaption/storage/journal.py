@@ -151,7 +151,8 @@ def _locked(path: Path) -> bool:
     return False
 
 
-CAPTION_FIELDS = ("start", "end", "text", "final", "language", "emit", "id", "source", "speaker", "settled")
+CAPTION_FIELDS = ("start", "end", "text", "final", "language", "emit", "id", "source", "speaker", "settled",
+                  "translation")
 
 
 def _read(path: Path) -> tuple[dict, list[Caption], bool]:

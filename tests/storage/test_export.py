@@ -125,3 +125,38 @@ def test_every_cue_of_a_long_labelled_caption_says_who():
     assert len(cues) == 3 and all(c.lines[0].startswith("Others: ") for c in cues)
     assert all(len(line) <= MAX_LINE for c in cues for line in c.lines)
     assert " ".join(" ".join(c.lines) for c in cues).replace("Others: ", "") == LONG  # no word lost
+
+
+BOTH = [
+    Caption(1.0, 6.0, "몬터규는 자녀들이 사랑을 제대로 못 받고 크면 매우 심각한 결과가 초래된다는 결론을 내렸습니다", language="ko",
+            translation="Montague concluded that children who grow up without proper love suffer serious consequences."),
+    Caption(7.0, 9.0, "And the questions come at the end.", language="en"),  # English: nothing to translate
+]  # fmt: skip
+
+
+def test_original_and_translation_in_every_format(tmp_path):
+    subs = list(srt.parse(render(BOTH, "srt")))
+    said = " ".join(s.content for s in subs)
+    assert "몬터규는" in said and "Montague concluded" in said and said.rstrip().endswith("at the end.")
+    first = next(s for s in subs if "몬터규는" in s.content)
+    lines = first.content.split("\n")
+    assert lines[0].startswith("몬터규는") and any(x.startswith("Montague") for x in lines[1:])  # under the original
+    assert all(len(x) <= MAX_LINE for s in subs for x in s.content.split("\n"))
+    vtt = render(BOTH, "vtt")
+    assert "<i>Montague concluded" in vtt and "<i>And the" not in vtt
+    txt = render(BOTH, "txt").splitlines()
+    assert txt[0].startswith("[00:00:01] 몬터규는") and txt[1].strip().startswith("Montague concluded")
+    assert txt[2].startswith("[00:00:07] And the questions")
+    data = json.loads(render(BOTH, "json"))["captions"]
+    assert data[0]["translation"].startswith("Montague") and data[0]["language"] == "ko"
+    assert "translation" not in data[1] and data[1]["language"] == "en"
+    rows = [json.loads(x) for x in render(BOTH, "jsonl").splitlines()]
+    assert rows == data
+    from livecaption.storage.journal import Journal, load
+
+    j = Journal("Microphone", "base", folder=tmp_path)
+    for c in BOTH:
+        j.append(c)
+    j.close()
+    _, caps = load("latest", tmp_path)
+    assert [(c.text, c.translation, c.language) for c in caps] == [(c.text, c.translation, c.language) for c in BOTH]

@@ -78,8 +78,29 @@ function render(el, c) {
   const text = document.createElement("span");
   text.className = "text";
   text.textContent = c.text;
+  if (c.language) text.lang = c.language; // a screen reader reads each caption in its own language
+  el.dataset.lang = c.language || "";
   body.append(text);
+  if (c.translation) { // --task both: the English translation under what was said
+    const under = document.createElement("span");
+    under.className = "translation";
+    under.lang = "en";
+    under.textContent = c.translation;
+    body.append(under);
+  }
   el.append(time, body);
+}
+
+function tagLanguage(el) {
+  // A small tag where the language changes from the caption before.
+  el.querySelector(".lang")?.remove();
+  const prev = el.previousElementSibling;
+  const lang = el.dataset.lang;
+  if (!lang || !prev || !prev.dataset.lang || prev.dataset.lang === lang) return;
+  const tag = document.createElement("span");
+  tag.className = "lang";
+  tag.textContent = lang.toUpperCase();
+  el.querySelector(".body").prepend(tag);
 }
 
 function place(el, start) {
@@ -109,6 +130,8 @@ function shown(c, el) {
   render(el, c);
   el.classList.toggle("settled", Boolean(c.settled));
   place(el, c.start);
+  tagLanguage(el);
+  if (el.nextElementSibling) tagLanguage(el.nextElementSibling);
 }
 
 function upsert(c) {

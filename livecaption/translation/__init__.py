@@ -1,0 +1,1 @@
+"""English translations beside the original captions (--task both)."""
