@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from conftest import DATA, SR, need
+from conftest import DATA, need
 
 from benchmarks.metrics import error_rate
 from livecaption.audio import FileSource, read_audio
@@ -15,6 +15,7 @@ from livecaption.whisper import joined_model
 
 pytestmark = pytest.mark.model  # loads the real Whisper model
 
+JFK = "And so my fellow Americans ask not what your country can do for you ask what you can do for your country"
 KO = "몬터규는 자녀들이 사랑을 제대로 못 받고 크면 매우 심각한 결과가 초래된다는 결론을 내렸습니다"
 
 
@@ -44,14 +45,70 @@ def test_auto_detects_korean_and_transcribes_it(base_model):
     assert "  " not in text  # no doubled spaces at seams
 
 
-def test_language_is_held_once_detected(base_model, korean, jfk):
+def _stream(*clips):
+    """The clips one after another as utterances (each a chunk ending in a pause), in order."""
+    start = 0
+    for clip in clips:
+        yield Chunk(start, clip, True, start + len(clip))
+        start += len(clip)
+
+
+def test_a_switch_is_followed_and_no_context_crosses_it(base_model, korean, jfk):
     t = Transcriber(base_model.decoder(), TranscribeOptions(language="auto"))
-    first = t.transcribe(Chunk(0, korean, True, len(korean)))
-    assert t.language == "ko" and first[0].language == "ko"
-    # a later short, ambiguous chunk does not flip the session's language
-    blip = jfk[: int(1.2 * SR)]
-    later = t.transcribe(Chunk(len(korean), blip, True, len(korean) + len(blip)))
-    assert t.language == "ko" and all(c.language == "ko" for c in later)
+    caps = [c for ch in _stream(korean, jfk, korean) for c in t.transcribe(ch) if c.final and c.text]
+    langs = [c.language for c in caps]
+    assert langs[0] == "ko" and "en" in langs and langs[-1] == "ko", [(c.language, c.text) for c in caps]
+    english = " ".join(c.text for c in caps if c.language == "en")
+    assert error_rate(JFK, english) < 0.2, english  # read as English, not after the Korean text
+    assert not re.search(r"[\uac00-\ud7a3]", english), english
+    assert error_rate(KO, " ".join(c.text for c in caps if c.language == "ko")[: len(KO) + 10], unit="char") < 0.3
+    assert t.picker.switches == 2
+
+
+def test_a_restricted_set_is_honoured(base_model, korean, jfk):
+    # Korean speech in a session said to be Japanese or English: never tagged Korean
+    t = Transcriber(base_model.decoder(), TranscribeOptions(language="ja,en"))
+    caps = [c for ch in _stream(korean, jfk) for c in t.transcribe(ch) if c.final and c.text]
+    assert caps and {c.language for c in caps} <= {"ja", "en"}, [(c.language, c.text) for c in caps]
+
+
+def test_no_broken_character_when_the_token_budget_ends_inside_one(base_model, korean):
+    from livecaption.transcription.decoder import DecodeSettings
+
+    decoder = base_model.decoder()
+    tok = base_model.model.hf_tokenizer
+    raw_broken = 0
+    for per_s in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8):  # budgets of 21 to 28 new tokens over 10.5 s
+        settings = DecodeSettings(temperatures=(0.0,), max_tokens_per_s=per_s)
+        found = decoder.transcribe(korean, language="ko", prompt=None, beam_size=1, settings=settings)
+        text = "".join(s.text for s in found.segments)
+        assert "\ufffd" not in text and text.strip(), text
+        assert KO.replace(" ", "").startswith(text.replace(" ", "")[:5]), text
+        ids = [t for s in base_model.model.transcribe(korean, language="ko", beam_size=1, temperature=0.0,
+                                                      max_new_tokens=int(per_s * 10.5) + 20)[0] for t in s.tokens]  # fmt: skip
+        raw_broken += "\ufffd" in tok.decode([i for i in ids if i < 50257])
+        encoded = decoder.encode(korean[:0], korean)
+        cont = decoder.continue_after(encoded, "", language="ko", prompt=None, beam_size=1, settings=settings)
+        assert "\ufffd" not in cont.text and "\ufffd" not in "".join(s.text for s in cont.segments), cont.text
+    assert raw_broken, "no budget ended inside a character: the test would prove nothing"
+
+
+def test_both_gives_each_caption_its_translation_in_every_format(base_model, korean, jfk, tmp_path):
+    from livecaption.storage.export import render
+    from livecaption.translation.both import Translating
+
+    t = Translating(base_model.decoder(), TranscribeOptions(language="ko,en"))
+    caps = [c for ch in _stream(korean, jfk) for c in t.transcribe(ch) if c.final and c.text]
+    ko = [c for c in caps if c.language == "ko"]
+    en = [c for c in caps if c.language == "en"]
+    assert ko and en
+    assert error_rate(KO, " ".join(c.text for c in ko), unit="char") < 0.3  # the original as before
+    translated = " ".join(c.translation for c in ko)
+    assert re.search(r"\b(love|children|conclusion|serious)\b", translated.lower()), translated
+    assert not re.search(r"[\uac00-\ud7a3]", translated) and all(not c.translation for c in en)
+    for fmt in ("srt", "vtt", "txt", "json", "jsonl"):
+        out = render(caps, fmt)
+        assert ko[0].text.split()[0] in out and translated.split()[0] in out and en[0].text.split()[0] in out, fmt
 
 
 def test_fixed_language_skips_detection(base_model, jfk):
