@@ -53,13 +53,20 @@ def _part_of(parts: list[dict], t: float) -> int:
     return len(parts) - 1
 
 
+def _place(parts: list[dict], start: float, end: float) -> int:
+    """The part a caption overlaps most (its start's, when it has no length)."""
+    overlaps = [min(end, p["end"]) - max(start, p["start"]) for p in parts]
+    best = max(range(len(parts)), key=lambda k: overlaps[k])
+    return best if overlaps[best] > 0 else _part_of(parts, start)
+
+
 def _errors(parts, clips, captions) -> dict[str, list[int]]:
-    """Per language: [errors, reference length] over the parts, captions placed by their middle."""
+    """Per language: [errors, reference length] over the parts, captions placed where they overlap most."""
     out: dict[str, list[int]] = {}
     for k, p in enumerate(parts):
         unit = "word" if p["language"] == "en" else "char"
         ref = " ".join(c["text"] for c in clips if _part_of(parts, (c["start"] + c["end"]) / 2) == k)
-        hyp = " ".join(c.text for c in captions if _part_of(parts, (c.start + c.end) / 2) == k)
+        hyp = " ".join(c.text for c in captions if _place(parts, c.start, c.end) == k)
         a = align(tokens(ref, unit), tokens(hyp, unit))
         acc = out.setdefault(p["language"], [0, 0])
         acc[0] += a.errors
@@ -100,6 +107,13 @@ def without_counterpart(lines: list[tuple[float, float, str]], offline: list[tup
     return out
 
 
+def repeated(texts: list[str]) -> int:
+    """Captions that say again what the three before them said (no sentence is said twice in these streams)."""
+    from livecaption.transcription.healing import said_before
+
+    return sum(1 for k in range(1, len(texts)) if said_before(" ".join(texts[max(0, k - 3) : k]), texts[k]))
+
+
 def offline_translation(audio, loaded, language: str | None, beam: int) -> list[tuple[float, float, str]]:
     segments, _ = loaded.model.transcribe(audio, language=language, task="translate", beam_size=beam)
     return [(s.start, s.end, s.text.strip()) for s in segments]
@@ -116,7 +130,7 @@ def offline_parts(audio, parts, loaded, beam: int) -> list:
     return out
 
 
-def run(name: str, loaded, config) -> dict:
+def run(name: str, loaded, config, offline: bool = True) -> dict:
     wav, meta = STREAMS / f"{name}.wav", json.loads((STREAMS / f"{name}.json").read_text(encoding="utf-8"))
     parts, clips = _parts(meta), meta["clips"]
     audio = read_audio(wav)
@@ -132,13 +146,13 @@ def run(name: str, loaded, config) -> dict:
     events = listener.events
     finals = [e for e in events if e.final and e.text and not e.settled]
     transcript = kept(events)
-    right = sum(1 for c in finals if c.language == parts[_part_of(parts, (c.start + c.end) / 2)]["language"])
+    right = sum(1 for c in finals if c.language == parts[_place(parts, c.start, c.end)]["language"])
     t0 = time.monotonic()
-    offline = offline_parts(audio, parts, loaded, config.beam_size)
+    offline = offline_parts(audio, parts, loaded, config.beam_size) if offline else []
     offline_s = time.monotonic() - t0
     live_rate, off_rate = _rate(_errors(parts, clips, finals)), _rate(_errors(parts, clips, offline))
     kept_rate = _rate(_errors(parts, clips, transcript))
-    kept_right = sum(1 for c in transcript if c.language == parts[_part_of(parts, (c.start + c.end) / 2)]["language"])
+    kept_right = sum(1 for c in transcript if c.language == parts[_place(parts, c.start, c.end)]["language"])
     if config.task in ("translate", "both"):
         lines = [(c.start, c.end, c.translation if config.task == "both" else c.text) for c in finals]
         lines = [x for x in lines if x[2]]
@@ -160,12 +174,13 @@ def run(name: str, loaded, config) -> dict:
         "ratio": {k: round(live_rate[k] / off_rate[k], 2) if off_rate.get(k) else None for k in live_rate},
         "kept_ratio": {k: round(kept_rate[k] / off_rate[k], 2) if off_rate.get(k) else None for k in kept_rate},
         "broken_chars": sum(t.count(BROKEN) for t in texts),
+        "repeated_captions": repeated([c.text for c in finals]),
         "compute_s": round(compute, 1), "wall_s": round(wall, 1), "offline_s": round(offline_s, 1),
         "rtf": round(compute / duration, 3), "cpu_percent": cpu,
         "translation_lines": len(translations), "looping_lines": sum(1 for t in translations if loops(t)),
         "offline_translation_looping": sum(1 for _, _, t in off_tr if loops(t)),
         "without_offline_counterpart": orphans,
-        "finals_text": [[round(c.start, 2), c.language, c.text, getattr(c, "translation", "")] for c in finals],
+        "finals_text": [[round(c.start, 2), round(c.end, 2), c.language, c.text, c.translation] for c in finals],
     }
     return out
 
@@ -173,6 +188,7 @@ def run(name: str, loaded, config) -> dict:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--streams", nargs="+", default=["switch_a", "switch_b"])
+    ap.add_argument("--no-offline", action="store_true", help="no per-part offline pass (tags and U+FFFD only)")
     ap.add_argument("--out", type=Path, default=Path("benchmarks/results/languages.json"))
     add_engine_options(ap)
     args = ap.parse_args(argv)
@@ -181,12 +197,12 @@ def main(argv: list[str] | None = None) -> int:
     loaded = load(config)
     results = []
     for name in args.streams:
-        r = run(name, loaded, config)
+        r = run(name, loaded, config, offline=not args.no_offline)
         results.append(r)
         print(f"{name}: tags right {r['tagged_right']} % of {r['finals']} finals {r['tags']} (kept "
               f"{r['kept_tagged_right']} %); live {r['live']} kept {r['kept']} offline/part {r['offline_per_part']} "
               f"ratio {r['ratio']} kept {r['kept_ratio']}; U+FFFD {r['broken_chars']}; "
-              f"rtf {r['rtf']}; translations {r['translation_lines']} (looping {r['looping_lines']}, without an "
+              f"rtf {r['rtf']}; repeated captions {r['repeated_captions']}; translations {r['translation_lines']} (looping {r['looping_lines']}, without an "
               f"offline counterpart {len(r['without_offline_counterpart'])})", flush=True)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")

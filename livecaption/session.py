@@ -94,8 +94,13 @@ def build_session(
     loaded = loaded or load(config)
     options = config.transcribe_options()
     # One model; each input its own commit policy (context, pending speech), served by one thread.
-    kind = Translating if config.task == "both" else Transcriber
-    transcribers = [kind(loaded.decoder(options.encoder_s), options) for _ in sources]
+    def transcriber() -> Transcriber:
+        decoder = loaded.decoder(options.encoder_s)
+        if config.task in ("both", "translate"):  # transcribed, then each final translated from its audio
+            return Translating(decoder, options, only=config.task == "translate")
+        return Transcriber(decoder, options)
+
+    transcribers = [transcriber() for _ in sources]
     journal = None
     spools: list[AudioSpool | None] = [None] * len(sources)
     if config.journal:

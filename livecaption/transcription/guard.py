@@ -104,6 +104,24 @@ def suspicious(text: str, config: GuardConfig | None = None) -> bool:
     return len(norm) > 40 and compression_ratio(text) > c.compression_ratio_threshold
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?。！？])\s+")
+
+
+def sentences(text: str) -> list[str]:
+    return [s for s in _SENTENCE_END.split(text.strip()) if s]
+
+
+def once_per_sentence(text: str) -> str:
+    """A translation with a sentence that comes again right after itself kept once: a loop of
+    sentences ("The water is about 20 cm. The water is about 20 cm."), which `collapse_loops`
+    keeps when it comes only twice, and translation loops so."""
+    out: list[str] = []
+    for s in sentences(text):
+        if not out or _norm(s) != _norm(out[-1]):
+            out.append(s)
+    return " ".join(out)
+
+
 def collapse_loops(text: str, min_repeats: int = 4, max_n: int = 6, min_words: int = 0) -> str:
     """Keep one copy of a phrase (1 to `max_n` words) repeated back to back `min_repeats`
     times or more (and over `min_words` words in all): Whisper's loops ("th- th- th- ...")

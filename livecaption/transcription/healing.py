@@ -21,7 +21,7 @@ from livecaption.captions import Caption
 from livecaption.transcription.alone import looped, read_alone
 from livecaption.transcription.context import ContextBuffer
 from livecaption.transcription.decoder import Transcription
-from livecaption.transcription.guard import collapse_loops
+from livecaption.transcription.guard import collapse_loops, once_per_sentence
 from livecaption.transcription.passes import Pass, Rejection
 
 if TYPE_CHECKING:
@@ -151,6 +151,10 @@ def sound(t: Transcriber, result: Pass) -> Pass:
             t.rejections.append(Rejection(result.start, result.end, "repeats the captions before", result.text))
             t.stats["repeats"] = t.stats.get("repeats", 0) + 1
             result = again
+    if t.options.task == "translate":  # a translation repeats a phrase or a sentence only when it loops
+        unlooped = once_per_sentence(collapse_loops(result.text, 3, LOOP_MAX_N))
+        if unlooped != result.text:
+            result = replace(result, text=unlooped, segments=(), words=())
     text, why = cut_degenerate(result.text, seconds)
     if why is None:
         return result

@@ -208,3 +208,11 @@ def test_labels_on_a_recording_label_its_captions(tmp_path):
     r = run_cli("caption", "--input", CLIP, "--labels", "Ana,Room", "-o", str(out))
     assert r.returncode == 0, r.stderr
     assert out.read_text().startswith("[00:00:00] Ana: He began")
+
+
+@pytest.mark.parametrize(("value", "said"), [("english", "unknown language 'english'"), ("ko,xx", "unknown language 'xx'"),
+                                             (",", "no language")])  # fmt: skip
+def test_a_bad_language_is_one_line_before_any_model_loads(value, said):
+    r = run_cli("caption", "--input", CLIP, "--language", value, "--no-journal")
+    assert r.returncode == 2 and said in r.stderr and "Traceback" not in r.stderr, r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1, r.stderr  # not even the model's line: it never loaded

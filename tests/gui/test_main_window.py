@@ -289,7 +289,7 @@ def test_eight_hour_transcript_adds_a_caption_without_measuring_every_row(qtbot,
     qtbot.wait(10)
     measured = []
     real = win.view.delegate._height
-    monkeypatch.setattr(win.view.delegate, "_height", lambda t, o: measured.append(t) or real(t, o))
+    monkeypatch.setattr(win.view.delegate, "_height", lambda t, u, o: measured.append(t) or real(t, u, o))
     win.on_caption(Caption(29400.0, 29403.0, "the newest caption", final=False, id=7001))
     long = "the newest caption, now final, and long enough to wrap onto a second line of the transcript " * 3
     win.on_caption(Caption(29400.0, 29405.0, long, final=True, id=7001))
@@ -409,4 +409,32 @@ def test_restoring_a_crashed_session_brings_back_its_last_words(qtbot, monkeypat
     assert list_sessions()[-1].finished  # closed with the recovered captions, not offered again
     win.model.clear()
     win.unsaved = False
+    win.close()
+
+
+def test_translations_and_language_changes_show_in_the_transcript_and_the_overlay(qtbot):
+    """--task both: the English translation under each caption; a small tag where the language changes."""
+    win = make_window(qtbot)
+    win.resize(900, 600)
+    win.on_caption(Caption(0, 3, "오늘 회의를 시작하겠습니다", language="ko", id=1,
+                           translation="Let's start today's meeting."))  # fmt: skip
+    win.on_caption(Caption(3, 5, "Any questions so far?", language="en", id=2))
+    win.on_caption(Caption(5, 8, "다음 주제로 넘어가겠습니다", language="ko", id=3, translation="Let's move on."))
+    qtbot.wait(10)
+    m = win.model
+    assert m.shown(0) == ("오늘 회의를 시작하겠습니다", "Let's start today's meeting.")
+    assert m.shown(1) == ("[EN] Any questions so far?", "")  # the language changed: tagged; English: nothing under
+    assert m.shown(2)[0].startswith("[KO] ")
+    said = m.data(m.index(0), Qt.ItemDataRole.AccessibleTextRole)
+    assert said.endswith("In English: Let's start today's meeting.")
+    assert win.view.rowHeight(0) > win.view.rowHeight(1)  # the translation is a paragraph of its own
+    ov = win.overlay
+    ov.set_style(replace(ov.style_, lines=2))
+    for c in (m.captions[0], m.captions[2]):
+        ov.show_caption(c)
+    assert ov.translated
+    fm = QFontMetrics(ov.caption_font)
+    assert ov.height() >= 4 * fm.lineSpacing()  # two lines of the original, two of English
+    lines = [line for line, _ in ov.visible_lines()]
+    assert lines[0].startswith("오늘") and lines[-1].endswith("Let's move on.")
     win.close()

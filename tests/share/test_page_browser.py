@@ -261,3 +261,31 @@ def test_revisions_replace_rows_in_place_and_the_reader_keeps_their_place(browse
         assert strip.endswith("Live caption number 60, as it was first heard. Live sixty-one.") and "Settled" not in strip
     finally:
         server.stop()
+
+
+def test_languages_are_tagged_where_they_change_and_translations_go_under(browser):
+    server = ShareServer("127.0.0.1", 0)
+    server.start()
+    try:
+        server.publish(Caption(0, 3, "오늘 회의를 시작하겠습니다", language="ko", id=1, translation="Let's start the meeting."))
+        server.publish(Caption(3, 5, "Any questions so far?", language="en", id=2))
+        server.publish(Caption(5, 8, "다음 주제입니다", language="ko", id=3, translation="Next topic."))
+        browser.get(server.url)
+        wait_for(lambda: len(texts(browser)) == 3, what="three captions")
+        rows = browser.execute_script(
+            "return [...document.querySelectorAll('#transcript .caption')].map(e => ({"
+            " tag: (e.querySelector('.lang') || {}).textContent || '', lang: e.querySelector('.text').lang,"
+            " under: (e.querySelector('.translation') || {}).textContent || '',"
+            " underLang: (e.querySelector('.translation') || {}).lang || '',"
+            " below: e.querySelector('.translation') ? e.querySelector('.translation').getBoundingClientRect().top"
+            "        >= e.querySelector('.text').getBoundingClientRect().bottom - 1 : null}))"
+        )
+        assert [r["tag"] for r in rows] == ["", "EN", "KO"]  # where the language changes, not on every row
+        assert [r["lang"] for r in rows] == ["ko", "en", "ko"]  # read aloud in each caption's own language
+        assert rows[0]["under"] == "Let's start the meeting." and rows[0]["underLang"] == "en" and rows[0]["below"]
+        assert rows[1]["under"] == "" and rows[2]["under"] == "Next topic."
+        browser.get(server.url.replace("/?k=", "/overlay?lines=2&k="))
+        wait_for(lambda: browser.execute_script("return !document.getElementById('under').hidden"), what="the English")
+        assert "Next topic." in browser.execute_script("return document.getElementById('roll-under').textContent")
+    finally:
+        server.stop()

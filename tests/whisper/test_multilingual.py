@@ -118,8 +118,12 @@ def test_fixed_language_skips_detection(base_model, jfk):
 
 
 def test_translate_korean_to_english(base_model, korean):
-    t = Transcriber(base_model.decoder(), TranscribeOptions(language="auto", task="translate"))
-    caps = t.transcribe(Chunk(0, korean, True, len(korean)))
+    from livecaption.translation.both import Translating
+
+    # as a --task translate session does: transcribed, then each final translated from its audio
+    t = Translating(base_model.decoder(), TranscribeOptions(language="auto", task="translate"), only=True)
+    caps = [c for c in t.transcribe(Chunk(0, korean, True, len(korean))) if c.final and c.text]
+    assert [c.language for c in caps] == ["ko"] * len(caps)
     text = " ".join(c.text for c in caps)
     assert text and not re.search(r"[\uac00-\ud7a3]", text), text  # no Hangul left
     assert re.search(r"\b(love|children|conclusion|serious)\b", text.lower()), text

@@ -8,6 +8,8 @@ const token = params.get("k") || "";
 const lines = Math.max(1, Math.min(5, Number(params.get("lines")) || 2));
 const strip = document.getElementById("strip");
 const roll = document.getElementById("roll");
+const under = document.getElementById("under");
+const rollUnder = document.getElementById("roll-under");
 strip.style.setProperty("--lines", String(lines));
 if (params.get("size")) strip.style.fontSize = Math.max(12, Math.min(160, Number(params.get("size")))) + "px";
 const shown = new Map(); // caption id -> caption, in the order they came
@@ -38,6 +40,9 @@ function draw() {
     speaker = who;
     return span;
   }));
+  const translated = [...shown.values()].slice(-12).map((c) => c.translation || "").filter(Boolean);
+  if (translated.length) under.hidden = false; // a session with translations keeps the room for them
+  rollUnder.textContent = translated.join(" ");
 }
 
 function connect() {
