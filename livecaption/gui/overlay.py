@@ -142,7 +142,8 @@ class CaptionOverlay(QWidget):
         if self.translated:  # the original's newest lines, then its translation's: the setting applies to each
             fit = max(1, fit // 2)
             under = " ".join(c.translation for c in self._captions if c.final and c.translation)
-            below = [(line, len(line)) for line in wrap_to_width(under, fm, width)][-fit:] if under else []
+            # in italics (stable 0): English under the original, as subtitles set another language apart
+            below = [(line, 0) for line in wrap_to_width(under, fm, width)][-fit:] if under else []
         paras: list[tuple[str, str, int]] = []  # (speaker, text, stable characters)
         for c in self._captions:
             who = c.speaker if self.show_speakers else ""
