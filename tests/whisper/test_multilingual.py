@@ -72,25 +72,34 @@ def test_a_restricted_set_is_honoured(base_model, korean, jfk):
     assert caps and {c.language for c in caps} <= {"ja", "en"}, [(c.language, c.text) for c in caps]
 
 
-def test_no_broken_character_when_the_token_budget_ends_inside_one(base_model, korean):
+def test_no_broken_character_when_the_token_budget_ends_inside_one(base_model, korean, monkeypatch):
     from livecaption.transcription.decoder import DecodeSettings
+    from livecaption.whisper import anchored, backend, characters
 
+    cut_inside = []  # pieces whose raw text ended inside a character: the cases the fix is for
+
+    def spy(pieces, decode):
+        cut_inside.extend(p for p in pieces if decode(list(p)).endswith(characters.BROKEN))
+        return characters.whole(pieces, decode)
+
+    monkeypatch.setattr(backend, "whole", spy)
+    monkeypatch.setattr(anchored, "whole", spy)
     decoder = base_model.decoder()
-    tok = base_model.model.hf_tokenizer
-    raw_broken = 0
-    for per_s in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8):  # budgets of 21 to 28 new tokens over 10.5 s
+    whole = decoder.transcribe(korean, language="ko", prompt=None, beam_size=1,
+                               settings=DecodeSettings(temperatures=(0.0,), max_tokens_per_s=0))  # fmt: skip
+    full = "".join(s.text for s in whole.segments).replace(" ", "")
+    for per_s in [x / 10 for x in range(10, 40)]:  # budgets of 30 to 60 tokens over 10.45 s: some end inside one
         settings = DecodeSettings(temperatures=(0.0,), max_tokens_per_s=per_s)
         found = decoder.transcribe(korean, language="ko", prompt=None, beam_size=1, settings=settings)
         text = "".join(s.text for s in found.segments)
         assert "\ufffd" not in text and text.strip(), text
-        assert KO.replace(" ", "").startswith(text.replace(" ", "")[:5]), text
-        ids = [t for s in base_model.model.transcribe(korean, language="ko", beam_size=1, temperature=0.0,
-                                                      max_new_tokens=int(per_s * 10.5) + 20)[0] for t in s.tokens]  # fmt: skip
-        raw_broken += "\ufffd" in tok.decode([i for i in ids if i < 50257])
-        encoded = decoder.encode(korean[:0], korean)
+        assert full.startswith(text.replace(" ", "")), (text, full)  # the same reading, cut at a character
+    encoded = decoder.encode(korean[:0], korean)
+    for per_s in (1.1, 2.9, 3.6):  # a context pass's budget too
+        settings = DecodeSettings(temperatures=(0.0,), max_tokens_per_s=per_s)
         cont = decoder.continue_after(encoded, "", language="ko", prompt=None, beam_size=1, settings=settings)
         assert "\ufffd" not in cont.text and "\ufffd" not in "".join(s.text for s in cont.segments), cont.text
-    assert raw_broken, "no budget ended inside a character: the test would prove nothing"
+    assert cut_inside, "no budget ended inside a character: the test would prove nothing"
 
 
 def test_both_gives_each_caption_its_translation_in_every_format(base_model, korean, jfk, tmp_path):
