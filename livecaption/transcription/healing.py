@@ -36,7 +36,8 @@ LOOP_MAX_N, LOOP_REPEATS, LOOP_WORDS = 10, 3, 12  # a phrase of up to 10 words, 
 WATCHDOG_S = 10.0  # seconds of speech without a final caption before the stretch is decoded again
 UNHEARD_S = 30.0  # ...of which at most this much, the newest, is read again
 
-REPEAT_MIN_CHARS, REPEAT_SHARE = 8, 0.8  # a caption whose characters are 80 % those just captioned repeats them
+REPEAT_MIN_CHARS, REPEAT_SHARE = 8, 0.8  # a caption whose characters are 80 % those just captioned repeats them...
+REPEAT_RUN = 4  # ...in runs of at least this many characters
 _WORD = re.compile(r"\w")
 
 
@@ -134,7 +135,8 @@ def said_before(recent: str, text: str) -> bool:
     if len(new) < REPEAT_MIN_CHARS:
         return False
     tail = _chars(recent)[-3 * len(new) :]
-    same = sum(b.size for b in SequenceMatcher(None, tail, new, autojunk=False).get_matching_blocks())
+    blocks = SequenceMatcher(None, tail, new, autojunk=False).get_matching_blocks()
+    same = sum(b.size for b in blocks if b.size >= REPEAT_RUN)  # runs, not letters that happen to recur
     return same >= REPEAT_SHARE * len(new)
 
 
