@@ -131,11 +131,11 @@ class Engine:
             for inp in started:
                 inp.source.stop()
             raise
-        for inp in self.inputs:
-            self._spawn(inp.run, "livecaption-pump" + (f"-{inp.label.source}" if len(self.inputs) > 1 else ""))
-        if any(i.settle is not None for i in self.inputs):
+        if any(i.settle is not None for i in self.inputs):  # before the pumps: their first status reports it
             self.settler = SettleRunner(self)
             self.settler.start()
+        for inp in self.inputs:
+            self._spawn(inp.run, "livecaption-pump" + (f"-{inp.label.source}" if len(self.inputs) > 1 else ""))
         self._spawn(self._transcribe_loop, "livecaption-whisper")
 
     def _spawn(self, target, name: str) -> None:
