@@ -99,29 +99,25 @@ class SettleRunner:
         finally:
             self.finished.set()
 
-    def _live_words(self, inp: Input, start: float, end: float) -> int:
-        source = inp.label.source
-        return sum(
-            len(c.text.split()) for c in list(self.engine.captions)
-            if c.source == source and (source, c.id) not in self._replaced and start <= (c.start + c.end) / 2 < end
-        )  # fmt: skip
-
-    def _live_spans(self, inp: Input, start: float, end: float) -> list[tuple[float, float, str]]:
+    def _live(self, inp: Input, start: float, end: float) -> list[Caption]:
+        """The input's live captions not replaced yet whose middle falls between two session times."""
         source = inp.label.source
         return [
-            (c.start, c.end, c.language) for c in list(self.engine.captions)
-            if c.source == source and c.final and c.text and (source, c.id) not in self._replaced
-            and start <= (c.start + c.end) / 2 < end
+            c for c in list(self.engine.captions)
+            if c.source == source and (source, c.id) not in self._replaced and start <= (c.start + c.end) / 2 < end
         ]  # fmt: skip
+
+    def _live_words(self, inp: Input, start: float, end: float) -> int:
+        return sum(len(c.text.split()) for c in self._live(inp, start, end))
+
+    def _live_spans(self, inp: Input, start: float, end: float) -> list[tuple[float, float, str]]:
+        return [(c.start, c.end, c.language) for c in self._live(inp, start, end) if c.final and c.text]
 
     def _captions(self, inp: Input, window: SettledWindow) -> list[Caption]:
         """The window's pieces as settled captions, each replacing the live captions it overlaps
         most; with no pieces, one empty settled caption takes the window's live text away."""
         source, speaker = inp.label.source, inp.label.speaker
-        live = [
-            c for c in list(self.engine.captions)
-            if c.source == source and (source, c.id) not in self._replaced and window.start <= (c.start + c.end) / 2 < window.end
-        ]  # fmt: skip
+        live = self._live(inp, window.start, window.end)
         end_cap = inp.stream_end if inp.stream_end is not None else float("inf")
         pieces = [(min(p.start, end_cap), min(p.end, end_cap), p.text) for p in window.pieces]
         self._replaced.update((source, c.id) for c in live)
