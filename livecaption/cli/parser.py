@@ -86,6 +86,12 @@ def add_engine_options(p: argparse.ArgumentParser) -> None:
         metavar="MIC,SYSTEM",
         help='speaker labels for the microphone and system audio (default with both: "You,Others")',
     )
+    a.add_argument(
+        "--speakers",
+        action="store_true",
+        help='tell voices apart: "Speaker 1: …", "Speaker 2: …" (with --mic and --system-audio the microphone stays '
+        "You and system audio is split)",
+    )
     _number(a, "--vad-threshold", "vad_threshold", float, "speech probability that starts speech (default {})")
     _number(a, "--chunk", "chunk_s", float, "target chunk length (default {})", "SECONDS")
     _number(a, "--context", "context_s", float,
@@ -198,6 +204,7 @@ def session_config(args: argparse.Namespace, prompt: str = "", hotwords: str = "
         mic=args.mic,
         capture=("both" if args.mic else "system") if system else "mic",
         labels=parse_labels(getattr(args, "labels", None)),
+        speakers=getattr(args, "speakers", False),
         vad_threshold=args.vad_threshold,
         chunk_s=args.chunk,
         early_partials=args.early_partials,

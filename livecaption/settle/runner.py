@@ -126,12 +126,14 @@ class SettleRunner:
         translated = {c.id: c.translation for c in live if c.translation}
         out = []
         for (start, end, text), ids in zip(pieces, ids_of, strict=True):
-            cap = self._caption(start, end, text, language, source, speaker, ids)
+            who = _speaker([c for c in live if c.id in ids]) or speaker
+            cap = self._caption(start, end, text, language, source, who, ids)
             # --task both: a settled caption keeps the translations of the live captions it replaces
             cap.translation = " ".join(translated[i] for i in ids if i in translated)
             out.append(cap)
         if not pieces and live:
-            out.append(self._caption(window.start, window.end, "", language, source, speaker, [c.id for c in live]))
+            who = _speaker(live) or speaker
+            out.append(self._caption(window.start, window.end, "", language, source, who, [c.id for c in live]))
         return out
 
     def _caption(self, start, end, text, language, source, speaker, ids) -> Caption:
@@ -139,3 +141,11 @@ class SettleRunner:
         return Caption(start, max(start, end), text, True, language, id=self._next_id, source=source, speaker=speaker,
                        settled=True, replaces=tuple(ids))  # fmt: skip
 
+
+
+def _speaker(live: list[Caption]) -> str:
+    """The label a settled caption takes: that of the live captions it replaces that last longest."""
+    spoke: dict[str, float] = {}
+    for c in live:
+        spoke[c.speaker] = spoke.get(c.speaker, 0.0) + max(c.end - c.start, 0.01)
+    return max(spoke, key=lambda s: spoke[s]) if spoke else ""

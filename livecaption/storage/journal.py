@@ -127,6 +127,10 @@ class Journal:
             self.count += 1
             self.last_end = max(self.last_end, caption.end)
 
+    def rename(self, old: str, new: str) -> None:
+        """A speaker renamed: the captions above with `old` carry `new` when read back."""
+        self._line({"type": "rename", "from": old, "to": new})
+
     def close(self) -> None:
         try:
             self._line(
@@ -174,6 +178,10 @@ def _read(path: Path) -> tuple[dict, list[Caption], bool]:
                                         replaces=tuple(obj.get("replaces", ()))))  # fmt: skip
                 except TypeError:
                     continue
+            elif kind == "rename":
+                for c in caps:
+                    if c.speaker == obj.get("from"):
+                        c.speaker = str(obj.get("to", c.speaker))
             elif kind == "end":
                 finished = True
     return header, caps, finished

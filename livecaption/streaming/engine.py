@@ -21,6 +21,7 @@ from livecaption.audio.sources import SAMPLE_RATE, AudioSource
 from livecaption.captions import Caption, hms
 from livecaption.errors import CaptioningError, LivecaptionError
 from livecaption.settle.runner import SettleRunner
+from livecaption.speakers.naming import rename
 from livecaption.storage.journal import Journal
 from livecaption.storage.spool import AudioSpool
 from livecaption.storage.transcript import kept
@@ -110,6 +111,11 @@ class Engine:
     @property
     def stopping(self) -> bool:
         return self._stop.is_set()
+
+    def rename_speaker(self, old: str, new: str) -> bool:
+        """Speaker `old` is `new` in every caption so far and to come (livecaption/speakers/naming.py)."""
+        with self._emit_lock:
+            return rename(self, old, new)
 
     def input(self, source: str) -> Input | None:
         return next((i for i in self.inputs if i.label.source == source), None)
@@ -216,6 +222,7 @@ class Engine:
     def _deliver(self, inp: Input, captions: list[Caption]) -> None:
         n, k = len(self.inputs), self.inputs.index(inp)
         shown: list[Caption] = []
+        parts: list[Caption] = []
         for c in captions:
             inp.stability.mark(c)
             c.id = c.id * n + k if c.id else 0  # ids stay unique across inputs
@@ -223,6 +230,8 @@ class Engine:
             if inp.stream_end is not None:  # the last frame was padded with zeros
                 c.end = min(c.end, inp.stream_end)
                 c.start = min(c.start, c.end)
+            parts += inp.speakers.label(c) if inp.speakers is not None else [c]  # a final may split at a new voice
+        for c in parts:
             if self.echo is None:
                 shown.append(c)
             elif inp.label.source == "system":

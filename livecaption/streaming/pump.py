@@ -61,6 +61,7 @@ class Input:
         self.label = label or Label()
         self.spool = spool  # this input's audio goes to disk as it arrives (pump thread); closed at the end
         self.settle = None  # a SettlePass (livecaption/settle) reading this input again, behind the live edge
+        self.speakers = None  # a SpeakerLabeller (livecaption/speakers) telling this input's voices apart
         self.vad = vad or SileroVad()
         self.segmenter = Segmenter(vad_config, segmenter_config)
         if not source.realtime:  # a recording read as fast as possible: nobody watches its words come
@@ -236,6 +237,8 @@ class Input:
         probs = self.vad(frames)
         if self.settle is not None:
             self.settle.feed(self._pos16, frames, probs)
+        if self.speakers is not None:
+            self.speakers.track.feed(self._pos16, frames, probs)
         chunks = self.segmenter.push(self._pos16, frames, probs)
         self._pos16 += n
         self._offer(chunks)

@@ -1,0 +1,161 @@
+"""Speaker labels against who really spoke (#25).
+
+    python benchmarks/speakerset.py                   # builds talk_a / talk_b once
+    python benchmarks/speakers.py                     # talk_a, talk_b and meeting_en, as fast as possible
+    python benchmarks/speakers.py --streams meeting_en --no-settle --set same=0.75
+
+For each stream a session with `--speakers` (tiny.en, the CLI's defaults). Each captioned word gets a
+time (its caption's span shared out by characters) and the speakers whose reference utterances cover
+that time (the nearest utterance within 1 s when none does; meeting_en's utterances overlap, and a word
+under two of them is right with either). Speaker error: the share of words whose label is wrong under
+the best one-to-one mapping of labels to speakers (a label left unmapped is wrong on all its words).
+Reported for the live finals and for the kept transcript (settled where settled), with the number of
+labels found, how many partials showed a label their final did not keep, the time spent labelling each
+final (p50/p95/max) and the speaker model's compute as a share of one core at real time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from livecaption.captions import Caption
+from livecaption.config import SessionConfig
+from livecaption.session import build_session
+from livecaption.speakers.clusters import ClusterConfig
+from livecaption.storage.transcript import kept
+from livecaption.streaming.events import EngineListener
+
+HERE = Path(__file__).resolve().parent
+SHARED = HERE.parents[1] / "shared" / "speech"
+STREAMS = ("talk_a", "talk_b", "meeting_en")
+
+
+def load(name: str) -> tuple[Path, list[dict]]:
+    for folder in (HERE / "streams", SHARED):
+        if (folder / f"{name}.json").is_file() and (folder / f"{name}.wav").is_file():
+            meta = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+            return folder / f"{name}.wav", meta["clips"]
+    raise SystemExit(f"no stream {name}: run benchmarks/speakerset.py")
+
+
+def word_times(captions: list[Caption]) -> list[tuple[float, str]]:
+    """(time, label) of each word, the caption's span shared out by characters."""
+    out = []
+    for c in captions:
+        words = c.text.split()
+        total = sum(len(w) + 1 for w in words) or 1
+        pos = 0
+        for w in words:
+            mid = pos + (len(w) + 1) / 2
+            out.append((c.start + (c.end - c.start) * mid / total, c.speaker))
+            pos += len(w) + 1
+    return out
+
+
+def truth(t: float, clips: list[dict]) -> set[str]:
+    covering = {c["speaker"] for c in clips if c["start"] <= t <= c["end"]}
+    if covering:
+        return covering
+    near = min(clips, key=lambda c: min(abs(t - c["start"]), abs(t - c["end"])))
+    return {near["speaker"]} if min(abs(t - near["start"]), abs(t - near["end"])) <= 1.0 else set()
+
+
+def speaker_error(captions: list[Caption], clips: list[dict]) -> dict:
+    words = [(label, truth(t, clips)) for t, label in word_times(captions)]
+    words = [(lb, who) for lb, who in words if who]
+    labels = sorted({lb for lb, _ in words})
+    speakers = sorted({c["speaker"] for c in clips})
+    count = {(lb, s): sum(1 for w, who in words if w == lb and s in who) for lb in labels for s in speakers}
+    best: dict[tuple[int, int], tuple[int, dict]] = {}
+
+    def solve(i: int, used: int) -> tuple[int, dict]:  # the best mapping of labels[i:] onto unused speakers
+        if i == len(labels):
+            return 0, {}
+        if (i, used) not in best:
+            score, mapping = solve(i + 1, used)  # labels[i] left unmapped
+            for k, s in enumerate(speakers):
+                if not used & (1 << k):
+                    sub, m = solve(i + 1, used | (1 << k))
+                    if sub + count[(labels[i], s)] > score:
+                        score, mapping = sub + count[(labels[i], s)], {**m, labels[i]: s}
+            best[(i, used)] = (score, mapping)
+        return best[(i, used)]
+
+    right, mapping = solve(0, 0)
+    return {"words": len(words), "error": round(1 - right / len(words), 4) if words else None,
+            "labels": len(labels), "speakers": len(speakers), "mapping": mapping}  # fmt: skip
+
+
+class Recorder(EngineListener):
+    def __init__(self) -> None:
+        self.partial_labels: dict[int, set[str]] = {}
+
+    def on_caption(self, caption: Caption) -> None:
+        if not caption.final and caption.text and not caption.settled:
+            self.partial_labels.setdefault(caption.id, set()).add(caption.speaker)
+
+
+def run(name: str, settle: bool, cluster: ClusterConfig) -> dict:
+    path, clips = load(name)
+    rec = Recorder()
+    config = SessionConfig(input_file=str(path), speakers=True, settle=settle, journal=False)
+    session = build_session(config, rec)
+    for inp in session.engine.inputs:
+        if inp.speakers is not None:
+            inp.speakers.clusters.config = cluster
+    t0 = time.perf_counter()
+    session.engine.start()
+    session.engine.wait()
+    wall = time.perf_counter() - t0
+    engine = session.engine
+    finals = [c for c in engine.captions if c.text]
+    labeller = engine.inputs[0].speakers
+    lat = sorted(labeller.latencies)
+    duration = max(c["end"] for c in clips)
+    flipped = sum(1 for c in finals if rec.partial_labels.get(c.id, set()) - {c.speaker})
+    out = {
+        "stream": name,
+        "live": speaker_error(finals, clips),
+        "kept": speaker_error([c for c in kept(engine.captions + engine.settled) if c.text], clips),
+        "partials_other_label": flipped,
+        "finals": len(finals),
+        "label_ms": {"p50": round(1000 * lat[len(lat) // 2], 1), "p95": round(1000 * lat[int(len(lat) * 0.95)], 1),
+                     "max": round(1000 * lat[-1], 1)} if lat else {},  # fmt: skip
+        "speaker_cpu_pct": round(100 * labeller.track.compute_s / duration, 2),
+        "wall_s": round(wall, 1),
+    }
+    print(json.dumps(out), file=sys.stderr)
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--streams", nargs="*", default=list(STREAMS))
+    ap.add_argument("--no-settle", action="store_true")
+    ap.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE", help="a ClusterConfig field")
+    ap.add_argument("--out")
+    args = ap.parse_args()
+    cluster = ClusterConfig()
+    for item in args.set:
+        key, value = item.split("=")
+        cluster = replace(cluster, **{key: type(getattr(cluster, key))(value)})
+    results = [run(s, not args.no_settle, cluster) for s in args.streams]
+    report = {"cluster": cluster.__dict__, "settle": not args.no_settle, "results": results}
+    text = json.dumps(report, indent=1)
+    print(text)
+    if args.out:
+        Path(args.out).write_text(text + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,136 @@
+"""One input's voices as they come: its recent speech, embedded 1.6 s at a time (encoder.py).
+
+The pump thread feeds each block of audio with its VAD probabilities and embeds each 1.6 s piece of
+speech as soon as it is complete (about 20 ms of one core per piece), so that when a final caption
+comes (transcriber thread) only its last fraction of a second is left to embed.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from livecaption.speakers.encoder import HOP, PIECE, RATE, SR, SpeakerEncoder
+
+PIECE_N = PIECE * HOP  # samples in a piece (1.6 s)
+STEP_N = round(SR / RATE / HOP) * HOP  # pieces start this far apart (0.77 s), on the session timeline
+KEEP_S = 90.0  # audio kept for captions still to come (a final is never this far behind)
+MIN_SPEECH = 0.5  # a piece is embedded when at least half of it is speech
+TAIL_S = 0.5  # a caption's end not covered by its whole pieces gets a piece of its own if longer than this
+
+
+@dataclass(frozen=True)
+class Voice:
+    """A stretch of one input's audio as the speaker model hears it."""
+
+    pieces: np.ndarray  # (k, 256): the embeddings of its 1.6 s pieces (one for a shorter stretch)
+    seconds: float  # speech it covers
+    starts: tuple[float, ...] = ()  # session time of each piece's start
+
+
+class SpeakerTrack:
+    def __init__(self, encoder: SpeakerEncoder) -> None:
+        self.encoder = encoder
+        self._lock = threading.Lock()
+        self._audio = np.zeros(0, np.float32)
+        self._first = 0  # session sample of _audio[0]
+        self._speech: list[tuple[int, int, bool]] = []  # (first sample, last sample, speech) of VAD frames
+        self._pieces: dict[int, np.ndarray] = {}  # piece start sample → embedding
+        self._next = 0  # the next piece start to look at
+        self.compute_s = 0.0
+
+    # -- pump thread -------------------------------------------------------------
+    def feed(self, pos: int, frames: np.ndarray, probs: np.ndarray, threshold: float = 0.5) -> None:
+        """Audio at session sample `pos` with its VAD probabilities (one per frame)."""
+        with self._lock:
+            if not len(self._audio):
+                self._first = pos
+                self._next = max(self._next, -(-pos // STEP_N) * STEP_N)
+            elif pos != self._first + len(self._audio):  # a gap (device lost): start afresh after it
+                self._audio = np.zeros(0, np.float32)
+                self._first = pos
+                self._next = -(-pos // STEP_N) * STEP_N
+            self._audio = np.concatenate((self._audio, frames.astype(np.float32)))
+            size = len(frames) // max(1, len(probs))
+            for k, p in enumerate(probs):
+                a = pos + k * size
+                self._speech.append((a, a + size, bool(p >= threshold)))
+            drop = len(self._audio) - int(KEEP_S * SR)
+            if drop > 0:
+                self._audio = self._audio[drop:]
+                self._first += drop
+                self._speech = [s for s in self._speech if s[1] > self._first]
+                self._pieces = {k: v for k, v in self._pieces.items() if k >= self._first}
+        self._embed_ready()
+
+    def _embed_ready(self) -> None:
+        while True:
+            with self._lock:
+                start = self._next
+                if start + PIECE_N > self._first + len(self._audio):
+                    return
+                self._next += STEP_N
+                speech = self._speech_share(start, start + PIECE_N) >= MIN_SPEECH
+            if speech:
+                emb = self._embed_pieces([start])[0]
+                with self._lock:
+                    self._pieces[start] = emb
+
+    # -- any thread ----------------------------------------------------------------
+    def _speech_share(self, a: int, b: int) -> float:
+        covered = sum(min(b, y) - max(a, x) for x, y, s in self._speech if s and x < b and y > a)
+        return covered / max(1, b - a)
+
+    def _slice(self, a: int, b: int) -> np.ndarray:
+        lo, hi = max(0, a - self._first), max(0, b - self._first)
+        return self._audio[lo:hi]
+
+    def _embed_pieces(self, starts: list[int]) -> list[np.ndarray]:
+        import time
+
+        t0 = time.perf_counter()
+        with self._lock:
+            wavs = [self._slice(s, s + PIECE_N) for s in starts]
+        out = [self.encoder.embed(w) for w in wavs]
+        self.compute_s += time.perf_counter() - t0
+        return out
+
+    def known(self, start: float, end: float) -> np.ndarray | None:
+        """The pieces already embedded inside [start, end) (nothing computed; None if none)."""
+        a, b = round(start * SR), round(end * SR)
+        with self._lock:
+            embs = [e for s, e in self._pieces.items() if s >= a - HOP * 20 and s + PIECE_N <= b + HOP * 20]
+        return np.array(embs) if embs else None
+
+    def voice(self, start: float, end: float) -> Voice | None:
+        """The voice of session time [start, end): its whole pieces, plus its tail when the pieces
+        leave more than TAIL_S of it; a stretch shorter than a piece is embedded whole. None when the
+        stretch's audio is gone (or was never fed)."""
+        a, b = round(start * SR), round(end * SR)
+        with self._lock:
+            if b <= a or b <= self._first or a >= self._first + len(self._audio) + SR:
+                return None
+            whole = [(s, e) for s, e in self._pieces.items() if s >= a - HOP * 20 and s + PIECE_N <= b + HOP * 20]
+            seconds = self._speech_share(a, b) * (b - a) / SR
+        whole.sort(key=lambda p: p[0])
+        embs = [e for _, e in whole]
+        starts = [s / SR for s, _ in whole]
+        covered = (whole[-1][0] + PIECE_N) if whole else a
+        if b - covered > TAIL_S * SR or not embs:
+            if b - a <= PIECE_N or not embs:
+                with self._lock:
+                    wav = self._slice(a, b)
+                if len(wav) < HOP * 20:
+                    return None
+                import time
+
+                t0 = time.perf_counter()
+                embs.append(self.encoder.embed(wav))
+                starts.append(start)
+                self.compute_s += time.perf_counter() - t0
+            else:
+                embs += self._embed_pieces([b - PIECE_N])
+                starts.append((b - PIECE_N) / SR)
+        return Voice(np.array(embs), max(seconds, 0.0), tuple(starts))
