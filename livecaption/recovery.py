@@ -22,6 +22,7 @@ from livecaption.errors import CaptioningError, InputError, LivecaptionError
 from livecaption.session import build_session, load
 from livecaption.settle.owners import owners
 from livecaption.settle.recording import settle_recording
+from livecaption.speakers.relabel import by_turns, majority, overlapping
 from livecaption.storage.journal import SessionInfo, mark_recovered
 from livecaption.storage.journal import load as load_session
 from livecaption.storage.spool import SR, read_spool
@@ -67,11 +68,23 @@ def recover_tail(
         session.transcriber.continue_from(" ".join(c.text for c in mine))
         session.start()
         session.wait()
-        out += [
+        found = [
             replace(c, start=c.start + start, end=c.end + start, id=0, source=kept.source, speaker=kept.speaker)
             for c in session.engine.captions
         ]
+        if info.header.get("speakers") and (kept.source != "mic" or len(info.inputs) == 1):
+            _voices(found, mine, kept.audio, start)
+        out += found
     return sorted(out, key=lambda c: c.start)
+
+
+def _voices(found: list[Caption], known: list[Caption], audio_path, start: float) -> None:
+    """A recovered tail's speakers, by voice against the session's labelled captions before it."""
+    from livecaption.speakers.encoder import SpeakerEncoder
+    from livecaption.speakers.relabel import KNOWN_S, by_voice
+
+    begin = max(0.0, start - KNOWN_S)
+    by_voice(found, known, read_spool(audio_path, begin), begin, SpeakerEncoder())
 
 
 def restore(which: str, log: Callable[[str], None] = lambda _m: None) -> tuple[SessionInfo, list[Caption]]:
@@ -127,14 +140,15 @@ def settle_rest(info: SessionInfo, captions: list[Caption], log: Callable[[str],
         pieces = settle_recording(reader, audio, offset=round(start * SR), heard=live) or []
         ids_of = owners(live, [(p.start, p.end) for p in pieces])
         lang = reader.language or ""
-        out += [
-            Caption(p.start, p.end, p.text, True, p.language or lang, id=SETTLED_ID + len(out) + k, source=kept_input.source,
-                    speaker=kept_input.speaker, settled=True, replaces=tuple(ids))
-            for k, (p, ids) in enumerate(zip(pieces, ids_of, strict=True))
-        ]  # fmt: skip
+        for p, ids in zip(pieces, ids_of, strict=True):
+            for a, b, text, who in by_turns(p.start, p.end, p.text, [c for c in live if c.id in ids]):
+                out.append(Caption(a, b, text, True, p.language or lang, id=SETTLED_ID + len(out),
+                                   source=kept_input.source, speaker=who or kept_input.speaker, settled=True,
+                                   replaces=tuple(ids)))  # fmt: skip
         if not pieces:  # nothing was said there after all
             out.append(Caption(start, start, "", True, lang, id=SETTLED_ID + len(out), source=kept_input.source,
-                               speaker=kept_input.speaker, settled=True, replaces=tuple(c.id for c in live)))  # fmt: skip
+                               speaker=majority(live) or kept_input.speaker, settled=True,
+                               replaces=tuple(c.id for c in live)))  # fmt: skip
     return out
 
 
@@ -175,8 +189,8 @@ def polish(
             return None
         done += len(audio)
         lang = reader.language or ""
-        out += [Caption(p.start, p.end, p.text, True, p.language or lang, source=k.source, speaker=k.speaker)
-                for p in found]  # fmt: skip
+        out += [Caption(p.start, p.end, p.text, True, p.language or lang, source=k.source,
+                        speaker=overlapping(Caption(p.start, p.end, ""), mine) or k.speaker) for p in found]  # fmt: skip
     if not out and total > SR:
         raise CaptioningError(f"no words were found in the {total / SR:.0f} s of audio of session {info.id}")
     return sorted(out, key=lambda c: c.start)

@@ -105,7 +105,7 @@ def build_session(
     spools: list[AudioSpool | None] = [None] * len(sources)
     if config.journal:
         extra = {"model_arg": config.model or "", "language": config.language, "task": config.task,
-                 "settle": config.settle}  # fmt: skip
+                 "settle": config.settle, "speakers": config.speakers}  # fmt: skip
         if config.settle and _echo_checked(config, [lb for _, lb in sources]):
             extra["settle_skip"] = ["mic"]  # as attach_settle does
         if len(sources) > 1 or sources[0][1].speaker:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from livecaption.captions import Caption
 from livecaption.settle.owners import owners
 from livecaption.settle.settler import HOP, WINDOW, SettledWindow, SettlePass
+from livecaption.speakers.relabel import by_turns, majority
 
 if TYPE_CHECKING:
     from livecaption.streaming.engine import Engine
@@ -126,13 +127,13 @@ class SettleRunner:
         translated = {c.id: c.translation for c in live if c.translation}
         out = []
         for (start, end, text), ids in zip(pieces, ids_of, strict=True):
-            who = _speaker([c for c in live if c.id in ids]) or speaker
-            cap = self._caption(start, end, text, language, source, who, ids)
-            # --task both: a settled caption keeps the translations of the live captions it replaces
-            cap.translation = " ".join(translated[i] for i in ids if i in translated)
-            out.append(cap)
+            for k, (a, b, words, who) in enumerate(by_turns(start, end, text, [c for c in live if c.id in ids])):
+                cap = self._caption(a, b, words, language, source, who or speaker, ids)  # one per speaker's turn
+                # --task both: a settled caption keeps the translations of the live captions it replaces
+                cap.translation = " ".join(translated[i] for i in ids if i in translated) if k == 0 else ""
+                out.append(cap)
         if not pieces and live:
-            who = _speaker(live) or speaker
+            who = majority(live) or speaker
             out.append(self._caption(window.start, window.end, "", language, source, who, [c.id for c in live]))
         return out
 
@@ -142,10 +143,3 @@ class SettleRunner:
                        settled=True, replaces=tuple(ids))  # fmt: skip
 
 
-
-def _speaker(live: list[Caption]) -> str:
-    """The label a settled caption takes: that of the live captions it replaces that last longest."""
-    spoke: dict[str, float] = {}
-    for c in live:
-        spoke[c.speaker] = spoke.get(c.speaker, 0.0) + max(c.end - c.start, 0.01)
-    return max(spoke, key=lambda s: spoke[s]) if spoke else ""

@@ -129,7 +129,17 @@ class Journal:
 
     def rename(self, old: str, new: str) -> None:
         """A speaker renamed: the captions above with `old` carry `new` when read back."""
-        self._line({"type": "rename", "from": old, "to": new})
+        line = {"type": "rename", "from": old, "to": new}
+        if not self._f.closed:
+            self._line(line)
+            return
+        try:  # after the session stopped: the name still reaches its saved transcript
+            with open(self.path, "a", encoding="utf-8") as f:
+                f.write(json.dumps(line, ensure_ascii=False) + "\n")
+                f.flush()
+                os.fsync(f.fileno())
+        except OSError as exc:
+            raise StorageError(f"cannot save the new name in {self.path}: {exc.strerror or exc}") from None
 
     def close(self) -> None:
         try:

@@ -1,0 +1,98 @@
+"""Labels for captions made after the fact (the settle pass, a crashed session's recovery, polish):
+from the live captions they replace, or from the voices of the labelled captions before them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import pairwise
+
+import numpy as np
+
+from livecaption.captions import Caption
+from livecaption.speakers.clusters import Clusters, Speaker
+from livecaption.speakers.track import PIECE_N, STEP_N
+
+SR = 16000
+KNOWN_S = 600.0  # a recovered tail is compared with the voices of the last ten minutes before it
+
+
+def majority(live: Sequence[Caption]) -> str:
+    """The label of the live captions a later caption replaces: whoever of them spoke longest."""
+    spoke: dict[str, float] = {}
+    for c in live:
+        if c.speaker:
+            spoke[c.speaker] = spoke.get(c.speaker, 0.0) + max(c.end - c.start, 0.01)
+    return max(spoke, key=lambda s: spoke[s]) if spoke else ""
+
+
+def overlapping(caption: Caption, live: Sequence[Caption]) -> str:
+    """The label of the live captions that overlap a caption longest ("" when none does)."""
+    spoke: dict[str, float] = {}
+    for c in live:
+        shared = min(c.end, caption.end) - max(c.start, caption.start)
+        if c.speaker and shared > 0:
+            spoke[c.speaker] = spoke.get(c.speaker, 0.0) + shared
+    return max(spoke, key=lambda s: spoke[s]) if spoke else ""
+
+
+def _pieces(encoder, audio: np.ndarray, offset: float, start: float, end: float) -> np.ndarray | None:
+    a, b = max(0, round((start - offset) * SR)), max(0, round((end - offset) * SR))
+    wav = audio[a:b]
+    if len(wav) < SR // 2:
+        return None
+    starts = range(0, max(1, len(wav) - PIECE_N + 1), STEP_N)
+    return np.array([encoder.embed(wav[s : s + PIECE_N]) for s in starts])
+
+
+def by_voice(new: list[Caption], known: Sequence[Caption], audio: np.ndarray, offset: float, encoder) -> None:
+    """Labels `new` captions (in place) by their voices against the voices of the `known` labelled
+    captions in `audio` (which starts at session time `offset`); a voice like none of them is a new
+    "Speaker N" after the highest number in use."""
+    clusters = Clusters()
+    names: dict[int, str] = {}
+    for label in dict.fromkeys(c.speaker for c in known if c.speaker):
+        mine = [p for c in known if c.speaker == label and c.end > offset
+                if (p := _pieces(encoder, audio, offset, c.start, c.end)) is not None]  # fmt: skip
+        if mine:
+            pieces = np.concatenate(mine)
+            # a label the session gave is a speaker of its own, however close to another
+            clusters.speakers.append(Speaker(len(clusters.speakers) + 1, pieces.sum(axis=0), len(pieces), 1e9))
+            names[len(clusters.speakers)] = label
+    numbers = [int(n.split()[-1]) for n in names.values() if n.startswith("Speaker ") and n.split()[-1].isdigit()]
+    after = max(numbers, default=0)
+    for c in new:
+        pieces = _pieces(encoder, audio, offset, c.start, c.end)
+        if pieces is None:
+            continue
+        index = clusters.assign(pieces, c.end - c.start)
+        if index not in names:
+            after += 1
+            names[index] = f"Speaker {after}"
+        c.speaker = names[index]
+
+
+
+def by_turns(start: float, end: float, text: str, live: Sequence[Caption]) -> list[tuple[float, float, str, str]]:
+    """A later reading of [start, end) cut where the live captions it replaces change speaker:
+    (start, end, text, speaker) for each turn, the text cut as turns.split_text cuts it."""
+    from livecaption.speakers.turns import split_text
+
+    runs: list[list[Caption]] = []
+    for c in sorted((c for c in live if c.text), key=lambda c: c.start):
+        if runs and runs[-1][-1].speaker == c.speaker:
+            runs[-1].append(c)
+        else:
+            runs.append([c])
+    if len(runs) < 2:
+        return [(start, end, text, majority(live))]
+    out: list[tuple[float, float, str, str]] = []
+    rest = Caption(start, end, text)
+    for before, after in pairwise(runs):
+        at = (before[-1].end + after[0].start) / 2
+        texts = split_text(rest, at) if rest.start < at < rest.end else None
+        if texts is None:
+            continue
+        out.append((rest.start, at, texts[0], majority(before)))
+        rest = Caption(at, rest.end, texts[1])
+    out.append((rest.start, rest.end, rest.text, majority(runs[-1]) if out else majority(live)))
+    return out

@@ -1,0 +1,105 @@
+"""Real voices through the track and the labeller: two speakers taking turns, a turn change inside a caption."""
+
+import numpy as np
+import pytest
+from conftest import DATA, SR
+
+from livecaption.audio import read_audio
+from livecaption.captions import Caption
+from livecaption.speakers.encoder import SpeakerEncoder
+from livecaption.speakers.labeller import SpeakerLabeller
+
+FRAME = 512
+
+
+@pytest.fixture(scope="module")
+def encoder():
+    return SpeakerEncoder()
+
+
+def turns(pause: float) -> tuple[np.ndarray, list[tuple[float, float, str]]]:
+    """JFK, another reader, JFK, the reader: four turns of 3-6 s with `pause` seconds between."""
+    jfk, reader = read_audio(DATA / "jfk.flac"), read_audio(DATA / "1089-134686-0001.flac")
+    parts = [(jfk[: int(5.6 * SR)], "jfk"), (reader[: int(3.3 * SR)], "reader"),
+             (jfk[int(5.6 * SR) :], "jfk"), (reader[int(3.3 * SR) :], "reader")]  # fmt: skip
+    audio, spans, t = [], [], 0.0
+    for part, who in parts:
+        spans.append((t, t + len(part) / SR, who))
+        audio += [part, np.zeros(int(pause * SR), np.float32)]
+        t += len(part) / SR + pause
+    return np.concatenate(audio), spans
+
+
+def heard(labeller: SpeakerLabeller, audio: np.ndarray) -> None:
+    """The audio fed as the pump feeds it: blocks of VAD frames, speech where it is loud enough."""
+    for k in range(0, len(audio) // FRAME * FRAME, FRAME * 16):
+        block = audio[k : k + FRAME * 16]
+        n = len(block) // FRAME
+        probs = np.sqrt(np.mean(block[: n * FRAME].reshape(n, FRAME) ** 2, axis=1)) > 0.003
+        labeller.track.feed(k, block[: n * FRAME], probs.astype(float))
+
+
+def test_two_speakers_taking_turns_get_two_labels_and_the_right_turns(encoder):
+    audio, spans = turns(0.6)
+    labeller = SpeakerLabeller(encoder)
+    heard(labeller, audio)
+    got = []
+    for k, (start, end, _who) in enumerate(spans):
+        (cap,) = labeller.label(Caption(start, end, "some words said here", True, id=k + 1))
+        got.append(cap.speaker)
+    assert got == ["Speaker 1", "Speaker 2", "Speaker 1", "Speaker 2"]
+    # a partial shows the label its voice so far is closest to, learning nothing
+    (partial,) = labeller.label(Caption(spans[2][0], spans[2][0] + 3.0, "ask not", False, id=9))
+    assert partial.speaker == "Speaker 1" and len(labeller.clusters.live()) == 2
+
+
+def test_a_caption_that_runs_into_the_next_speaker_is_cut_where_the_voice_changes(encoder):
+    audio, spans = turns(0.1)  # no pause the segmenter could cut at
+    labeller = SpeakerLabeller(encoder)
+    heard(labeller, audio)
+    for start, end, _ in spans[:2]:
+        labeller.label(Caption(start, end, "earlier words", True, id=1))
+    both = Caption(spans[2][0], spans[3][1], "ask what you can do for your country. After early nightfall", True, id=7)
+    first, second = labeller.label(both)
+    assert (first.speaker, second.speaker) == ("Speaker 1", "Speaker 2")
+    assert first.text == "ask what you can do for your country." and second.text == "After early nightfall"
+    assert abs(first.end - spans[3][0]) < 0.8 and second.start == first.end and second.end == both.end
+    assert first.id == 7 and second.id != 7  # the partial the first replaces keeps its id
+
+
+def test_renaming_and_merging(encoder):
+    audio, spans = turns(0.6)
+    labeller = SpeakerLabeller(encoder)
+    heard(labeller, audio)
+    for start, end, _ in spans[:2]:
+        labeller.label(Caption(start, end, "words", True, id=1))
+    assert labeller.rename("Speaker 2", "Ana") and not labeller.rename("Speaker 7", "Bo")
+    (cap,) = labeller.label(Caption(*spans[3][:2], "words", True, id=2))
+    assert cap.speaker == "Ana"
+    assert labeller.rename("Ana", "Speaker 1")  # a name another speaker has: the two are merged
+    (cap,) = labeller.label(Caption(*spans[3][:2], "words", True, id=3))
+    assert cap.speaker == "Speaker 1" and len(labeller.clusters.live()) == 1
+
+
+def test_words_recovered_after_a_crash_get_the_labels_of_their_voices(encoder):
+    from livecaption.speakers.relabel import by_voice
+
+    audio, spans = turns(0.6)
+    other = read_audio(DATA / "ko_test_0000.flac")  # a third voice, after the four turns
+    audio = np.concatenate((audio, other))
+    known = [Caption(s, e, "words", speaker=n) for (s, e, _), n in zip(spans[:2], ("Ana", "Speaker 2"), strict=True)]
+    end = spans[-1][1] + 0.6
+    new = [Caption(s, e, "more words") for s, e, _ in spans[2:]] + [Caption(end, end + len(other) / SR, "who")]
+    by_voice(new, known, audio, 0.0, encoder)
+    assert [c.speaker for c in new] == ["Ana", "Speaker 2", "Speaker 3"]
+
+
+def test_a_later_reading_is_cut_where_the_live_speakers_change():
+    from livecaption.speakers.relabel import by_turns
+
+    live = [Caption(0.0, 3.0, "so that is the plan", speaker="Ana"), Caption(3.5, 5.0, "sounds good", speaker="Bo"),
+            Caption(5.2, 8.0, "then we start monday", speaker="Bo")]  # fmt: skip
+    got = by_turns(0.0, 8.0, "So that is the plan. Sounds good, then we start Monday.", live)
+    assert [(t, w) for _, _, t, w in got] == [("So that is the plan.", "Ana"), ("Sounds good, then we start Monday.", "Bo")]
+    assert got[0][1] == got[1][0] == 3.25
+    assert by_turns(0.0, 3.0, "So that is the plan.", live[:1]) == [(0.0, 3.0, "So that is the plan.", "Ana")]
