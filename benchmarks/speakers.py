@@ -23,8 +23,6 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from livecaption.captions import Caption
@@ -128,13 +126,19 @@ def run(name: str, settle: bool, cluster: ClusterConfig) -> dict:
         "kept": speaker_error([c for c in kept(engine.captions + engine.settled) if c.text], clips),
         "partials_other_label": flipped,
         "finals": len(finals),
-        "label_ms": {"p50": round(1000 * lat[len(lat) // 2], 1), "p95": round(1000 * lat[int(len(lat) * 0.95)], 1),
-                     "max": round(1000 * lat[-1], 1)} if lat else {},  # fmt: skip
+        "label_ms": _spread(lat),
         "speaker_cpu_pct": round(100 * labeller.track.compute_s / duration, 2),
         "wall_s": round(wall, 1),
     }
     print(json.dumps(out), file=sys.stderr)
     return out
+
+
+def _spread(values: list[float]) -> dict:
+    if not values:
+        return {}
+    ms = sorted(1000 * v for v in values)
+    return {"p50": round(ms[len(ms) // 2], 1), "p95": round(ms[int(len(ms) * 0.95)], 1), "max": round(ms[-1], 1)}
 
 
 def main() -> int:

@@ -47,7 +47,7 @@ def build_menus(win: MainWindow) -> None:
     view.addAction(win.overlay_action)
     view.addAction("Overlay settings…", QKeySequence("Ctrl+Shift+L"), lambda: edit_overlay_settings(win))
     win.speakers_action = QAction("Overlay shows who is speaking", win, checkable=True, checked=True)
-    win.speakers_action.setToolTip("With Microphone + system audio: You: … / Others: … on the overlay")
+    win.speakers_action.setToolTip("Who said each line on the overlay: You / Others, or Speaker 1, Speaker 2…")
     win.speakers_action.toggled.connect(win.overlay.set_show_speakers)
     view.addAction(win.speakers_action)
     win.click_action = QAction("Overlay click-through", win, checkable=True)
@@ -66,12 +66,20 @@ def build_menus(win: MainWindow) -> None:
     win.translate_action.toggled.connect(lambda on: on and win.both_action.setChecked(False))
     win.both_action.toggled.connect(lambda on: on and win.translate_action.setChecked(False))
     session.addAction("Vocabulary…", lambda: edit_vocabulary(win))
+    session.addAction("Speakers…", lambda: edit_speakers(win))
     session.addAction("Settings…", lambda: edit_session_settings(win))
     session.addSeparator()
     session.addAction("Share captions…", lambda: share_captions(win))
 
+    win.view.doubleClicked.connect(lambda index: edit_speakers(win, win.model.captions[index.row()].speaker))
     QShortcut(QKeySequence(Qt.Key.Key_Space), win, win.toggle)
     QShortcut(QKeySequence(Qt.Key.Key_End), win, win.view.jump_to_live)
+
+
+def edit_speakers(win: MainWindow, focus: str = "") -> None:
+    from livecaption.gui.speakers import edit_speakers as edit
+
+    edit(win, focus)
 
 
 def set_click_through(win: MainWindow, on: bool) -> None:

@@ -201,6 +201,12 @@ class CaptionOverlay(QWidget):
         self.setAccessibleDescription(self.text)
         self.update()
 
+    def rename_speaker(self, old: str, new: str) -> None:
+        for c in self._captions:
+            if c.speaker == old:
+                c.speaker = new
+        self.update()
+
     def set_show_speakers(self, on: bool) -> None:
         self.show_speakers = on
         self.update()

@@ -57,6 +57,7 @@ class SessionSettingsDialog(QDialog):
         for m in _installed_models():
             self.settle_model.addItem(m, m)
         self.settle.toggled.connect(self.settle_model.setEnabled)
+        self.speakers = QCheckBox("Tell voices apart: Speaker 1, Speaker 2… (rename them in Session → Speakers…)")
         self.label_mic = QLineEdit()
         self.label_system = QLineEdit()
         for box in (self.label_mic, self.label_system):
@@ -85,6 +86,12 @@ class SessionSettingsDialog(QDialog):
                 "Settle &model",
                 self.settle_model,
                 "The model that settles the transcript: a larger one is more accurate if this computer keeps up",
+            ),
+            (
+                "S&peakers",
+                self.speakers,
+                "Each voice gets a label of its own; with Microphone + system audio the microphone stays your "
+                "label and what the computer plays is split into its voices",
             ),
             (
                 "&Your label",
@@ -120,7 +127,7 @@ class SessionSettingsDialog(QDialog):
         return {"beam_size": self.beam, "context_s": self.context, "early_partials": self.early,
                 "chunk_s": self.chunk, "vad_threshold": self.vad, "threads": self.threads,
                 "keep_audio": self.keep_audio, "settle": self.settle, "settle_model": self.settle_model,
-                "labels/mic": self.label_mic,
+                "speakers": self.speakers, "labels/mic": self.label_mic,
                 "labels/system": self.label_system}  # fmt: skip
 
     def _show(self, value) -> None:

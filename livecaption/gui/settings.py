@@ -37,9 +37,10 @@ DEFAULTS = {
     "session/keep_audio": SessionConfig.keep_audio,
     "session/settle": SessionConfig.settle,
     "session/settle_model": "",  # "": the session's own model
+    "session/speakers": SessionConfig.speakers,
 }
 SESSION_KEYS = ("beam_size", "context_s", "early_partials", "chunk_s", "vad_threshold", "threads", "keep_audio",
-                "settle", "settle_model")  # fmt: skip
+                "settle", "settle_model", "speakers")  # fmt: skip
 
 
 def settings() -> QSettings:

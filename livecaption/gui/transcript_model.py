@@ -141,6 +141,22 @@ class TranscriptModel(QAbstractListModel):
     def _reindex(self) -> None:
         self._by_id = {c.id: i for i, c in enumerate(self._rows) if c.id}
 
+    def rename_speaker(self, old: str, new: str) -> list[Caption]:
+        """Rows that said `old` say `new`; returns the finals changed."""
+        changed = []
+        for row, c in enumerate(self._rows):
+            if c.speaker == old:
+                c.speaker = new
+                idx = self.index(row)
+                self.dataChanged.emit(idx, idx)
+                if c.final:
+                    changed.append(c)
+        return changed
+
+    def speakers(self) -> list[str]:
+        """The labels of the transcript's captions, in the order they first spoke."""
+        return list(dict.fromkeys(c.speaker for c in self._rows if c.speaker and c.text))
+
     def clear(self) -> None:
         self.beginResetModel()
         self._rows, self._by_id, self.pending, self.forwarded = [], {}, set(), {}

@@ -129,17 +129,10 @@ class Journal:
 
     def rename(self, old: str, new: str) -> None:
         """A speaker renamed: the captions above with `old` carry `new` when read back."""
-        line = {"type": "rename", "from": old, "to": new}
-        if not self._f.closed:
-            self._line(line)
-            return
-        try:  # after the session stopped: the name still reaches its saved transcript
-            with open(self.path, "a", encoding="utf-8") as f:
-                f.write(json.dumps(line, ensure_ascii=False) + "\n")
-                f.flush()
-                os.fsync(f.fileno())
-        except OSError as exc:
-            raise StorageError(f"cannot save the new name in {self.path}: {exc.strerror or exc}") from None
+        if self._f.closed:  # after the session stopped: the name still reaches its saved transcript
+            rename_in(self.path, old, new)
+        else:
+            self._line({"type": "rename", "from": old, "to": new})
 
     def close(self) -> None:
         try:
@@ -150,6 +143,17 @@ class Journal:
             pass
         finally:
             self._f.close()
+
+
+def rename_in(path: Path, old: str, new: str) -> None:
+    """A speaker renamed in a session file no one writes to any more."""
+    try:
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(json.dumps({"type": "rename", "from": old, "to": new}, ensure_ascii=False) + "\n")
+            f.flush()
+            os.fsync(f.fileno())
+    except OSError as exc:
+        raise StorageError(f"cannot save the new name in {path}: {exc.strerror or exc}") from None
 
 
 def _locked(path: Path) -> bool:

@@ -289,3 +289,37 @@ def test_languages_are_tagged_where_they_change_and_translations_go_under(browse
         assert "Next topic." in browser.execute_script("return document.getElementById('roll-under').textContent")
     finally:
         server.stop()
+
+
+def test_each_speaker_has_a_colour_legible_in_every_theme(browser):
+    from livecaption.gui.contrast import luminance, ratio
+
+    def contrast_ratio(fg, bg) -> float:
+        return ratio(luminance(tuple(v / 255 for v in fg)), luminance(tuple(v / 255 for v in bg)))
+
+    server = ShareServer("127.0.0.1", 0)
+    server.start()
+    try:
+        said = [("Speaker 1", "Good morning."), ("Speaker 2", "Morning!"), ("Speaker 1", "Shall we start?"),
+                ("Ana", "Yes."), ("Speaker 3", "Go ahead.")]  # fmt: skip
+        for k, (who, text) in enumerate(said):
+            server.publish(Caption(k, k + 1, text, id=k + 1, speaker=who))
+        browser.get(server.url)
+        wait_for(lambda: len(texts(browser)) == 5, what="five captions")
+        for theme in ("light", "dark", "contrast"):
+            browser.execute_script(
+                "document.getElementById('theme').value = arguments[0];"
+                "document.getElementById('theme').dispatchEvent(new Event('change'));", theme)  # fmt: skip
+            rows = browser.execute_script(
+                "const rgb = s => s.match(/\\d+/g).slice(0, 3).map(Number);"
+                "const bg = rgb(getComputedStyle(document.body).backgroundColor);"
+                "return [...document.querySelectorAll('#transcript .speaker')].map(e =>"
+                " ({who: e.textContent, fg: rgb(getComputedStyle(e).color), bg}))"
+            )
+            colours = {r["who"]: tuple(r["fg"]) for r in rows}
+            assert len(set(colours.values())) == 4, (theme, colours)  # four people, four colours
+            assert colours["Speaker 1:"] == tuple(rows[2]["fg"])  # the same person keeps theirs
+            for r in rows:
+                assert contrast_ratio(tuple(r["fg"]), tuple(r["bg"])) >= 4.5, (theme, r)
+    finally:
+        server.stop()

@@ -60,6 +60,13 @@ function clock(seconds) {
   return pad(Math.floor(s / 3600)) + ":" + pad(Math.floor(s / 60) % 60) + ":" + pad(s % 60);
 }
 
+const voices = new Map(); // speaker label -> its colour, in the order they first spoke
+
+function voiceClass(speaker) {
+  if (!voices.has(speaker)) voices.set(speaker, voices.size % 6);
+  return "voice-" + voices.get(speaker);
+}
+
 function render(el, c) {
   el.dataset.start = String(c.start);
   el.classList.toggle("partial", !c.final);
@@ -71,7 +78,7 @@ function render(el, c) {
   body.className = "body";
   if (c.speaker) {
     const who = document.createElement("span");
-    who.className = "speaker";
+    who.className = "speaker " + voiceClass(c.speaker);
     who.textContent = c.speaker + ":";
     body.append(who);
   }

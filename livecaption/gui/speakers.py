@@ -1,0 +1,87 @@
+"""Session → Speakers…: name the voices a session told apart, or say two labels are one person."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit
+
+from livecaption.gui import a11y
+
+if TYPE_CHECKING:
+    from livecaption.gui.main_window import MainWindow
+
+SAME = "Same person as…"
+
+
+def rename_speaker(win: MainWindow, old: str, new: str) -> bool:
+    """`old` is `new` in the window, the overlay, the shared page, the journal and what comes next."""
+    new = " ".join(new.split())
+    if not new or new == old or old not in win.model.speakers():
+        return False
+    changed = win.model.rename_speaker(old, new)
+    win.overlay.rename_speaker(old, new)
+    if win.engine is not None:
+        win.engine.rename_speaker(old, new)
+    elif win.session_id:  # the session has stopped: its journal still learns the name
+        from livecaption.errors import LivecaptionError
+        from livecaption.storage.journal import rename_in, sessions_dir
+
+        path = sessions_dir() / f"{win.session_id}.jsonl"
+        try:
+            if path.is_file():
+                rename_in(path, old, new)
+        except LivecaptionError as exc:
+            win.banner.show_error(exc)
+    server = getattr(win, "share_server", None)
+    for c in changed if server is not None else ():
+        server.publish(c)  # the page updates the rows it has
+    win.unsaved = True
+    return True
+
+
+class SpeakersDialog(QDialog):
+    def __init__(self, win: MainWindow, focus: str = "") -> None:
+        super().__init__(win)
+        self.setWindowTitle("Speakers")
+        self.win = win
+        self.rows: list[tuple[str, QLineEdit, QComboBox]] = []
+        form = QFormLayout(self)
+        labels = win.model.speakers()
+        if not labels:
+            form.addRow(QLabel("No one is labelled yet. Turn on Speakers in Session → Settings… and start."))
+        for label in labels:
+            name = QLineEdit(label)
+            name.setMaxLength(40)
+            a11y.name(name, f"Name for {label}", "Type the person's name; it replaces the label everywhere")
+            same = QComboBox()
+            same.addItem(SAME, "")
+            for other in labels:
+                if other != label:
+                    same.addItem(other, other)
+            a11y.name(same, f"{label} is the same person as", "Merge this label into another")
+            form.addRow(label, name)
+            form.addRow("", same)
+            self.rows.append((label, name, same))
+            if label == focus:
+                name.setFocus()
+                name.selectAll()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def apply(self) -> None:
+        final = {label: " ".join(name.text().split()) or label for label, name, _ in self.rows}
+        for label, _, same in self.rows:  # names first, then merges into whatever the other is called now
+            if not same.currentData():
+                rename_speaker(self.win, label, final[label])
+        for label, _, same in self.rows:
+            if same.currentData():
+                rename_speaker(self.win, label, final[same.currentData()])
+
+
+def edit_speakers(win: MainWindow, focus: str = "") -> None:
+    dlg = SpeakersDialog(win, focus)
+    if dlg.exec():
+        dlg.apply()
