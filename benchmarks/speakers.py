@@ -3,6 +3,7 @@
     python benchmarks/speakerset.py                   # builds talk_a / talk_b once
     python benchmarks/speakers.py                     # talk_a, talk_b and meeting_en, as fast as possible
     python benchmarks/speakers.py --streams meeting_en --no-settle --set same=0.75
+    python benchmarks/speakers.py --realtime --compare --streams talk_a   # latency and CPU at real time
 
 For each stream a session with `--speakers` (tiny.en, the CLI's defaults). Each captioned word gets a
 time (its caption's span shared out by characters) and the speakers whose reference utterances cover
@@ -102,18 +103,35 @@ class Recorder(EngineListener):
             self.partial_labels.setdefault(caption.id, set()).add(caption.speaker)
 
 
-def run(name: str, settle: bool, cluster: ClusterConfig) -> dict:
+def cpu_s() -> float:
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def plain_cpu(name: str, settle: bool, realtime: bool) -> float:
+    """The process CPU seconds of the same session without speaker labels."""
+    path, _ = load(name)
+    session = build_session(SessionConfig(input_file=str(path), realtime=realtime, settle=settle, journal=False))
+    c0 = cpu_s()
+    session.engine.start()
+    session.engine.wait()
+    return cpu_s() - c0
+
+
+def run(name: str, settle: bool, cluster: ClusterConfig, realtime: bool = False, compare: bool = False) -> dict:
     path, clips = load(name)
     rec = Recorder()
-    config = SessionConfig(input_file=str(path), speakers=True, settle=settle, journal=False)
+    config = SessionConfig(input_file=str(path), speakers=True, settle=settle, journal=False, realtime=realtime)
     session = build_session(config, rec)
     for inp in session.engine.inputs:
         if inp.speakers is not None:
             inp.speakers.clusters.config = cluster
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), cpu_s()
     session.engine.start()
     session.engine.wait()
-    wall = time.perf_counter() - t0
+    wall, cpu = time.perf_counter() - t0, cpu_s() - c0
     engine = session.engine
     finals = [c for c in engine.captions if c.text]
     labeller = engine.inputs[0].speakers
@@ -129,7 +147,12 @@ def run(name: str, settle: bool, cluster: ClusterConfig) -> dict:
         "label_ms": _spread(lat),
         "speaker_cpu_pct": round(100 * labeller.track.compute_s / duration, 2),
         "wall_s": round(wall, 1),
+        "process_cpu_s": round(cpu, 1),
     }
+    if compare:  # the same session without labels, right after: the difference is what labels cost
+        plain = plain_cpu(name, settle, realtime)
+        out["process_cpu_s_without"] = round(plain, 1)
+        out["added_cpu_pct_of_a_core"] = round(100 * (cpu - plain) / duration, 2)
     print(json.dumps(out), file=sys.stderr)
     return out
 
@@ -145,6 +168,8 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--streams", nargs="*", default=list(STREAMS))
     ap.add_argument("--no-settle", action="store_true")
+    ap.add_argument("--realtime", action="store_true", help="play each stream at the speed of speech")
+    ap.add_argument("--compare", action="store_true", help="also run each session without labels: the added CPU")
     ap.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE", help="a ClusterConfig field")
     ap.add_argument("--out")
     args = ap.parse_args()
@@ -152,8 +177,9 @@ def main() -> int:
     for item in args.set:
         key, value = item.split("=")
         cluster = replace(cluster, **{key: type(getattr(cluster, key))(value)})
-    results = [run(s, not args.no_settle, cluster) for s in args.streams]
-    report = {"cluster": cluster.__dict__, "settle": not args.no_settle, "results": results}
+    results = [run(s, not args.no_settle, cluster, args.realtime, args.compare) for s in args.streams]
+    report = {"cluster": cluster.__dict__, "settle": not args.no_settle, "realtime": args.realtime,
+              "results": results}  # fmt: skip
     text = json.dumps(report, indent=1)
     print(text)
     if args.out:

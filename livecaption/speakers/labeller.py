@@ -72,7 +72,8 @@ class SpeakerLabeller:
                 if first != second:
                     self._last = second
                     a = replace(caption, end=at, text=texts[0], speaker=self.name(first))
-                    b = replace(caption, start=at, text=texts[1], speaker=self.name(second), id=caption.id + SPLIT_ID)
+                    b = replace(caption, start=at, text=texts[1], speaker=self.name(second), id=caption.id + SPLIT_ID,
+                                translation="")  # the translation stays with the first part, whole
                     return [a, b]
                 caption.speaker = self.name(first)
                 self._last = first

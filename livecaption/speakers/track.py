@@ -34,8 +34,9 @@ class SpeakerTrack:
     def __init__(self, encoder: SpeakerEncoder) -> None:
         self.encoder = encoder
         self._lock = threading.Lock()
-        self._audio = np.zeros(0, np.float32)
-        self._first = 0  # session sample of _audio[0]
+        self._buf = np.zeros(int(2 * KEEP_S * SR), np.float32)  # appended to in place; halved when full
+        self._n = 0  # samples in _buf
+        self._first = 0  # session sample of _buf[0]
         self._speech: list[tuple[int, int, bool]] = []  # (first sample, last sample, speech) of VAD frames
         self._pieces: dict[int, np.ndarray] = {}  # piece start sample → embedding
         self._next = 0  # the next piece start to look at
@@ -44,32 +45,31 @@ class SpeakerTrack:
     # -- pump thread -------------------------------------------------------------
     def feed(self, pos: int, frames: np.ndarray, probs: np.ndarray, threshold: float = 0.5) -> None:
         """Audio at session sample `pos` with its VAD probabilities (one per frame)."""
+        frames = frames[: len(self._buf) // 2]
         with self._lock:
-            if not len(self._audio):
-                self._first = pos
+            if not self._n or pos != self._first + self._n:  # the first audio, or a gap (device lost)
+                self._n, self._first = 0, pos
                 self._next = max(self._next, -(-pos // STEP_N) * STEP_N)
-            elif pos != self._first + len(self._audio):  # a gap (device lost): start afresh after it
-                self._audio = np.zeros(0, np.float32)
-                self._first = pos
-                self._next = -(-pos // STEP_N) * STEP_N
-            self._audio = np.concatenate((self._audio, frames.astype(np.float32)))
+            if self._n + len(frames) > len(self._buf):  # keep the newest KEEP_S seconds, move them to the front
+                keep = int(KEEP_S * SR)
+                self._buf[:keep] = self._buf[self._n - keep : self._n]
+                self._first += self._n - keep
+                self._n = keep
+                self._speech = [s for s in self._speech if s[1] > self._first]
+                self._pieces = {k: v for k, v in self._pieces.items() if k >= self._first}
+            self._buf[self._n : self._n + len(frames)] = frames
+            self._n += len(frames)
             size = len(frames) // max(1, len(probs))
             for k, p in enumerate(probs):
                 a = pos + k * size
                 self._speech.append((a, a + size, bool(p >= threshold)))
-            drop = len(self._audio) - int(KEEP_S * SR)
-            if drop > 0:
-                self._audio = self._audio[drop:]
-                self._first += drop
-                self._speech = [s for s in self._speech if s[1] > self._first]
-                self._pieces = {k: v for k, v in self._pieces.items() if k >= self._first}
         self._embed_ready()
 
     def _embed_ready(self) -> None:
         while True:
             with self._lock:
                 start = self._next
-                if start + PIECE_N > self._first + len(self._audio):
+                if start + PIECE_N > self._first + self._n:
                     return
                 self._next += STEP_N
                 speech = self._speech_share(start, start + PIECE_N) >= MIN_SPEECH
@@ -84,8 +84,8 @@ class SpeakerTrack:
         return covered / max(1, b - a)
 
     def _slice(self, a: int, b: int) -> np.ndarray:
-        lo, hi = max(0, a - self._first), max(0, b - self._first)
-        return self._audio[lo:hi]
+        lo, hi = max(0, a - self._first), min(max(0, b - self._first), self._n)
+        return self._buf[lo:hi].copy()
 
     def _embed_pieces(self, starts: list[int]) -> list[np.ndarray]:
         import time
@@ -110,7 +110,7 @@ class SpeakerTrack:
         stretch's audio is gone (or was never fed)."""
         a, b = round(start * SR), round(end * SR)
         with self._lock:
-            if b <= a or b <= self._first or a >= self._first + len(self._audio) + SR:
+            if b <= a or b <= self._first or a >= self._first + self._n + SR:
                 return None
             whole = [(s, e) for s, e in self._pieces.items() if s >= a - HOP * 20 and s + PIECE_N <= b + HOP * 20]
             seconds = self._speech_share(a, b) * (b - a) / SR

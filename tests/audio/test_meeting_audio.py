@@ -173,3 +173,36 @@ def test_an_output_that_disappears_keeps_the_session_and_it_resumes(pulse, tmp_p
         subprocess.run(["pactl", "unload-module", module], check=False)
     text = " ".join(r["text"] for r in finals(out)).lower()
     assert "wizard" in text and "country" in text, text
+
+
+def test_a_two_party_call_you_stay_you_and_the_other_side_gets_a_label_per_voice(pulse, tmp_path):
+    """--speakers: the far side of a call (system audio) has two people taking turns; the microphone is you."""
+    import numpy as np
+
+    from livecaption.audio import read_audio
+
+    jfk, reader = read_audio(DATA / "jfk.flac"), read_audio(DATA / "1089-134686-0001.flac")
+    gap = np.zeros(12800, np.float32)
+    far = np.concatenate((jfk[:89600], gap, reader[:52800], gap, jfk[89600:], gap, reader[52800:]))
+    call = tmp_path / "far-side.wav"
+    sf.write(str(call), far, 16000)
+    out = tmp_path / "call.jsonl"
+    with meeting(out, "--mic", "pulse", "--system-audio", "--speakers") as live:
+        threads = [play(pulse["speakers"], call), play(pulse["sink"], DATA / "61-70968-0000.flac", 24.0)]
+        for t in threads:
+            t.join()
+        time.sleep(0.5)
+        live.stop()
+    rows = finals(out)
+    assert {r["speaker"] for r in rows if r["source"] == "mic"} == {"You"}, rows
+    far_rows = [r for r in rows if r["source"] == "system"]
+    said = {}
+    for r in far_rows:
+        w = set(words(r["text"]))
+        who = "jfk" if w & {"americans", "country", "fellow"} else "reader" if w & {"nightfall", "lamps", "squalid",
+                                                                                     "brothels", "yellow"} else None  # fmt: skip
+        if who:
+            said.setdefault(who, set()).add(r["speaker"])
+    assert set(said) == {"jfk", "reader"}, far_rows
+    assert all(len(labels) == 1 for labels in said.values()), said  # one label per voice...
+    assert said["jfk"] != said["reader"] and "You" not in said["jfk"] | said["reader"], said  # ...two voices, two
