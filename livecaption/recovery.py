@@ -141,7 +141,7 @@ def settle_rest(info: SessionInfo, captions: list[Caption], log: Callable[[str],
         ids_of = owners(live, [(p.start, p.end) for p in pieces])
         lang = reader.language or ""
         for p, ids in zip(pieces, ids_of, strict=True):
-            for a, b, text, who in by_turns(p.start, p.end, p.text, [c for c in live if c.id in ids]):
+            for a, b, text, who in by_turns(p.start, p.end, p.text, [c for c in live if c.end > p.start and c.start < p.end]):
                 out.append(Caption(a, b, text, True, p.language or lang, id=SETTLED_ID + len(out),
                                    source=kept_input.source, speaker=who or kept_input.speaker, settled=True,
                                    replaces=tuple(ids)))  # fmt: skip

@@ -127,7 +127,10 @@ class SettleRunner:
         translated = {c.id: c.translation for c in live if c.translation}
         out = []
         for (start, end, text), ids in zip(pieces, ids_of, strict=True):
-            for k, (a, b, words, who) in enumerate(by_turns(start, end, text, [c for c in live if c.id in ids])):
+            mine = [c for c in live if c.end > start and c.start < end]  # whose words it reads again
+            for k, (a, b, words, who) in enumerate(by_turns(start, end, text, mine)):
+                if not who and inp.speakers is not None:  # no live caption there: the closest voice
+                    who = inp.speakers.nearest_name(a, b)
                 cap = self._caption(a, b, words, language, source, who or speaker, ids)  # one per speaker's turn
                 # --task both: a settled caption keeps the translations of the live captions it replaces
                 cap.translation = " ".join(translated[i] for i in ids if i in translated) if k == 0 else ""
