@@ -1,7 +1,7 @@
 """One input's voices as they come: its recent speech, embedded 1.6 s at a time (encoder.py).
 
 The pump thread feeds each block of audio with its VAD probabilities and embeds each 1.6 s piece of
-speech as soon as it is complete (about 20 ms of one core per piece), so that when a final caption
+speech as soon as it is complete (about 25 ms of one core per piece), so that when a final caption
 comes (transcriber thread) only its last fraction of a second is left to embed.
 """
 
@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from livecaption.speakers.encoder import HOP, PIECE, RATE, SR, SpeakerEncoder
+from livecaption.speakers.encoder import HOP, PIECE, SR, SpeakerEncoder
 
 PIECE_N = PIECE * HOP  # samples in a piece (1.6 s)
-STEP_N = round(SR / RATE / HOP) * HOP  # pieces start this far apart (0.77 s), on the session timeline
+STEP_N = PIECE_N  # pieces side by side (resemblyzer overlaps them by half: the same labels here, twice the CPU)
 KEEP_S = 90.0  # audio kept for captions still to come (a final is never this far behind)
 MIN_SPEECH = 0.5  # a piece is embedded when at least half of it is speech
 TAIL_S = 0.5  # a caption's end not covered by its whole pieces gets a piece of its own if longer than this
