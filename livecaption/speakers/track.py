@@ -1,21 +1,24 @@
 """One input's voices as they come: its recent speech, embedded 1.6 s at a time (encoder.py).
 
 The pump thread feeds each block of audio with its VAD probabilities and embeds each 1.6 s piece of
-speech as soon as it is complete (about 25 ms of one core per piece), so that when a final caption
+speech as soon as it is complete (about 25 ms of one core per piece, 1.3 pieces a second), so that when a final caption
 comes (transcriber thread) only its last fraction of a second is left to embed.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 
 import numpy as np
 
-from livecaption.speakers.encoder import HOP, PIECE, SR, SpeakerEncoder
+from livecaption.speakers.encoder import HOP, PIECE, RATE, SR, SpeakerEncoder
 
 PIECE_N = PIECE * HOP  # samples in a piece (1.6 s)
-STEP_N = PIECE_N  # pieces side by side (resemblyzer overlaps them by half: the same labels here, twice the CPU)
+# Pieces overlap by half, as resemblyzer's: side by side costs half the CPU but a change of voice inside a
+# caption is then found only in captions twice as long (benchmarks/README.md, "Who is speaking").
+STEP_N = round(SR / RATE / HOP) * HOP
 KEEP_S = 90.0  # audio kept for captions still to come (a final is never this far behind)
 MIN_SPEECH = 0.5  # a piece is embedded when at least half of it is speech
 TAIL_S = 0.5  # a caption's end not covered by its whole pieces gets a piece of its own if longer than this
@@ -40,7 +43,7 @@ class SpeakerTrack:
         self._speech: list[tuple[int, int, bool]] = []  # (first sample, last sample, speech) of VAD frames
         self._pieces: dict[int, np.ndarray] = {}  # piece start sample → embedding
         self._next = 0  # the next piece start to look at
-        self.compute_s = 0.0
+        self.compute_s = 0.0  # CPU time the speaker model used (thread time: it runs on one BLAS thread)
 
     # -- pump thread -------------------------------------------------------------
     def feed(self, pos: int, frames: np.ndarray, probs: np.ndarray, threshold: float = 0.5) -> None:
@@ -88,13 +91,11 @@ class SpeakerTrack:
         return self._buf[lo:hi].copy()
 
     def _embed_pieces(self, starts: list[int]) -> list[np.ndarray]:
-        import time
-
-        t0 = time.perf_counter()
+        t0 = time.thread_time()
         with self._lock:
             wavs = [self._slice(s, s + PIECE_N) for s in starts]
         out = [self.encoder.embed(w) for w in wavs]
-        self.compute_s += time.perf_counter() - t0
+        self.compute_s += time.thread_time() - t0
         return out
 
     def known(self, start: float, end: float) -> np.ndarray | None:
@@ -124,12 +125,10 @@ class SpeakerTrack:
                     wav = self._slice(a, b)
                 if len(wav) < HOP * 20:
                     return None
-                import time
-
-                t0 = time.perf_counter()
+                t0 = time.thread_time()
                 embs.append(self.encoder.embed(wav))
                 starts.append(start)
-                self.compute_s += time.perf_counter() - t0
+                self.compute_s += time.thread_time() - t0
             else:
                 embs += self._embed_pieces([b - PIECE_N])
                 starts.append((b - PIECE_N) / SR)

@@ -8,7 +8,7 @@ import numpy as np
 
 from livecaption.captions import Caption
 
-MIN_SIDE = 2  # pieces on each side of a cut (3.2 s of speech)
+MIN_SIDE = 2  # pieces on each side of a cut (about 2.3 s of speech)
 SENTENCE_S = 1.0  # a sentence end this close to the cut's time is where the text is cut
 
 
