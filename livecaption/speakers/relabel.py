@@ -4,7 +4,6 @@ from the live captions they replace, or from the voices of the labelled captions
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import pairwise
 
 import numpy as np
 
@@ -73,26 +72,43 @@ def by_voice(new: list[Caption], known: Sequence[Caption], audio: np.ndarray, of
 
 
 def by_turns(start: float, end: float, text: str, live: Sequence[Caption]) -> list[tuple[float, float, str, str]]:
-    """A later reading of [start, end) cut where the live captions it replaces change speaker:
-    (start, end, text, speaker) for each turn, the text cut as turns.split_text cuts it."""
-    from livecaption.speakers.turns import split_text
-
-    runs: list[list[Caption]] = []
+    """A later reading of [start, end) cut where the live captions it reads again change speaker:
+    (start, end, text, speaker) for each turn. The text is cut by words: each turn gets the share of
+    the words that its live captions have inside [start, end) (a live caption's words counted in
+    proportion to how much of it lies inside), moved to a sentence end two words away or less."""
+    runs: list[tuple[str, float, float]] = []  # (speaker, words inside, end of its last caption)
     for c in sorted((c for c in live if c.text), key=lambda c: c.start):
-        if runs and runs[-1][-1].speaker == c.speaker:
-            runs[-1].append(c)
+        inside = max(0.0, min(c.end, end) - max(c.start, start)) / max(c.end - c.start, 1e-3)
+        n = len(c.text.split()) * min(inside, 1.0)
+        if runs and runs[-1][0] == c.speaker:
+            runs[-1] = (c.speaker, runs[-1][1] + n, c.end)
         else:
-            runs.append([c])
-    if len(runs) < 2:
+            runs.append((c.speaker, n, c.end))
+    words = text.split()
+    total = sum(n for _, n, _ in runs)
+    if len(runs) < 2 or not total or len(words) < 2:
         return [(start, end, text, majority(live))]
     out: list[tuple[float, float, str, str]] = []
-    rest = Caption(start, end, text)
-    for before, after in pairwise(runs):
-        at = (before[-1].end + after[0].start) / 2
-        texts = split_text(rest, at) if rest.start < at < rest.end else None
-        if texts is None:
+    done, at, seen = 0, start, 0.0
+    pending: list[tuple[str, float, float]] = []  # the runs since the last cut
+    for run in runs[:-1]:
+        pending.append(run)
+        seen += run[1]
+        k = round(len(words) * seen / total)
+        ends = [j for j in range(max(1, k - 2), min(len(words), k + 3)) if words[j - 1][-1] in ".!?…"]
+        k = min(ends, key=lambda j: abs(j - k)) if ends else k
+        if k <= done or k >= len(words):
             continue
-        out.append((rest.start, at, texts[0], majority(before)))
-        rest = Caption(at, rest.end, texts[1])
-    out.append((rest.start, rest.end, rest.text, majority(runs[-1]) if out else majority(live)))
-    return out
+        cut = min(max(run[2], at), end)
+        out.append((at, cut, " ".join(words[done:k]), max(pending, key=lambda r: r[1])[0]))
+        done, at, pending = k, cut, []
+    pending.append(runs[-1])
+    out.append((at, end, " ".join(words[done:]), max(pending, key=lambda r: r[1])[0]))
+    # consecutive parts of one speaker are one
+    merged: list[tuple[float, float, str, str]] = []
+    for part in out:
+        if merged and merged[-1][3] == part[3]:
+            merged[-1] = (merged[-1][0], part[1], f"{merged[-1][2]} {part[2]}", part[3])
+        else:
+            merged.append(part)
+    return merged

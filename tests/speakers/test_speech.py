@@ -101,5 +101,10 @@ def test_a_later_reading_is_cut_where_the_live_speakers_change():
             Caption(5.2, 8.0, "then we start monday", speaker="Bo")]  # fmt: skip
     got = by_turns(0.0, 8.0, "So that is the plan. Sounds good, then we start Monday.", live)
     assert [(t, w) for _, _, t, w in got] == [("So that is the plan.", "Ana"), ("Sounds good, then we start Monday.", "Bo")]
-    assert got[0][1] == got[1][0] == 3.25
+    assert got[0][1] == got[1][0] == 3.0  # where the first speaker's last live caption ended
     assert by_turns(0.0, 3.0, "So that is the plan.", live[:1]) == [(0.0, 3.0, "So that is the plan.", "Ana")]
+    # a piece that only grazes the next speaker's caption keeps its words with its own speaker
+    grazed = [Caption(7.04, 10.5, "after early nightfall the yellow lamps would light up", speaker="Bo"),
+              Caption(10.85, 13.3, "your country can do for you", speaker="Ana")]  # fmt: skip
+    got = by_turns(7.0, 11.0, "After early nightfall, the yellow lamps would light up.", grazed)
+    assert got == [(7.0, 11.0, "After early nightfall, the yellow lamps would light up.", "Bo")]
