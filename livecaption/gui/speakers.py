@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit
 
 from livecaption.gui import a11y
 
@@ -47,9 +47,15 @@ class SpeakersDialog(QDialog):
         self.win = win
         self.rows: list[tuple[str, QLineEdit, QComboBox]] = []
         form = QFormLayout(self)
+        self.setMinimumWidth(520)
         labels = win.model.speakers()
-        if not labels:
-            form.addRow(QLabel("No one is labelled yet. Turn on Speakers in Session → Settings… and start."))
+        intro = QLabel(
+            "Type a name for each voice: it replaces the label in every line so far and to come, and in exports. "
+            "If two labels are one person, pick who they are the same as."
+            if labels else "No one is labelled yet. Turn on Speakers in Session → Settings… and start."
+        )
+        intro.setWordWrap(True)
+        form.addRow(intro)
         for label in labels:
             name = QLineEdit(label)
             name.setMaxLength(40)
@@ -60,8 +66,10 @@ class SpeakersDialog(QDialog):
                 if other != label:
                     same.addItem(other, other)
             a11y.name(same, f"{label} is the same person as", "Merge this label into another")
-            form.addRow(label, name)
-            form.addRow("", same)
+            row = QHBoxLayout()
+            row.addWidget(name, 3)
+            row.addWidget(same, 2)
+            form.addRow(label, row)
             self.rows.append((label, name, same))
             if label == focus:
                 name.setFocus()
