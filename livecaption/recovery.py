@@ -22,7 +22,7 @@ from livecaption.errors import CaptioningError, InputError, LivecaptionError
 from livecaption.session import build_session, load
 from livecaption.settle.owners import owners
 from livecaption.settle.recording import settle_recording
-from livecaption.speakers.relabel import by_turns, majority, overlapping
+from livecaption.speakers.relabel import KNOWN_S, by_turns, by_voice, majority, overlapping
 from livecaption.storage.journal import SessionInfo, mark_recovered
 from livecaption.storage.journal import load as load_session
 from livecaption.storage.spool import SR, read_spool
@@ -57,7 +57,11 @@ def recover_tail(
             continue
         mine = [c for c in captions if c.source == kept.source] if len(info.inputs) > 1 else captions
         start = max((c.end for c in mine), default=0.0)  # the end of this input's last final caption
-        audio = read_spool(kept.audio, start)
+        voices = bool(info.header.get("speakers")) and (kept.source != "mic" or len(info.inputs) == 1)
+        # with speaker labels, the voices of the ten minutes before the tail come from the same read
+        begin = max(0.0, start - KNOWN_S) if voices else start
+        before = read_spool(kept.audio, begin)
+        audio = before[round((start - begin) * SR) :]
         if len(audio) < MIN_TAIL_S * SR:
             continue
         who = f" ({kept.speaker})" if kept.speaker else ""
@@ -72,19 +76,12 @@ def recover_tail(
             replace(c, start=c.start + start, end=c.end + start, id=0, source=kept.source, speaker=kept.speaker)
             for c in session.engine.captions
         ]
-        if info.header.get("speakers") and (kept.source != "mic" or len(info.inputs) == 1):
-            _voices(found, mine, kept.audio, start)
+        if voices:  # the tail's speakers, by voice against the session's labelled captions before it
+            from livecaption.speakers.encoder import SpeakerEncoder
+
+            by_voice(found, mine, before, begin, SpeakerEncoder())
         out += found
     return sorted(out, key=lambda c: c.start)
-
-
-def _voices(found: list[Caption], known: list[Caption], audio_path, start: float) -> None:
-    """A recovered tail's speakers, by voice against the session's labelled captions before it."""
-    from livecaption.speakers.encoder import SpeakerEncoder
-    from livecaption.speakers.relabel import KNOWN_S, by_voice
-
-    begin = max(0.0, start - KNOWN_S)
-    by_voice(found, known, read_spool(audio_path, begin), begin, SpeakerEncoder())
 
 
 def restore(which: str, log: Callable[[str], None] = lambda _m: None) -> tuple[SessionInfo, list[Caption]]:

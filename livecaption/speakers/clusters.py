@@ -31,7 +31,6 @@ class Speaker:
     index: int  # 1, 2, …: "Speaker 1"
     total: np.ndarray  # the sum of their pieces' embeddings
     pieces: int = 0
-    seconds: float = 0.0
     merged_into: int = 0  # 0: a speaker of their own
 
     def closeness(self, pieces: np.ndarray) -> float:
@@ -73,10 +72,9 @@ class Clusters:
             if seconds >= cfg.learn_s:
                 best.total = best.total + pieces.sum(axis=0)
                 best.pieces += len(pieces)
-                best.seconds += seconds
             return best.index
         self._pool, self._pool_s = [], 0.0
-        new = Speaker(len(self.speakers) + 1, pieces.sum(axis=0), len(pieces), seconds)
+        new = Speaker(len(self.speakers) + 1, pieces.sum(axis=0), len(pieces))
         self.speakers.append(new)
         return new.index
 
@@ -90,7 +88,7 @@ class Clusters:
         a, b = self.find(source), self.find(target)
         if a is None or b is None or a is b:
             return
-        b.total, b.pieces, b.seconds = b.total + a.total, b.pieces + a.pieces, b.seconds + a.seconds
+        b.total, b.pieces = b.total + a.total, b.pieces + a.pieces
         a.merged_into = b.index
 
     def find(self, index: int) -> Speaker | None:

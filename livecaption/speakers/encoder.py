@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,7 +54,7 @@ class SpeakerEncoder:
             ) from None
         if check and hashlib.sha256(data).hexdigest() != SHA256:
             raise SpeakerModelError(f"the speaker model {path} is damaged (checksum differs); reinstall livecaption")
-        with np.load(path) as w:
+        with np.load(io.BytesIO(data)) as w:
             self.layers = [
                 _Layer(
                     np.ascontiguousarray(w[f"lstm_weight_ih_l{k}"].T),

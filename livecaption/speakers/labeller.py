@@ -13,8 +13,8 @@ from dataclasses import replace
 
 from livecaption.captions import Caption
 from livecaption.speakers.clusters import ClusterConfig, Clusters
-from livecaption.speakers.encoder import SpeakerEncoder
-from livecaption.speakers.track import SpeakerTrack, Voice
+from livecaption.speakers.encoder import SR, SpeakerEncoder
+from livecaption.speakers.track import PIECE_N, SpeakerTrack, Voice
 from livecaption.speakers.turns import cut, split_text
 
 DEFAULT_NAME = "Speaker {}"
@@ -63,7 +63,8 @@ class SpeakerLabeller:
         found = cut(voice.pieces) if len(voice.starts) == len(voice.pieces) else None
         if found is not None and found[1] < self.clusters.config.same:
             k = found[0]
-            at = (voice.starts[k - 1] + 1.6 + voice.starts[k]) / 2  # between the last piece before and the first after
+            # between the end of the last piece before the cut and the start of the first after it
+            at = (voice.starts[k - 1] + PIECE_N / SR + voice.starts[k]) / 2
             texts = split_text(caption, at)
             if texts is not None:
                 share = k / len(voice.pieces)

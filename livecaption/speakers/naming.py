@@ -37,11 +37,3 @@ def rename(engine: Engine, old: str, new: str) -> bool:
             engine.listener.on_error(exc)
     return True
 
-
-def speakers(engine: Engine) -> list[str]:
-    """Every label the session's captions carry so far, in order of first appearance."""
-    seen: dict[str, None] = {}
-    for c in engine.captions:
-        if c.speaker:
-            seen.setdefault(c.speaker, None)
-    return list(seen)

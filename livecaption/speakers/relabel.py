@@ -3,35 +3,35 @@ from the live captions they replace, or from the voices of the labelled captions
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
 from livecaption.captions import Caption
 from livecaption.speakers.clusters import Clusters, Speaker
+from livecaption.speakers.encoder import SR
 from livecaption.speakers.track import PIECE_N, STEP_N
 
-SR = 16000
 KNOWN_S = 600.0  # a recovered tail is compared with the voices of the last ten minutes before it
+
+
+def _longest(spans: Iterable[tuple[str, float]]) -> str:
+    """The label with the most seconds ("" when none has any)."""
+    spoke: dict[str, float] = {}
+    for speaker, seconds in spans:
+        if speaker and seconds > 0:
+            spoke[speaker] = spoke.get(speaker, 0.0) + seconds
+    return max(spoke, key=lambda s: spoke[s]) if spoke else ""
 
 
 def majority(live: Sequence[Caption]) -> str:
     """The label of the live captions a later caption replaces: whoever of them spoke longest."""
-    spoke: dict[str, float] = {}
-    for c in live:
-        if c.speaker:
-            spoke[c.speaker] = spoke.get(c.speaker, 0.0) + max(c.end - c.start, 0.01)
-    return max(spoke, key=lambda s: spoke[s]) if spoke else ""
+    return _longest((c.speaker, max(c.end - c.start, 0.01)) for c in live)
 
 
 def overlapping(caption: Caption, live: Sequence[Caption]) -> str:
     """The label of the live captions that overlap a caption longest ("" when none does)."""
-    spoke: dict[str, float] = {}
-    for c in live:
-        shared = min(c.end, caption.end) - max(c.start, caption.start)
-        if c.speaker and shared > 0:
-            spoke[c.speaker] = spoke.get(c.speaker, 0.0) + shared
-    return max(spoke, key=lambda s: spoke[s]) if spoke else ""
+    return _longest((c.speaker, min(c.end, caption.end) - max(c.start, caption.start)) for c in live)
 
 
 def _pieces(encoder, audio: np.ndarray, offset: float, start: float, end: float) -> np.ndarray | None:
@@ -55,7 +55,7 @@ def by_voice(new: list[Caption], known: Sequence[Caption], audio: np.ndarray, of
         if mine:
             pieces = np.concatenate(mine)
             # a label the session gave is a speaker of its own, however close to another
-            clusters.speakers.append(Speaker(len(clusters.speakers) + 1, pieces.sum(axis=0), len(pieces), 1e9))
+            clusters.speakers.append(Speaker(len(clusters.speakers) + 1, pieces.sum(axis=0), len(pieces)))
             names[len(clusters.speakers)] = label
     numbers = [int(n.split()[-1]) for n in names.values() if n.startswith("Speaker ") and n.split()[-1].isdigit()]
     after = max(numbers, default=0)
@@ -68,7 +68,6 @@ def by_voice(new: list[Caption], known: Sequence[Caption], audio: np.ndarray, of
             after += 1
             names[index] = f"Speaker {after}"
         c.speaker = names[index]
-
 
 
 def by_turns(start: float, end: float, text: str, live: Sequence[Caption]) -> list[tuple[float, float, str, str]]:

@@ -48,7 +48,6 @@ class SpeakerTrack:
     # -- pump thread -------------------------------------------------------------
     def feed(self, pos: int, frames: np.ndarray, probs: np.ndarray, threshold: float = 0.5) -> None:
         """Audio at session sample `pos` with its VAD probabilities (one per frame)."""
-        frames = frames[: len(self._buf) // 2]
         with self._lock:
             if not self._n or pos != self._first + self._n:  # the first audio, or a gap (device lost)
                 self._n, self._first = 0, pos
@@ -77,7 +76,7 @@ class SpeakerTrack:
                 self._next += STEP_N
                 speech = self._speech_share(start, start + PIECE_N) >= MIN_SPEECH
             if speech:
-                emb = self._embed_pieces([start])[0]
+                emb = self._embed(start, start + PIECE_N)
                 with self._lock:
                     self._pieces[start] = emb
 
@@ -90,19 +89,25 @@ class SpeakerTrack:
         lo, hi = max(0, a - self._first), min(max(0, b - self._first), self._n)
         return self._buf[lo:hi].copy()
 
-    def _embed_pieces(self, starts: list[int]) -> list[np.ndarray]:
+    def _embed(self, a: int, b: int) -> np.ndarray:
+        """The embedding of session samples [a, b) (counted in compute_s)."""
         t0 = time.thread_time()
         with self._lock:
-            wavs = [self._slice(s, s + PIECE_N) for s in starts]
-        out = [self.encoder.embed(w) for w in wavs]
+            wav = self._slice(a, b)
+        out = self.encoder.embed(wav)
         self.compute_s += time.thread_time() - t0
         return out
 
+    def _inside(self, a: int, b: int) -> list[tuple[int, np.ndarray]]:
+        """(start, embedding) of the pieces embedded inside samples [a, b), 0.2 s of slack each side,
+        in time order. Call with the lock held."""
+        return sorted(((s, e) for s, e in self._pieces.items() if s >= a - HOP * 20 and s + PIECE_N <= b + HOP * 20),
+                      key=lambda p: p[0])  # fmt: skip
+
     def known(self, start: float, end: float) -> np.ndarray | None:
         """The pieces already embedded inside [start, end) (nothing computed; None if none)."""
-        a, b = round(start * SR), round(end * SR)
         with self._lock:
-            embs = [e for s, e in self._pieces.items() if s >= a - HOP * 20 and s + PIECE_N <= b + HOP * 20]
+            embs = [e for _, e in self._inside(round(start * SR), round(end * SR))]
         return np.array(embs) if embs else None
 
     def voice(self, start: float, end: float) -> Voice | None:
@@ -113,23 +118,19 @@ class SpeakerTrack:
         with self._lock:
             if b <= a or b <= self._first or a >= self._first + self._n + SR:
                 return None
-            whole = [(s, e) for s, e in self._pieces.items() if s >= a - HOP * 20 and s + PIECE_N <= b + HOP * 20]
+            whole = self._inside(a, b)
             seconds = self._speech_share(a, b) * (b - a) / SR
-        whole.sort(key=lambda p: p[0])
+            held = min(b, self._first + self._n) - max(a, self._first)  # samples of the stretch still here
         embs = [e for _, e in whole]
         starts = [s / SR for s, _ in whole]
         covered = (whole[-1][0] + PIECE_N) if whole else a
         if b - covered > TAIL_S * SR or not embs:
-            if b - a <= PIECE_N or not embs:
-                with self._lock:
-                    wav = self._slice(a, b)
-                if len(wav) < HOP * 20:
+            if b - a <= PIECE_N or not embs:  # shorter than a piece (or none embedded): the stretch whole
+                if held < HOP * 20:
                     return None
-                t0 = time.thread_time()
-                embs.append(self.encoder.embed(wav))
+                embs.append(self._embed(a, b))
                 starts.append(start)
-                self.compute_s += time.thread_time() - t0
             else:
-                embs += self._embed_pieces([b - PIECE_N])
+                embs.append(self._embed(b - PIECE_N, b))
                 starts.append((b - PIECE_N) / SR)
         return Voice(np.array(embs), max(seconds, 0.0), tuple(starts))
