@@ -11,8 +11,36 @@ import pytest
 
 from benchmarks.noise import non_speech  # noqa: F401 (the tests take it from here)
 
+ROOT = Path(__file__).resolve().parent.parent
+# What the project computed itself (reference embeddings); never speech copied from elsewhere.
 DATA = Path(__file__).parent / "data"
 SR = 16000
+SPEECH_ENV = "LIVECAPTION_TEST_SPEECH"
+
+
+def speech_folder() -> Path:
+    """The shared speech set: $LIVECAPTION_TEST_SPEECH, else ../shared/speech beside the project."""
+    named = os.environ.get(SPEECH_ENV)
+    return Path(named) if named else ROOT.parent / "shared" / "speech"
+
+
+class Speech:
+    """Real speech from the shared set, which the project does not copy (see its README for sources and
+    licences): `speech / "jfk.flac"` is a single clip, `speech.stream("names_a.wav")` a whole stream."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def __truediv__(self, name: str) -> Path:
+        return self._one(self.root / "clips" / name)
+
+    def stream(self, name: str) -> Path:
+        return self._one(self.root / name)
+
+    @staticmethod
+    def _one(path: Path) -> Path:
+        need(path.is_file(), f"the shared speech set has no {path.name} (looked in {path.parent})")
+        return path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Keep the app's settings (QSettings) and data out of the user's home during tests.
@@ -28,10 +56,19 @@ def loaded_model():
 
 
 @pytest.fixture(scope="session")
-def jfk() -> np.ndarray:
+def speech() -> Speech:
+    """The one way tests reach real speech. Missing: skipped with the reason on a person's machine,
+    a failure in CI (`need`)."""
+    root = speech_folder()
+    need(root.is_dir(), f"the shared speech set is not at {root}: put it there or name its folder in ${SPEECH_ENV}")
+    return Speech(root)
+
+
+@pytest.fixture(scope="session")
+def jfk(speech) -> np.ndarray:
     from livecaption.audio import read_audio
 
-    return read_audio(DATA / "jfk.flac")
+    return read_audio(speech / "jfk.flac")
 
 
 def write_wav(path: Path, audio: np.ndarray, rate: int = SR) -> Path:

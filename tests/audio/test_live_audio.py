@@ -7,7 +7,7 @@ import sys
 import time
 from contextlib import contextmanager
 
-from conftest import DATA, run_cli
+from conftest import run_cli
 
 from benchmarks.metrics import error_rate, tokens
 
@@ -47,8 +47,8 @@ def rows_of(out) -> list[dict]:
     return [json.loads(x) for x in out.read_text().splitlines()]
 
 
-def play(pulse, name: str) -> None:
-    subprocess.run(["paplay", "--device", pulse["sink"], str(DATA / name)], check=True, timeout=60)
+def play(pulse, clip) -> None:
+    subprocess.run(["paplay", "--device", pulse["sink"], str(clip)], check=True, timeout=60)
 
 
 def ctrl_c(proc) -> str:
@@ -68,10 +68,10 @@ def test_unknown_device(pulse):
     assert r.returncode == 2 and "no input device matches" in r.stderr and "Traceback" not in r.stderr
 
 
-def test_captions_speech_played_into_the_microphone(pulse, tmp_path):
+def test_captions_speech_played_into_the_microphone(speech, pulse, tmp_path):
     out = tmp_path / "live.jsonl"
     with live(out) as proc:
-        play(pulse, "jfk.flac")
+        play(pulse, speech / "jfk.flac")
         # Ctrl+C right after playback: the tail still buffered must be transcribed, not dropped.
         time.sleep(0.3)
         err = ctrl_c(proc)
@@ -96,12 +96,12 @@ def _load_sink(name: str) -> None:
     )
 
 
-def test_device_loss_keeps_the_session_and_resumes(pulse, tmp_path):
+def test_device_loss_keeps_the_session_and_resumes(speech, pulse, tmp_path):
     """Remove the microphone (the PulseAudio source) mid-session, then bring it back. The other
     sink goes too: PulseAudio would otherwise move the stream to its monitor, and nothing is lost."""
     out = tmp_path / "lost.jsonl"
     with live(out) as proc:
-        play(pulse, "61-70968-0000.flac")
+        play(pulse, speech / "61-70968-0000.flac")
         time.sleep(1.5)
         outage_start = time.monotonic()
         subprocess.run(["pactl", "unload-module", _null_sink_module(pulse["speakers"])], check=True)
@@ -115,7 +115,7 @@ def test_device_loss_keeps_the_session_and_resumes(pulse, tmp_path):
         wait_for(proc, "microphone back", timeout=30)
         outage = time.monotonic() - outage_start
         time.sleep(0.5)
-        play(pulse, "jfk.flac")
+        play(pulse, speech / "jfk.flac")
         time.sleep(0.5)
         err = ctrl_c(proc)
     assert proc.returncode == 0, err

@@ -10,7 +10,6 @@ import time
 from contextlib import contextmanager
 
 import soundfile as sf
-from conftest import DATA
 
 from benchmarks.metrics import error_rate
 from livecaption.transcription.text import words
@@ -87,10 +86,10 @@ def attributed(rows, refs: dict[str, str]) -> float:
     return sum(w in vocab[who] for who, w in said) / max(1, len(said))
 
 
-def test_you_and_others_at_overlapping_times(pulse, tmp_path):
+def test_you_and_others_at_overlapping_times(speech, pulse, tmp_path):
     out = tmp_path / "meeting.jsonl"
     with meeting(out, "--mic", "pulse", "--system-audio") as live:
-        threads = [play(pulse["sink"], DATA / "61-70968-0000.flac"), play(pulse["speakers"], DATA / "1089-134686-0001.flac", 1.5)]
+        threads = [play(pulse["sink"], speech / "61-70968-0000.flac"), play(pulse["speakers"], speech / "1089-134686-0001.flac", 1.5)]
         for t in threads:
             t.join()
         time.sleep(0.5)
@@ -106,14 +105,14 @@ def test_you_and_others_at_overlapping_times(pulse, tmp_path):
     assert words(you + " " + others).count("wizard") == 1 and words(you + " " + others).count("lamps") == 1
 
 
-def test_an_echo_of_the_loudspeaker_is_captioned_once_as_others(pulse, tmp_path):
+def test_an_echo_of_the_loudspeaker_is_captioned_once_as_others(speech, pulse, tmp_path):
     """No headphones: the microphone also hears what the system plays, 10 dB down."""
-    audio, rate = sf.read(str(DATA / "jfk.flac"))
+    audio, rate = sf.read(str(speech / "jfk.flac"))
     echo = tmp_path / "jfk-echo.wav"
     sf.write(str(echo), audio * 10 ** (-10 / 20), rate)
     out = tmp_path / "echo.jsonl"
     with meeting(out, "--mic", "pulse", "--system-audio") as live:
-        threads = [play(pulse["speakers"], DATA / "jfk.flac"), play(pulse["sink"], echo, 0.02)]
+        threads = [play(pulse["speakers"], speech / "jfk.flac"), play(pulse["sink"], echo, 0.02)]
         for t in threads:
             t.join()
         time.sleep(0.5)
@@ -126,17 +125,17 @@ def test_an_echo_of_the_loudspeaker_is_captioned_once_as_others(pulse, tmp_path)
     assert "echo of system audio" in err  # what the microphone heard is logged, not silently gone
 
 
-def test_system_audio_follows_the_default_output(pulse, tmp_path):
+def test_system_audio_follows_the_default_output(speech, pulse, tmp_path):
     """Headphones plugged in mid-call: the desktop makes them the default output, captions go on."""
     out = tmp_path / "follow.jsonl"
     module = null_sink("lc_headphones")
     try:
         with meeting(out, "--system-audio") as live:
-            play(pulse["speakers"], DATA / "61-70968-0000.flac").join()
+            play(pulse["speakers"], speech / "61-70968-0000.flac").join()
             time.sleep(1.0)
             subprocess.run(["pactl", "set-default-sink", "lc_headphones"], check=True)
             live.wait_for("system audio now", timeout=30)
-            play("lc_headphones", DATA / "jfk.flac").join()
+            play("lc_headphones", speech / "jfk.flac").join()
             time.sleep(0.5)
             live.stop()
     finally:
@@ -148,7 +147,7 @@ def test_system_audio_follows_the_default_output(pulse, tmp_path):
     assert all("speaker" not in r and r["source"] == "system" for r in rows)  # one input: no label
 
 
-def test_an_output_that_disappears_keeps_the_session_and_it_resumes(pulse, tmp_path):
+def test_an_output_that_disappears_keeps_the_session_and_it_resumes(speech, pulse, tmp_path):
     """The default output goes away (a USB headset unplugged): system audio follows whatever output
     is left, and back to the headset when it returns; nothing captioned is lost."""
     out = tmp_path / "gone.jsonl"
@@ -156,7 +155,7 @@ def test_an_output_that_disappears_keeps_the_session_and_it_resumes(pulse, tmp_p
     subprocess.run(["pactl", "set-default-sink", "lc_headset"], check=True)
     try:
         with meeting(out, "--system-audio") as live:
-            play("lc_headset", DATA / "61-70968-0000.flac").join()
+            play("lc_headset", speech / "61-70968-0000.flac").join()
             time.sleep(1.0)
             subprocess.run(["pactl", "unload-module", module], check=True)
             live.wait_for("system audio now", timeout=30)  # the output left: PulseAudio's new default
@@ -165,7 +164,7 @@ def test_an_output_that_disappears_keeps_the_session_and_it_resumes(pulse, tmp_p
             deadline = time.monotonic() + 30
             while sum("system audio now" in line for line in live.lines) < 2 and time.monotonic() < deadline:
                 time.sleep(0.1)
-            play("lc_headset", DATA / "jfk.flac").join()
+            play("lc_headset", speech / "jfk.flac").join()
             time.sleep(0.5)
             live.stop()
     finally:
@@ -175,20 +174,20 @@ def test_an_output_that_disappears_keeps_the_session_and_it_resumes(pulse, tmp_p
     assert "wizard" in text and "country" in text, text
 
 
-def test_a_two_party_call_you_stay_you_and_the_other_side_gets_a_label_per_voice(pulse, tmp_path):
+def test_a_two_party_call_you_stay_you_and_the_other_side_gets_a_label_per_voice(speech, pulse, tmp_path):
     """--speakers: the far side of a call (system audio) has two people taking turns; the microphone is you."""
     import numpy as np
 
     from livecaption.audio import read_audio
 
-    jfk, reader = read_audio(DATA / "jfk.flac"), read_audio(DATA / "1089-134686-0001.flac")
+    jfk, reader = read_audio(speech / "jfk.flac"), read_audio(speech / "1089-134686-0001.flac")
     gap = np.zeros(12800, np.float32)
     far = np.concatenate((jfk[:89600], gap, reader[:52800], gap, jfk[89600:], gap, reader[52800:]))
     call = tmp_path / "far-side.wav"
     sf.write(str(call), far, 16000)
     out = tmp_path / "call.jsonl"
     with meeting(out, "--mic", "pulse", "--system-audio", "--speakers") as live:
-        threads = [play(pulse["speakers"], call), play(pulse["sink"], DATA / "61-70968-0000.flac", 24.0)]
+        threads = [play(pulse["speakers"], call), play(pulse["sink"], speech / "61-70968-0000.flac", 24.0)]
         for t in threads:
             t.join()
         time.sleep(0.5)

@@ -3,14 +3,17 @@ import os
 
 import pytest
 import srt
-from conftest import DATA, SR, run_cli, write_wav
+from conftest import SR, run_cli, write_wav
 
 import livecaption
 from livecaption import cli
 
 pytestmark = pytest.mark.model  # loads the real Whisper model
 
-CLIP = str(DATA / "61-70968-0000.flac")
+
+@pytest.fixture
+def clip(speech) -> str:
+    return str(speech / "61-70968-0000.flac")
 
 
 def test_version_and_help():
@@ -21,9 +24,9 @@ def test_version_and_help():
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "srt", "vtt", "txt", "json"])
-def test_caption_file_in_every_format(fmt, tmp_path):
+def test_caption_file_in_every_format(clip, fmt, tmp_path):
     out = tmp_path / f"out.{fmt}"
-    r = run_cli("caption", "--input", CLIP, "--format", fmt, "--output", str(out))
+    r = run_cli("caption", "--input", clip, "--format", fmt, "--output", str(out))
     assert r.returncode == 0, r.stderr
     assert "Traceback" not in r.stderr
     text = out.read_text(encoding="utf-8")
@@ -47,8 +50,8 @@ def test_caption_file_in_every_format(fmt, tmp_path):
         assert text.startswith("[00:00:00] ")
 
 
-def test_jsonl_prints_partials_that_the_final_replaces(tmp_path):
-    r = run_cli("caption", "--input", str(DATA / "jfk.flac"), "--format", "jsonl", "--chunk", "2")
+def test_jsonl_prints_partials_that_the_final_replaces(speech, tmp_path):
+    r = run_cli("caption", "--input", str(speech / "jfk.flac"), "--format", "jsonl", "--chunk", "2")
     rows = [json.loads(line) for line in r.stdout.splitlines()]
     partials = [x for x in rows if not x["final"]]
     assert partials, "partials are printed"
@@ -57,8 +60,8 @@ def test_jsonl_prints_partials_that_the_final_replaces(tmp_path):
         assert p["id"] in finals and finals[p["id"]]["emit"] >= p["emit"]  # each replaced later, same id
 
 
-def test_stdout_is_default_and_realtime_paces_the_replay(tmp_path):
-    r = run_cli("caption", "--input", CLIP, "--realtime", "--format", "jsonl")
+def test_stdout_is_default_and_realtime_paces_the_replay(clip, tmp_path):
+    r = run_cli("caption", "--input", clip, "--realtime", "--format", "jsonl")
     assert r.returncode == 0, r.stderr
     row = json.loads(r.stdout.splitlines()[-1])
     # emit is wall-clock: at least the clip's end (4.9 s) has passed when it is shown
@@ -96,23 +99,23 @@ def test_empty_file(tmp_path):
     assert "zero.mp3 as audio" in line
 
 
-def test_not_a_model_folder(tmp_path):
+def test_not_a_model_folder(clip, tmp_path):
     (tmp_path / "config.json").write_text("{}")
-    _bad("caption", "--input", CLIP, "--model", str(tmp_path), expect="not a ctranslate2 whisper model")
+    _bad("caption", "--input", clip, "--model", str(tmp_path), expect="not a ctranslate2 whisper model")
 
 
-def test_unknown_model_name():
-    _bad("caption", "--input", CLIP, "--model", "no-such-model", expect="unknown model")
+def test_unknown_model_name(clip):
+    _bad("caption", "--input", clip, "--model", "no-such-model", expect="unknown model")
 
 
-def test_cuda_without_gpu():
+def test_cuda_without_gpu(clip):
     # Hidden from CUDA, a machine that has a GPU behaves as one without.
-    _bad("caption", "--input", CLIP, "--device", "cuda", expect="no cuda gpu",
+    _bad("caption", "--input", clip, "--device", "cuda", expect="no cuda gpu",
          env=dict(os.environ, CUDA_VISIBLE_DEVICES=""))  # fmt: skip
 
 
-def test_unwritable_output(tmp_path):
-    _bad("caption", "--input", CLIP, "--output", "/proc/no/such/dir/out.srt", expect="cannot write")
+def test_unwritable_output(clip, tmp_path):
+    _bad("caption", "--input", clip, "--output", "/proc/no/such/dir/out.srt", expect="cannot write")
 
 
 def test_no_input_device(monkeypatch, capsys):
@@ -124,7 +127,7 @@ def test_no_input_device(monkeypatch, capsys):
     assert cli.main(["devices"]) == 2
 
 
-def test_captions_made_before_a_failure_are_kept(monkeypatch, tmp_path, capsys):
+def test_captions_made_before_a_failure_are_kept(clip, monkeypatch, tmp_path, capsys):
     """The output breaks mid-session (disk full): what was written stays, exit 2."""
     from livecaption.storage import export
 
@@ -144,7 +147,7 @@ def test_captions_made_before_a_failure_are_kept(monkeypatch, tmp_path, capsys):
 
     from livecaption.audio import read_audio
 
-    a = read_audio(CLIP)
+    a = read_audio(clip)
     write_wav(two, np.concatenate((a, np.zeros(SR * 2, np.float32), a, np.zeros(SR * 2, np.float32), a)))
     assert cli.main(["caption", "--input", str(two), "--format", "jsonl", "-o", str(out)]) == 2
     assert "No space left" in capsys.readouterr().err
@@ -152,7 +155,7 @@ def test_captions_made_before_a_failure_are_kept(monkeypatch, tmp_path, capsys):
     assert len(rows) == 1 and "wizard" in rows[0].lower()
 
 
-def test_full_disk_on_the_journal_mid_session(monkeypatch, tmp_path, capsys):
+def test_full_disk_on_the_journal_mid_session(clip, monkeypatch, tmp_path, capsys):
     """The journal's disk fills up after its first caption: one line, exit 2, every caption still in the output."""
     import numpy as np
 
@@ -170,7 +173,7 @@ def test_full_disk_on_the_journal_mid_session(monkeypatch, tmp_path, capsys):
         real_fsync(fd)
 
     monkeypatch.setattr(os, "fsync", fsync)
-    a = read_audio(CLIP)
+    a = read_audio(clip)
     three = write_wav(tmp_path / "three.wav", np.concatenate([a, np.zeros(SR * 2, np.float32)] * 3))
     out = tmp_path / "out.jsonl"
     assert cli.main(["caption", "--input", str(three), "--format", "jsonl", "-o", str(out)]) == 2
@@ -195,24 +198,24 @@ def test_system_audio_without_a_sound_server_says_what_to_install(tmp_path):
     [
         (("--labels", "Ana"), "--labels takes two names"),
         (("--labels", "Ana,"), "--labels takes two names"),
-        (("--system-audio", "--input", CLIP), "cannot be used with --input"),
+        (("--system-audio", "--input", "CLIP"), "cannot be used with --input"),
     ],
 )
-def test_bad_meeting_options_are_one_line(args, said):
-    r = run_cli("caption", *args)
+def test_bad_meeting_options_are_one_line(args, said, clip):
+    r = run_cli("caption", *(clip if a == "CLIP" else a for a in args))
     assert r.returncode == 2 and said in r.stderr and "Traceback" not in r.stderr, r.stderr
 
 
-def test_labels_on_a_recording_label_its_captions(tmp_path):
+def test_labels_on_a_recording_label_its_captions(clip, tmp_path):
     out = tmp_path / "out.txt"
-    r = run_cli("caption", "--input", CLIP, "--labels", "Ana,Room", "-o", str(out))
+    r = run_cli("caption", "--input", clip, "--labels", "Ana,Room", "-o", str(out))
     assert r.returncode == 0, r.stderr
     assert out.read_text().startswith("[00:00:00] Ana: He began")
 
 
 @pytest.mark.parametrize(("value", "said"), [("english", "unknown language 'english'"), ("ko,xx", "unknown language 'xx'"),
                                              (",", "no language")])  # fmt: skip
-def test_a_bad_language_is_one_line_before_any_model_loads(value, said):
-    r = run_cli("caption", "--input", CLIP, "--language", value, "--no-journal")
+def test_a_bad_language_is_one_line_before_any_model_loads(clip, value, said):
+    r = run_cli("caption", "--input", clip, "--language", value, "--no-journal")
     assert r.returncode == 2 and said in r.stderr and "Traceback" not in r.stderr, r.stderr
     assert len(r.stderr.strip().splitlines()) == 1, r.stderr  # not even the model's line: it never loaded

@@ -3,12 +3,11 @@
 import socket
 
 import pytest
-from conftest import DATA
 
 pytestmark = pytest.mark.model  # loads the real Whisper model
 
 
-def test_full_session_opens_no_socket(monkeypatch, tmp_path):
+def test_full_session_opens_no_socket(speech, monkeypatch, tmp_path):
     def refuse(*args, **kwargs):
         raise AssertionError("livecaption tried to open a network socket")
 
@@ -20,7 +19,7 @@ def test_full_session_opens_no_socket(monkeypatch, tmp_path):
     from livecaption import cli
 
     out = tmp_path / "out.srt"
-    assert cli.main(["caption", "--input", str(DATA / "jfk.flac"), "--format", "srt", "-o", str(out)]) == 0
+    assert cli.main(["caption", "--input", str(speech / "jfk.flac"), "--format", "srt", "-o", str(out)]) == 0
     assert "country" in out.read_text().lower()
     assert cli.main(["models"]) == 0
     assert cli.main(["export", "latest", "--format", "txt", "-o", str(tmp_path / "again.txt")]) == 0

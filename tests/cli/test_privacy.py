@@ -13,7 +13,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import DATA, need
+from conftest import need
 
 pytestmark = pytest.mark.model
 
@@ -48,14 +48,14 @@ def test_the_trace_sees_a_connect_from_native_code(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def talk(tmp_path_factory):
+def talk(speech, tmp_path_factory):
     """About 19 s of speech: long enough, played in real time, for telemetry to have fired."""
     import numpy as np
     from conftest import SR, write_wav
 
     from livecaption.audio.files import read_audio
 
-    parts = [read_audio(DATA / "jfk.flac"), np.zeros(SR, np.float32), read_audio(DATA / "1089-134686-0001.flac")]
+    parts = [read_audio(speech / "jfk.flac"), np.zeros(SR, np.float32), read_audio(speech / "1089-134686-0001.flac")]
     return write_wav(tmp_path_factory.mktemp("talk") / "talk.wav", np.concatenate(parts))
 
 

@@ -9,7 +9,7 @@ import time
 
 import numpy as np
 import pytest
-from conftest import DATA, SR, run_cli, write_wav
+from conftest import SR, run_cli, write_wav
 
 from benchmarks.metrics import align, tokens
 from livecaption.audio.files import read_audio
@@ -22,11 +22,11 @@ LAMPS = "after early nightfall the yellow lamps would light up here and there th
 
 
 @pytest.fixture(scope="module")
-def stream(tmp_path_factory):
+def stream(speech, tmp_path_factory):
     """26 s: 0.5 s of silence, then three clips with 1.5 s pauses; (path, [(start, end, text)])."""
     parts, clips, pos = [np.zeros(SR // 2, np.float32)], [], 0.5
     for name, text in (("jfk.flac", JFK), ("61-70968-0000.flac", LIB), ("1089-134686-0001.flac", LAMPS)):
-        audio = read_audio(DATA / name)
+        audio = read_audio(speech / name)
         clips.append((pos, pos + len(audio) / SR, text))
         parts += [audio, np.zeros(3 * SR // 2, np.float32)]
         pos += len(audio) / SR + 1.5
@@ -191,12 +191,12 @@ def test_polish_reads_the_session_again_with_whole_recording_context(stream, ses
     assert caps[-1]["end"] >= clips[2][0] and caps[0]["start"] <= clips[0][1]
 
 
-def test_bad_input_is_one_clear_line(stream, sessions, tmp_path):
+def test_bad_input_is_one_clear_line(speech, stream, sessions, tmp_path):
     path, _ = stream
     assert run_cli("caption", "--input", str(path), "--no-audio-spool").returncode == 0
     r = run_cli("export", "latest", "--polish")
     assert r.returncode == 2 and "no kept audio" in r.stderr and "Traceback" not in r.stderr
-    assert run_cli("caption", "--input", str(DATA / "jfk.flac")).returncode == 0
+    assert run_cli("caption", "--input", str(speech / "jfk.flac")).returncode == 0
     spool = sorted(sessions.glob("*.flac"))[-1]
     spool.write_bytes(b"fLaC" + os.urandom(4000))
     r = run_cli("export", "latest", "--polish")
@@ -214,7 +214,7 @@ def test_bad_input_is_one_clear_line(stream, sessions, tmp_path):
     assert not spool.exists() and not spool.with_suffix(".jsonl").exists()
 
 
-def test_a_crashed_meeting_gets_each_inputs_last_words_back_with_its_label(sessions):
+def test_a_crashed_meeting_gets_each_inputs_last_words_back_with_its_label(speech, sessions):
     """Microphone and system audio: each input's audio after its own last caption is recovered,
     labelled as that input."""
     from livecaption.captions import Caption
@@ -223,7 +223,7 @@ def test_a_crashed_meeting_gets_each_inputs_last_words_back_with_its_label(sessi
 
     inputs = [{"source": "mic", "speaker": "You"}, {"source": "system", "speaker": "Others"}]
     journal = Journal("pulse + system audio", "tiny.en (bundled)", extra={"language": "en", "inputs": inputs})
-    jfk, lib = read_audio(DATA / "jfk.flac"), read_audio(DATA / "61-70968-0000.flac")
+    jfk, lib = read_audio(speech / "jfk.flac"), read_audio(speech / "61-70968-0000.flac")
     gap = np.zeros(SR, np.float32)
     # the microphone said JFK (captioned before the crash) and then the wizard line (not captioned);
     # system audio said the wizard line first (captioned) and then JFK (not captioned)

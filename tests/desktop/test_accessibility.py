@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from conftest import DATA
 from xdesktop import Desktop
 
 
@@ -38,8 +37,8 @@ def spoken(node: dict) -> str:
 
 
 @pytest.mark.model  # runs a session with the real model in a subprocess
-def test_every_control_says_what_it_is_and_captions_reach_the_screen_reader(desktop):
-    app = desktop.app("--input", str(DATA / "61-70968-0000.flac"), "--realtime", "--overlay")
+def test_every_control_says_what_it_is_and_captions_reach_the_screen_reader(speech, desktop):
+    app = desktop.app("--input", str(speech / "61-70968-0000.flac"), "--realtime", "--overlay")
     tree = desktop.probe("tree")
     frame = [n for n in tree if n["path"].startswith("/application/frame")]
     controls = [n for n in frame if n["role"] in INTERACTIVE and n["showing"] and "/menu bar/menu item/" not in n["path"]]

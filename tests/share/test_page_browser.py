@@ -7,7 +7,7 @@ import sys
 import time
 
 import pytest
-from conftest import DATA, need
+from conftest import need
 
 from livecaption.captions import Caption
 from livecaption.share.server import ShareServer
@@ -56,11 +56,11 @@ def texts(driver) -> list[dict]:
 
 
 @pytest.mark.model  # runs a session with the real model in a subprocess
-def test_a_live_session_reaches_the_page_partials_become_finals(browser, tmp_path):
+def test_a_live_session_reaches_the_page_partials_become_finals(speech, browser, tmp_path):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "livecaption", "caption", "--input", str(DATA / "jfk.flac"),
+    proc = subprocess.Popen([sys.executable, "-m", "livecaption", "caption", "--input", str(speech / "jfk.flac"),
                              "--realtime", "--share", str(port), "-f", "jsonl", "--no-journal", "--no-audio-spool"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env=dict(os.environ, XDG_DATA_HOME=str(tmp_path)))  # fmt: skip

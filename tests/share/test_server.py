@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import DATA
 from sse_client import Stream
 
 import livecaption.share
@@ -196,11 +195,11 @@ def test_viewers_are_bounded_and_stopping_closes_every_connection():
 
 
 @pytest.mark.model  # runs a session with the real model in a subprocess
-def test_the_command_line_shares_a_live_session(tmp_path):
+def test_the_command_line_shares_a_live_session(speech, tmp_path):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "livecaption", "caption", "--input", str(DATA / "jfk.flac"),
+    proc = subprocess.Popen([sys.executable, "-m", "livecaption", "caption", "--input", str(speech / "jfk.flac"),
                              "--realtime", "--share", str(port), "--no-journal", "--no-audio-spool"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env=dict(os.environ, XDG_DATA_HOME=str(tmp_path)))  # fmt: skip
@@ -220,14 +219,14 @@ def test_the_command_line_shares_a_live_session(tmp_path):
     assert "country" in out
 
 
-def test_the_command_line_says_what_is_wrong_with_share_in_one_line():
-    bad = subprocess.run([sys.executable, "-m", "livecaption", "caption", "--input", str(DATA / "jfk.flac"),
+def test_the_command_line_says_what_is_wrong_with_share_in_one_line(speech):
+    bad = subprocess.run([sys.executable, "-m", "livecaption", "caption", "--input", str(speech / "jfk.flac"),
                           "--share", "nowhere"], capture_output=True, text=True, timeout=60)  # fmt: skip
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "[HOST:]PORT" in bad.stderr
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        out = subprocess.run([sys.executable, "-m", "livecaption", "caption", "--input", str(DATA / "jfk.flac"),
+        out = subprocess.run([sys.executable, "-m", "livecaption", "caption", "--input", str(speech / "jfk.flac"),
                               "--share", f"127.0.0.1:{port}"], capture_output=True, text=True, timeout=60)  # fmt: skip
     assert out.returncode == 2 and out.stderr.count("\n") == 1 and "in use" in out.stderr, out.stderr

@@ -15,12 +15,12 @@ def encoder():
     return SpeakerEncoder()
 
 
-def test_embeddings_match_the_original_resemblyzer(encoder):
+def test_embeddings_match_the_original_resemblyzer(speech, encoder):
     reference = np.load(DATA / "ge2e_reference.npz")  # tools/ge2e_reference.py, with torch, once
     assert len(reference.files) == 5
     for key in reference.files:
         name = key.split(":")[-1]
-        audio = read_audio(DATA / name)
+        audio = read_audio(speech / name)
         if key.startswith("short:"):
             audio = audio[:19200]  # 1.2 s: shorter than one 1.6 s piece, padded as the original pads it
         ours = encoder.embed(audio)
@@ -28,9 +28,9 @@ def test_embeddings_match_the_original_resemblyzer(encoder):
         assert np.abs(ours - reference[key]).max() < 1e-5, key
 
 
-def test_one_voice_is_closer_to_itself_than_to_another(encoder):
-    jfk = read_audio(DATA / "jfk.flac")
-    other = read_audio(DATA / "1089-134686-0001.flac")
+def test_one_voice_is_closer_to_itself_than_to_another(speech, encoder):
+    jfk = read_audio(speech / "jfk.flac")
+    other = read_audio(speech / "1089-134686-0001.flac")
     first, second = encoder.embed(jfk[: 5 * 16000]), encoder.embed(jfk[5 * 16000 :])
     assert first @ second > 0.75
     assert first @ encoder.embed(other) < first @ second - 0.15

@@ -8,7 +8,7 @@ import time
 
 import numpy as np
 import pytest
-from conftest import DATA, SR, run_cli, write_wav
+from conftest import SR, run_cli, write_wav
 
 from livecaption.audio import read_audio
 
@@ -16,9 +16,9 @@ pytestmark = pytest.mark.model
 
 
 @pytest.fixture(scope="module")
-def talk(tmp_path_factory):
+def talk(speech, tmp_path_factory):
     """Two voices taking turns, 0.8 s apart: (path, [(start, end, who)])."""
-    jfk, reader = read_audio(DATA / "jfk.flac"), read_audio(DATA / "1089-134686-0001.flac")
+    jfk, reader = read_audio(speech / "jfk.flac"), read_audio(speech / "1089-134686-0001.flac")
     parts = [(jfk[: int(5.6 * SR)], "jfk"), (reader[: int(3.3 * SR)], "reader"),
              (jfk[int(5.6 * SR) :], "jfk"), (reader[int(3.3 * SR) :], "reader")]  # fmt: skip
     audio, spans, t = [np.zeros(SR // 2, np.float32)], [], 0.5

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from conftest import DATA, SR
+from conftest import SR
 
 from livecaption.audio import read_audio
 from livecaption.captions import Caption
@@ -17,9 +17,9 @@ def encoder():
     return SpeakerEncoder()
 
 
-def turns(pause: float) -> tuple[np.ndarray, list[tuple[float, float, str]]]:
+def turns(speech, pause: float) -> tuple[np.ndarray, list[tuple[float, float, str]]]:
     """JFK, another reader, JFK, the reader: four turns of 3-6 s with `pause` seconds between."""
-    jfk, reader = read_audio(DATA / "jfk.flac"), read_audio(DATA / "1089-134686-0001.flac")
+    jfk, reader = read_audio(speech / "jfk.flac"), read_audio(speech / "1089-134686-0001.flac")
     parts = [(jfk[: int(5.6 * SR)], "jfk"), (reader[: int(3.3 * SR)], "reader"),
              (jfk[int(5.6 * SR) :], "jfk"), (reader[int(3.3 * SR) :], "reader")]  # fmt: skip
     audio, spans, t = [], [], 0.0
@@ -39,8 +39,8 @@ def heard(labeller: SpeakerLabeller, audio: np.ndarray) -> None:
         labeller.track.feed(k, block[: n * FRAME], probs.astype(float))
 
 
-def test_two_speakers_taking_turns_get_two_labels_and_the_right_turns(encoder):
-    audio, spans = turns(0.6)
+def test_two_speakers_taking_turns_get_two_labels_and_the_right_turns(speech, encoder):
+    audio, spans = turns(speech, 0.6)
     labeller = SpeakerLabeller(encoder)
     heard(labeller, audio)
     got = []
@@ -53,8 +53,8 @@ def test_two_speakers_taking_turns_get_two_labels_and_the_right_turns(encoder):
     assert partial.speaker == "Speaker 1" and len(labeller.clusters.live()) == 2
 
 
-def test_a_caption_that_runs_into_the_next_speaker_is_cut_where_the_voice_changes(encoder):
-    audio, spans = turns(0.1)  # no pause the segmenter could cut at
+def test_a_caption_that_runs_into_the_next_speaker_is_cut_where_the_voice_changes(speech, encoder):
+    audio, spans = turns(speech, 0.1)  # no pause the segmenter could cut at
     labeller = SpeakerLabeller(encoder)
     heard(labeller, audio)
     for start, end, _ in spans[:2]:
@@ -67,8 +67,8 @@ def test_a_caption_that_runs_into_the_next_speaker_is_cut_where_the_voice_change
     assert first.id == 7 and second.id != 7  # the partial the first replaces keeps its id
 
 
-def test_renaming_and_merging(encoder):
-    audio, spans = turns(0.6)
+def test_renaming_and_merging(speech, encoder):
+    audio, spans = turns(speech, 0.6)
     labeller = SpeakerLabeller(encoder)
     heard(labeller, audio)
     for start, end, _ in spans[:2]:
@@ -81,11 +81,11 @@ def test_renaming_and_merging(encoder):
     assert cap.speaker == "Speaker 1" and len(labeller.clusters.live()) == 1
 
 
-def test_words_recovered_after_a_crash_get_the_labels_of_their_voices(encoder):
+def test_words_recovered_after_a_crash_get_the_labels_of_their_voices(speech, encoder):
     from livecaption.speakers.relabel import by_voice
 
-    audio, spans = turns(0.6)
-    other = read_audio(DATA / "ko_test_0000.flac")  # a third voice, after the four turns
+    audio, spans = turns(speech, 0.6)
+    other = read_audio(speech / "ko_test_0000.flac")  # a third voice, after the four turns
     audio = np.concatenate((audio, other))
     known = [Caption(s, e, "words", speaker=n) for (s, e, _), n in zip(spans[:2], ("Ana", "Speaker 2"), strict=True)]
     end = spans[-1][1] + 0.6

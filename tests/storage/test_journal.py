@@ -9,7 +9,7 @@ import time
 
 import pytest
 import srt
-from conftest import DATA, run_cli
+from conftest import run_cli
 
 from livecaption.captions import Caption
 from livecaption.storage.journal import Journal, _read, list_sessions, load
@@ -98,10 +98,10 @@ def finals_in(path) -> list[str]:
 
 
 @pytest.mark.model
-def test_kill_9_loses_no_final_caption(sessions, tmp_path):
+def test_kill_9_loses_no_final_caption(speech, sessions, tmp_path):
     out = tmp_path / "out.jsonl"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "livecaption", "caption", "--input", str(DATA / "jfk.flac"), "--realtime", "--format", "jsonl", "-o", str(out)],
+        [sys.executable, "-m", "livecaption", "caption", "--input", str(speech / "jfk.flac"), "--realtime", "--format", "jsonl", "-o", str(out)],
         stderr=subprocess.DEVNULL, env=dict(os.environ),
     )  # fmt: skip
     try:

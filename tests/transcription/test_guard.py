@@ -65,16 +65,15 @@ def test_known_phrases_only_when_evidence_is_weak():
     assert rejection(Seg("Thank you.", avg_logprob=-0.2, no_speech_prob=0.05)) is None
 
 
-def test_no_repeated_phrase_loops_on_a_long_stream(loaded_model, tmp_path):
+def test_no_repeated_phrase_loops_on_a_long_stream(speech, loaded_model, tmp_path):
     """Two minutes of speech, with silences: no caption repeats itself or its predecessor."""
     import numpy as np
     import soundfile as sf
-    from conftest import DATA
 
     from livecaption.audio import FileSource
     from livecaption.streaming.engine import Engine
 
-    clips = [read_audio(DATA / n) for n in ("jfk.flac", "61-70968-0000.flac", "1089-134686-0001.flac")]
+    clips = [read_audio(speech / n) for n in ("jfk.flac", "61-70968-0000.flac", "1089-134686-0001.flac")]
     gap = np.zeros(16000, np.float32)
     audio = np.concatenate([np.concatenate((c, gap)) for _ in range(5) for c in clips])
     sf.write(tmp_path / "long.wav", audio, 16000)

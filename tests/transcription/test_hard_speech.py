@@ -7,7 +7,7 @@ import itertools
 
 import numpy as np
 import pytest
-from conftest import DATA, SR
+from conftest import SR
 
 from benchmarks.metrics import error_rate, normalize_words
 from livecaption.audio import read_audio
@@ -50,11 +50,11 @@ def _caption(loaded_model, audio: np.ndarray, **options) -> tuple[list, Transcri
     return engine.captions, t
 
 
-def test_a_sentence_said_quietly_inside_continuous_speech_is_captioned(loaded_model, jfk):
+def test_a_sentence_said_quietly_inside_continuous_speech_is_captioned(speech, loaded_model, jfk):
     """The held-out failure: a speaker dropped to about -35 dBFS mid-stream and a whole stretch got
     no caption. Here the middle sentence of one unbroken utterance is at -35 dBFS RMS."""
-    wizard = _trim(read_audio(DATA / "61-70968-0000.flac"))
-    lamps = _at_dbfs(_trim(read_audio(DATA / "1089-134686-0001.flac")), -35.0)
+    wizard = _trim(read_audio(speech / "61-70968-0000.flac"))
+    lamps = _at_dbfs(_trim(read_audio(speech / "1089-134686-0001.flac")), -35.0)
     audio = _one_utterance(_at_dbfs(_trim(jfk), -22.0), lamps, _at_dbfs(wizard, -22.0))
     captions, t = _caption(loaded_model, audio)
     said = normalize_words(" ".join(c.text for c in captions))
@@ -65,11 +65,11 @@ def test_a_sentence_said_quietly_inside_continuous_speech_is_captioned(loaded_mo
     assert not [r for r in t.rejections if r.end - r.start > 1.0], t.rejections
 
 
-def test_talk_without_a_pause_is_committed_in_pieces_without_repeats_or_gaps(loaded_model, jfk):
+def test_talk_without_a_pause_is_committed_in_pieces_without_repeats_or_gaps(speech, loaded_model, jfk):
     """30 s with no pause long enough to end an utterance: committed in pieces as it goes (not held
     to the end), and the pieces join up without a word twice or missing at the seams."""
-    wizard = _trim(read_audio(DATA / "61-70968-0000.flac"))
-    lamps = _trim(read_audio(DATA / "1089-134686-0001.flac"))
+    wizard = _trim(read_audio(speech / "61-70968-0000.flac"))
+    lamps = _trim(read_audio(speech / "1089-134686-0001.flac"))
     audio = _one_utterance(_trim(jfk), lamps, wizard, _trim(jfk), gap_s=0.1)
     captions, _ = _caption(loaded_model, audio, commit_after_s=8.0)
     assert len(captions) >= 3  # committed along the way

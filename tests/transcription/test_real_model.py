@@ -1,6 +1,6 @@
 import numpy as np
 import pytest
-from conftest import DATA, SR, non_speech
+from conftest import SR, non_speech
 
 from benchmarks.metrics import error_rate, normalize_words
 from livecaption.audio import FileSource, read_audio
@@ -35,8 +35,8 @@ def test_partials_then_final_share_an_id(loaded_model, jfk):
     assert "country" in f[-1].text.lower() and "fellow" in f[-1].text.lower()
 
 
-def test_engine_on_file_gives_timed_captions(loaded_model):
-    src = FileSource(DATA / "61-70968-0000.flac")
+def test_engine_on_file_gives_timed_captions(speech, loaded_model):
+    src = FileSource(speech / "61-70968-0000.flac")
     engine = Engine(src, Transcriber(loaded_model.decoder(), TranscribeOptions(language="en")))
     engine.start()
     assert engine.wait(120)
@@ -48,10 +48,10 @@ def test_engine_on_file_gives_timed_captions(loaded_model):
     assert all(c.emit >= c.end - 0.5 for c in caps)
 
 
-def test_utterances_keep_their_place_on_the_timeline(loaded_model, tmp_path, jfk):
+def test_utterances_keep_their_place_on_the_timeline(speech, loaded_model, tmp_path, jfk):
     import soundfile as sf
 
-    lib = read_audio(DATA / "61-70968-0000.flac")
+    lib = read_audio(speech / "61-70968-0000.flac")
     gap = np.zeros(3 * SR, np.float32)
     audio = np.concatenate((gap, lib, gap, jfk, gap))
     sf.write(tmp_path / "two.wav", audio, SR)
@@ -94,9 +94,9 @@ LIB = "he began a confused complaint against the wizard who had vanished behind 
 LAMPS = "after early nightfall the yellow lamps would light up here and there the squalid quarter of the brothels"
 
 
-def test_next_utterance_is_decoded_after_its_context(loaded_model):
+def test_next_utterance_is_decoded_after_its_context(speech, loaded_model):
     t = Transcriber(loaded_model.decoder(), TranscribeOptions(language="en"))
-    lib, lamps = read_audio(DATA / "61-70968-0000.flac"), read_audio(DATA / "1089-134686-0001.flac")
+    lib, lamps = read_audio(speech / "61-70968-0000.flac"), read_audio(speech / "1089-134686-0001.flac")
     first = t.transcribe(Chunk(0, lib, True, len(lib)))
     start = len(lib) + SR  # one second later on the timeline
     second = t.transcribe(Chunk(start, lamps, True, start + len(lamps)))
@@ -108,9 +108,9 @@ def test_next_utterance_is_decoded_after_its_context(loaded_model):
     assert second[-1].start == start / SR
 
 
-def test_noise_after_speech_gives_no_words(loaded_model):
+def test_noise_after_speech_gives_no_words(speech, loaded_model):
     t = Transcriber(loaded_model.decoder(), TranscribeOptions(language="en"))
-    lib = read_audio(DATA / "61-70968-0000.flac")
+    lib = read_audio(speech / "61-70968-0000.flac")
     t.transcribe(Chunk(0, lib, True, len(lib)))
     for k, seconds in enumerate((1.0, 3.0, 6.0)):
         start = len(lib) + (k + 1) * 8 * SR // 2
@@ -119,13 +119,13 @@ def test_noise_after_speech_gives_no_words(loaded_model):
         assert all(not c.text for c in out), out
 
 
-def test_encoder_window_is_shorter_only_when_asked(loaded_model):
+def test_encoder_window_is_shorter_only_when_asked(speech, loaded_model):
     from faster_whisper.audio import pad_or_trim
 
     from livecaption.whisper.backend import FULL_FRAMES
 
     model = loaded_model.model
-    feats = pad_or_trim(model.feature_extractor(read_audio(DATA / "jfk.flac")))
+    feats = pad_or_trim(model.feature_extractor(read_audio(speech / "jfk.flac")))
     assert model.encode(feats).shape[1] == 1500
     model.min_frames = 2000
     try:
@@ -135,10 +135,10 @@ def test_encoder_window_is_shorter_only_when_asked(loaded_model):
     assert model.encode(feats).shape[1] == 1500
 
 
-def test_a_sentence_said_again_is_captioned_again(loaded_model):
+def test_a_sentence_said_again_is_captioned_again(speech, loaded_model):
     """A repeat of the previous sentence must not be taken for its context."""
     t = Transcriber(loaded_model.decoder(), TranscribeOptions(language="en", context_s=12.0))
-    lib = read_audio(DATA / "61-70968-0000.flac")
+    lib = read_audio(speech / "61-70968-0000.flac")
     finals = []
     for k in range(3):
         start = k * (len(lib) + 2 * SR)
@@ -148,7 +148,7 @@ def test_a_sentence_said_again_is_captioned_again(loaded_model):
     assert len(t.context._said) == 2  # the first sentence is out of the 12 s context's reach: dropped
 
 
-def test_early_partials_come_sooner_and_leave_the_finals_alone(loaded_model):
+def test_early_partials_come_sooner_and_leave_the_finals_alone(speech, loaded_model):
     from livecaption.streaming.engine import EngineListener
     from livecaption.streaming.segmenter import SegmenterConfig
 
@@ -163,7 +163,7 @@ def test_early_partials_come_sooner_and_leave_the_finals_alone(loaded_model):
     for early in (0, 128):
         listener = Events()
         engine = Engine(
-            FileSource(DATA / "jfk.flac"),
+            FileSource(speech / "jfk.flac"),
             Transcriber(loaded_model.decoder(), TranscribeOptions(language="en")),
             listener,
             segmenter_config=SegmenterConfig(look_after_ms=early),
@@ -181,12 +181,12 @@ def test_early_partials_come_sooner_and_leave_the_finals_alone(loaded_model):
     assert all(e <= final_emit[i] for i, e in partials)
 
 
-def test_the_final_reads_the_early_look_when_nothing_was_said_since(loaded_model):
+def test_the_final_reads_the_early_look_when_nothing_was_said_since(speech, loaded_model):
     """An utterance end in the pause an early look ended in decodes the look's encoding again
     at the final beam, instead of encoding the same speech a second time."""
     import numpy as np
 
-    lib, lamps = read_audio(DATA / "61-70968-0000.flac"), read_audio(DATA / "1089-134686-0001.flac")
+    lib, lamps = read_audio(speech / "61-70968-0000.flac"), read_audio(speech / "1089-134686-0001.flac")
     start = len(lib) + SR
     looked = np.concatenate((lamps, np.zeros(SR * 128 // 1000, np.float32)))  # the look: 128 ms of pause
     ended = np.concatenate((lamps, np.zeros(SR * 288 // 1000, np.float32)))  # the end: 160 ms more
@@ -218,7 +218,7 @@ def test_a_long_vocabulary_does_not_break_the_token_budget(loaded_model, jfk):
     assert caps and caps[-1].final  # (what tiny.en writes after such a prompt varies: not asserted)
 
 
-def test_continuous_speech_gets_partials_at_the_pace_of_speech_before_any_pause(loaded_model, tmp_path):
+def test_continuous_speech_gets_partials_at_the_pace_of_speech_before_any_pause(speech, loaded_model, tmp_path):
     """Two read sentences joined by 0.1 s, at real time: the words are shown as they are said, a
     partial every 0.4 s of speech or as often as the machine allows, before the first pause."""
     import soundfile as sf
@@ -232,7 +232,7 @@ def test_continuous_speech_gets_partials_at_the_pace_of_speech_before_any_pause(
         def on_caption(self, caption):
             self.captions.append(caption)
 
-    a, b = read_audio(DATA / "1089-134686-0001.flac"), read_audio(DATA / "61-70968-0000.flac")
+    a, b = read_audio(speech / "1089-134686-0001.flac"), read_audio(speech / "61-70968-0000.flac")
     audio = np.concatenate((a, np.zeros(SR // 10, np.float32), b, np.zeros(SR, np.float32)))
     sf.write(tmp_path / "unbroken.wav", audio, SR)
     listener = Events()

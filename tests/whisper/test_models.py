@@ -92,12 +92,12 @@ def test_missing_part_is_a_clear_error(parts, tmp_path):
         joined_model.ensure_joined(fake, tmp_path / "out")
 
 
-def test_hub_download_offline_is_a_clear_message(tmp_path, monkeypatch):
+def test_hub_download_offline_is_a_clear_message(speech, tmp_path, monkeypatch):
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # the test never depends on the network
     with pytest.raises(LivecaptionError, match="cannot download model 'tiny'"):
         download_hub_model("tiny")
-    r = run_cli("caption", "--input", "tests/data/jfk.flac", "--model", "tiny")
+    r = run_cli("caption", "--input", str(speech / "jfk.flac"), "--model", "tiny")
     assert r.returncode == 2 and "cannot download model 'tiny'" in r.stderr and "Traceback" not in r.stderr
 
 

@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from conftest import DATA, need
+from conftest import need
 
 from benchmarks.metrics import error_rate
 from livecaption.audio import FileSource, read_audio
@@ -28,13 +28,13 @@ def base_model():
 
 
 @pytest.fixture(scope="module")
-def korean():
-    return read_audio(DATA / "ko_test_0000.flac")
+def korean(speech):
+    return read_audio(speech / "ko_test_0000.flac")
 
 
-def test_auto_detects_korean_and_transcribes_it(base_model):
+def test_auto_detects_korean_and_transcribes_it(speech, base_model):
     engine = Engine(
-        FileSource(DATA / "ko_test_0000.flac"), Transcriber(base_model.decoder(), TranscribeOptions(language="auto"))
+        FileSource(speech / "ko_test_0000.flac"), Transcriber(base_model.decoder(), TranscribeOptions(language="auto"))
     )
     engine.start()
     assert engine.wait(300), "the engine did not finish"
@@ -147,7 +147,7 @@ def test_english_only_model_refuses_other_languages(loaded_model):
         Transcriber(loaded_model.decoder(), TranscribeOptions(task="translate"))
 
 
-def test_vocabulary_profiles_are_shared_with_the_cli(tmp_path):
+def test_vocabulary_profiles_are_shared_with_the_cli(speech, tmp_path):
     from conftest import run_cli
 
     from livecaption.storage.userconfig import UserConfig
@@ -155,7 +155,7 @@ def test_vocabulary_profiles_are_shared_with_the_cli(tmp_path):
     r = run_cli(
         "caption",
         "--input",
-        str(DATA / "61-70968-0000.flac"),
+        str(speech / "61-70968-0000.flac"),
         "--profile",
         "oz",
         "--prompt",
@@ -165,5 +165,5 @@ def test_vocabulary_profiles_are_shared_with_the_cli(tmp_path):
     )
     assert r.returncode == 0, r.stderr
     assert UserConfig.load().profiles["oz"].prompt == "The Wizard of Oz."
-    r = run_cli("caption", "--input", str(DATA / "61-70968-0000.flac"), "--profile", "nope")
+    r = run_cli("caption", "--input", str(speech / "61-70968-0000.flac"), "--profile", "nope")
     assert r.returncode == 2 and "no vocabulary profile" in r.stderr
