@@ -1,28 +1,65 @@
 """--task both over a fake multilingual decoder: finals carry translations; what a translation may say."""
 
-from fakes import FakeDecoder, say
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+from fakes import FakeDecoder, hear, say
 
 from livecaption.streaming.segmenter import Chunk
+from livecaption.transcription.decoder import DecodeSettings, Transcription
 from livecaption.transcription.guard import once_per_sentence
 from livecaption.transcription.options import TranscribeOptions
 from livecaption.translation.both import Translating, fit
 
+GLOSS = {"오늘": "today", "회의를": "meeting", "시작": "begins", "합니다": "indeed", "모두": "everyone",
+         "함께": "together", "감사": "thanks"}  # fmt: skip
+
+
+def gloss_of(korean: str) -> str:
+    return " ".join(GLOSS[w] for w in korean.split())
+
+
+@dataclass
+class TranslatingDecoder(FakeDecoder):
+    """A fake that translates when asked to (task "translate"): each word heard becomes its English
+    gloss, so a translation tells which audio it was made from; each translation call is recorded."""
+
+    translations: list[tuple[list[str], int, tuple[float, ...], str | None]] = field(default_factory=list)
+    # (words in the audio, beam, temperatures, prompt) of each translate call
+
+    def transcribe(
+        self, audio: np.ndarray, *, language: str | None, prompt: str | None, beam_size: int, settings: DecodeSettings,
+        word_times: bool = False,
+    ) -> Transcription:  # fmt: skip
+        found = super().transcribe(audio, language=language, prompt=prompt, beam_size=beam_size, settings=settings,
+                                   word_times=word_times)  # fmt: skip
+        if settings.task != "translate":
+            return found
+        self.translations.append((hear(audio), beam_size, settings.temperatures, prompt))
+        glossed = tuple(replace(s, text=" " + gloss_of(s.text.replace("~", "")), words=()) for s in found.segments)
+        return replace(found, segments=glossed)
+
 
 def test_finals_carry_a_translation_partials_and_english_speech_do_not():
-    d = FakeDecoder(multilingual=True)
+    d = TranslatingDecoder(multilingual=True)
     t = Translating(d, TranscribeOptions(language="auto"))
     out, start = [], 0
-    for text, end in (("오늘 회의를 시작 합니다", False), ("모두 함께", True), ("any questions now", True)):
+    said = (("오늘 회의를 시작 합니다", False), ("모두 함께", True), ("감사 합니다", True), ("any questions now", True))
+    for text, end in said:
         audio = say(text, 0.8 if end else 0.0)
         out += t.transcribe(Chunk(start, audio, end, start + len(audio)))
         start += len(audio)
     partials = [c for c in out if not c.final]
     finals = [c for c in out if c.final and c.text]
     assert partials and all(not c.translation for c in partials)
-    assert [(c.language, bool(c.translation)) for c in finals] == [("ko", True), ("en", False)]
-    assert t.stats["translations"] == 1
-    translate_calls = [k for k in d.calls if k[0] == "alone" and k[1] == 1]  # read alone, greedily
-    assert translate_calls
+    first, second = "오늘 회의를 시작 합니다 모두 함께", "감사 합니다"
+    assert [(c.language, c.text) for c in finals] == [("ko", first), ("ko", second), ("en", "any questions now")]
+    # each Korean final's translation is made from its own audio (not the transcription, not the
+    # audio before it), and English speech is not translated
+    assert [c.translation for c in finals] == [gloss_of(first), gloss_of(second), ""]
+    assert t.stats["translations"] == 2
+    # one call per final: its words alone, greedily (beam 1, no temperature fallback), without a prompt
+    assert d.translations == [(first.split(), 1, (0.0,), None), (second.split(), 1, (0.0,), None)]
 
 
 def test_nothing_is_translated_where_nothing_was_said():
@@ -46,7 +83,7 @@ def test_a_sentence_right_after_itself_is_kept_once():
 
 
 def test_translation_alone_shows_only_finals_for_other_languages_and_english_as_said():
-    d = FakeDecoder(multilingual=True)
+    d = TranslatingDecoder(multilingual=True)
     t = Translating(d, TranscribeOptions(language="auto"), only=True)
     out, start = [], 0
     for text, end in (("오늘 회의를 시작 합니다", False), ("모두 함께", True), ("any questions from the room so far", False), ("now", True)):
@@ -56,5 +93,6 @@ def test_translation_alone_shows_only_finals_for_other_languages_and_english_as_
     korean = [c for c in out if c.language == "ko"]
     english = [c for c in out if c.language == "en"]
     assert [c.final for c in korean] == [True] and not korean[0].translation  # no partial of the original
-    assert t.stats["translations"] == 1  # the Korean final's text is its translation
+    assert korean[0].text == gloss_of("오늘 회의를 시작 합니다 모두 함께")  # the Korean final's text is its translation
+    assert t.stats["translations"] == 1
     assert any(not c.final for c in english) and english[-1].text == "any questions from the room so far now"  # English as said
