@@ -23,7 +23,7 @@ class Caption:
 
     def to_dict(self) -> dict:
         d = asdict(self)
-        d["start"], d["end"], d["emit"] = round(self.start, 3), round(self.end, 3), round(self.emit, 3)
+        d["start"], d["end"], d["emit"] = at_ms(self.start), at_ms(self.end), at_ms(self.emit)
         for key in ("source", "speaker", "settled", "translation"):
             if not d[key]:
                 del d[key]
@@ -38,6 +38,14 @@ class Caption:
     def labelled(self) -> str:
         """The text with its speaker before it, as transcripts show it."""
         return f"{self.speaker}: {self.text}" if self.speaker else self.text
+
+
+def at_ms(seconds: float) -> float:
+    """A caption's time (start, end, emit) as every path gives it: to the millisecond, the precision
+    the journal keeps. Applied where a caption or settled piece gets its times, so a time summed or
+    scaled two ways (an offset plus a segment time, samples over the rate) is one number, and a
+    caption read back from the journal equals the one made."""
+    return round(seconds, 3)
 
 
 def clock(seconds: float, sep: str = ",") -> str:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from livecaption.audio.sources import ArraySource
-from livecaption.captions import Caption
+from livecaption.captions import Caption, at_ms
 from livecaption.config import SessionConfig
 from livecaption.errors import CaptioningError, InputError, LivecaptionError
 from livecaption.session import build_session, load
@@ -73,7 +73,9 @@ def recover_tail(
         session.start()
         session.wait()
         found = [
-            replace(c, start=c.start + start, end=c.end + start, id=0, source=kept.source, speaker=kept.speaker)
+            replace(
+                c, start=at_ms(c.start + start), end=at_ms(c.end + start), id=0, source=kept.source, speaker=kept.speaker
+            )
             for c in session.engine.captions
         ]
         if voices:  # the tail's speakers, by voice against the session's labelled captions before it
@@ -139,7 +141,7 @@ def settle_rest(info: SessionInfo, captions: list[Caption], log: Callable[[str],
         lang = reader.language or ""
         for p, ids in zip(pieces, ids_of, strict=True):
             for a, b, text, who in by_turns(p.start, p.end, p.text, [c for c in live if c.end > p.start and c.start < p.end]):
-                out.append(Caption(a, b, text, True, p.language or lang, id=SETTLED_ID + len(out),
+                out.append(Caption(at_ms(a), at_ms(b), text, True, p.language or lang, id=SETTLED_ID + len(out),
                                    source=kept_input.source, speaker=who or kept_input.speaker, settled=True,
                                    replaces=tuple(ids)))  # fmt: skip
         if not pieces:  # nothing was said there after all

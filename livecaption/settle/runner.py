@@ -13,7 +13,7 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
-from livecaption.captions import Caption
+from livecaption.captions import Caption, at_ms
 from livecaption.settle.owners import owners
 from livecaption.settle.settler import HOP, WINDOW, SettledWindow, SettlePass
 from livecaption.speakers.relabel import by_turns, majority
@@ -142,7 +142,7 @@ class SettleRunner:
 
     def _caption(self, start, end, text, language, source, speaker, ids) -> Caption:
         self._next_id += 1
-        return Caption(start, max(start, end), text, True, language, id=self._next_id, source=source, speaker=speaker,
-                       settled=True, replaces=tuple(ids))  # fmt: skip
+        return Caption(at_ms(start), at_ms(max(start, end)), text, True, language, id=self._next_id, source=source,
+                       speaker=speaker, settled=True, replaces=tuple(ids))  # fmt: skip
 
 

@@ -17,6 +17,7 @@ from typing import Protocol
 
 import numpy as np
 
+from livecaption.captions import at_ms
 from livecaption.transcription.healing import cut_degenerate
 
 SR = 16000
@@ -182,7 +183,7 @@ class SettlePass:
             if why is not None:  # a loop: never a prompt for the next window (healing.py)
                 self._prompt_from = len(self._tokens) + len(seg.tokens)
             if text:
-                pieces.append(SettledPiece(seg.start, seg.end, text, getattr(read, "language", "")))
+                pieces.append(SettledPiece(at_ms(seg.start), at_ms(seg.end), text, getattr(read, "language", "")))
             self._tokens.extend(seg.tokens)
         if self.reader.resets_prompt(read.temperature):
             self._prompt_from = len(self._tokens)

@@ -11,7 +11,7 @@ import threading
 import time
 from dataclasses import replace
 
-from livecaption.captions import Caption
+from livecaption.captions import Caption, at_ms
 from livecaption.speakers.clusters import ClusterConfig, Clusters
 from livecaption.speakers.encoder import SR, SpeakerEncoder
 from livecaption.speakers.track import PIECE_N, SpeakerTrack, Voice
@@ -64,7 +64,7 @@ class SpeakerLabeller:
         if found is not None and found[1] < self.clusters.config.same:
             k = found[0]
             # between the end of the last piece before the cut and the start of the first after it
-            at = (voice.starts[k - 1] + PIECE_N / SR + voice.starts[k]) / 2
+            at = at_ms((voice.starts[k - 1] + PIECE_N / SR + voice.starts[k]) / 2)
             texts = split_text(caption, at)
             if texts is not None:
                 share = k / len(voice.pieces)

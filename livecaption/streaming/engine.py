@@ -18,7 +18,7 @@ import threading
 import time
 
 from livecaption.audio.sources import SAMPLE_RATE, AudioSource
-from livecaption.captions import Caption, hms
+from livecaption.captions import Caption, at_ms, hms
 from livecaption.errors import CaptioningError, LivecaptionError
 from livecaption.settle.runner import SettleRunner
 from livecaption.speakers.naming import rename
@@ -228,7 +228,7 @@ class Engine:
             c.id = c.id * n + k if c.id else 0  # ids stay unique across inputs
             c.source, c.speaker = inp.label.source, inp.label.speaker
             if inp.stream_end is not None:  # the last frame was padded with zeros
-                c.end = min(c.end, inp.stream_end)
+                c.end = min(c.end, at_ms(inp.stream_end))
                 c.start = min(c.start, c.end)
             parts += inp.speakers.label(c) if inp.speakers is not None else [c]  # a final may split at a new voice
         for c in parts:
@@ -266,7 +266,7 @@ class Engine:
 
     def _emit(self, captions: list[Caption]) -> None:
         with self._emit_lock:
-            emit = self.now()
+            emit = at_ms(self.now())
             for c in captions:
                 c.emit = emit
                 if c.final and c.text:  # an empty final only retracts a partial
@@ -278,7 +278,7 @@ class Engine:
     def emit_settled(self, captions: list[Caption]) -> None:
         """Settled captions, from the settle thread: each replaces the live captions it lists."""
         with self._emit_lock:
-            emit = self.now()
+            emit = at_ms(self.now())
             for c in captions:
                 c.emit = emit
                 self.settled.append(c)

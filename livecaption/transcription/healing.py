@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from livecaption.captions import Caption
+from livecaption.captions import Caption, at_ms
 from livecaption.transcription.alone import looped, read_alone
 from livecaption.transcription.context import ContextBuffer
 from livecaption.transcription.decoder import Transcription
@@ -185,7 +185,7 @@ def rescue(t: Transcriber) -> list[Caption]:
                               guard=t.options.guard)  # fmt: skip
         text = cut_degenerate(found.text, len(piece.audio) / SR)[0]
         if text:
-            out.append(Caption(found.start, found.end, text, True, found.language, id=t._span))
+            out.append(Caption(at_ms(found.start), at_ms(found.end), text, True, found.language, id=t._span))
             t._span += 1
             t.committed = (t.committed + " " + text)[-2000:]
     said = f"{len(out)} caption(s) recovered" if out else "still no words"

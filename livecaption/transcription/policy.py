@@ -18,7 +18,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from livecaption.captions import Caption
+from livecaption.captions import Caption, at_ms
 from livecaption.errors import LanguageError
 from livecaption.languages import codes
 from livecaption.languages.picker import LanguagePicker
@@ -205,11 +205,11 @@ class Transcriber:
             if result.audio is not None:
                 self._unheard = healing.keep_unheard([*self._unheard, result])  # for the watchdog to read again
             # Nothing survived: a final with empty text retracts any partial on screen.
-            return [Caption(result.start, result.end, "", True, result.language, id=span)]
+            return [Caption(at_ms(result.start), at_ms(result.end), "", True, result.language, id=span)]
         self._unheard = []
         self.watchdog.captioned()
         self.committed = (self.committed + " " + text)[-2000:]
-        return [Caption(result.start, result.end, text, True, result.language, id=span)]
+        return [Caption(at_ms(result.start), at_ms(result.end), text, True, result.language, id=span)]
 
     def _commit_pending(self) -> list[Caption]:
         out = self._commit(self._final(self._last))
@@ -332,7 +332,9 @@ class Transcriber:
             return []
         text = drop_seam_repeat(self.committed, result.text) if result.first == self._seam else result.text
         text = healing.cut_degenerate(text, max(result.end - result.start, self._pending_s()))[0]
-        return [Caption(result.start, result.end, text, False, result.language, id=self._span)] if text else []
+        if not text:
+            return []
+        return [Caption(at_ms(result.start), at_ms(result.end), text, False, result.language, id=self._span)]
 
     def flush(self) -> list[Caption]:
         """End of session: what is pending becomes final; speech without words is read again if the
