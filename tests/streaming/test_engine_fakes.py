@@ -94,6 +94,12 @@ def test_unbroken_speech_gets_partials_at_the_peek_cadence_and_finals_within_sec
     words = " ".join(c.text for c in e.captions).split()
     assert words == [f"p{k}" for k in range(40)]
     said_end = {w: (k + 1) * 0.25 for k, w in enumerate(words)}
+    # and each peek shows speech: its newest word was said less than a second before it. (Left out: the
+    # tail a commit shows with its final, which is the committing pass's and can be seconds old.)
+    commits = {c.emit for c in rec.captions if c.final}
+    peeks = [c for c in rec.captions if not c.final and c.text and c.emit < 10.0 and c.emit not in commits]
+    behind = [(c.emit, c.text.split()[-1], round(c.emit - said_end[c.text.split()[-1]], 2)) for c in peeks]
+    assert len(peeks) >= 15 and max(b for _, _, b in behind) < 1.0, behind
     lag = [c.emit - said_end[c.text.split()[-1]] for c in e.captions]  # the last word of each final
     assert len(e.captions) >= 3 and max(lag[:-1]) <= 5.0, lag  # the last one waits for the end of speech
     partials = [c for c in rec.captions if not c.final]
