@@ -191,11 +191,11 @@ def test_qt_binding_keeps_reference_counts():
     m = TranscriptModel()
     before = sys.getrefcount(None)
     held = [None] * 1000
-    if sys.getrefcount(None) - before < 1000:
-        # None is immortal (Python >= 3.12): its count says nothing, and a leak of it cannot crash.
-        assert sys.version_info >= (3, 12)
-        return
+    counted = sys.getrefcount(None) - before >= 1000
     del held
+    # Only an immortal None (Python >= 3.12) ignores references: there a leak of it cannot crash (and
+    # pyproject allows any PySide6), and the count below cannot move; on 3.11 it sees the leak.
+    assert counted or sys.version_info >= (3, 12)
     before = sys.getrefcount(None)
     for _ in range(500):
         m.beginInsertRows(QModelIndex(), 0, 0)

@@ -72,7 +72,7 @@ def test_a_new_name_reaches_the_transcript_and_every_export(talk, sessions):
     path, spans = talk
     session = build_session(SessionConfig(input_file=str(path), speakers=True))
     session.engine.start()
-    session.engine.wait()
+    assert session.engine.wait(300), "the engine did not finish"
     assert session.engine.rename_speaker("Speaker 2", "Ana")
     assert not session.engine.rename_speaker("Speaker 9", "Bo")  # nobody is called that
     kept = [c for c in session.engine.transcript() if c.text]
