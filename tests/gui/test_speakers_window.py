@@ -35,7 +35,7 @@ def test_speakers_are_labelled_renamed_and_merged_everywhere(speech, qtbot, tmp_
     qtbot.addWidget(win)
     win.show()
     assert not config_for(win).speakers  # off until asked for
-    win.settings.setValue("session/speakers", True)
+    switch_speakers_on(qtbot, win)  # Session → Settings…: the checkbox, then Save
     assert config_for(win).speakers
     win.input_file = two_voices(speech, tmp_path)
     with qtbot.waitSignal(win.bridge.finished, timeout=120_000):
@@ -63,4 +63,39 @@ def test_speakers_are_labelled_renamed_and_merged_everywhere(speech, qtbot, tmp_
     dlg.rows[0][2].setCurrentIndex(dlg.rows[0][2].findData("Ana"))  # Speaker 1 is the same person as Ana
     dlg.apply()
     assert win.model.speakers() == ["Ana"]
+    # one speaker in the export and the journal too
+    merged = tmp_path / "merged.srt"
+    assert win.export_to(str(merged))
+    said = [s.content.split(": ")[0] for s in srt.parse(merged.read_text(encoding="utf-8"))]
+    assert said and set(said) == {"Ana"}, said
+    journal = run_cli("export", "latest", "--format", "json")
+    assert journal.returncode == 0, journal.stderr
+    data = [c for c in json.loads(journal.stdout)["captions"] if c["text"]]
+    assert data and {c["speaker"] for c in data} == {"Ana"}, data
     win.close()
+
+
+def switch_speakers_on(qtbot, win: MainWindow) -> None:
+    """Ticks "Tell voices apart" in Session → Settings… and saves, as a person does."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+    from livecaption.gui import menus
+    from livecaption.gui.session_settings import SessionSettingsDialog
+
+    seen = []
+
+    def in_the_dialog():
+        dlg = QApplication.activeModalWidget()
+        if not isinstance(dlg, SessionSettingsDialog):
+            QTimer.singleShot(50, in_the_dialog)  # not shown yet
+            return
+        seen.append(dlg.speakers.isChecked())
+        qtbot.mouseClick(dlg.speakers, Qt.MouseButton.LeftButton, pos=dlg.speakers.rect().center())
+        seen.append(dlg.speakers.isChecked())
+        save = dlg.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Save)
+        qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, in_the_dialog)
+    menus.edit_session_settings(win)  # modal: returns once Save was clicked
+    assert seen == [False, True]  # it was off, and the click ticked it
