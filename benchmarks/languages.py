@@ -33,7 +33,7 @@ from livecaption.audio.files import SAMPLE_RATE, read_audio
 from livecaption.cli.parser import add_engine_options, session_config
 from livecaption.languages import codes
 from livecaption.session import build_session, load
-from livecaption.storage.transcript import kept
+from livecaption.transcript import replay
 
 STREAMS = Path(__file__).resolve().parent / "streams"
 BROKEN = "\ufffd"
@@ -145,7 +145,7 @@ def run(name: str, loaded, config, offline: bool = True) -> dict:
     compute = session.engine.compute_s
     events = listener.events
     finals = [e for e in events if e.final and e.text and not e.settled]
-    transcript = kept(events)
+    transcript = replay(events).kept()
     right = sum(1 for c in finals if c.language == parts[_place(parts, c.start, c.end)]["language"])
     t0 = time.monotonic()
     offline = offline_parts(audio, parts, loaded, config.beam_size) if offline else []

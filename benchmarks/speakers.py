@@ -30,7 +30,6 @@ from livecaption.captions import Caption
 from livecaption.config import SessionConfig
 from livecaption.session import build_session
 from livecaption.speakers.clusters import ClusterConfig
-from livecaption.storage.transcript import kept
 from livecaption.streaming.events import EngineListener
 
 HERE = Path(__file__).resolve().parent
@@ -141,7 +140,7 @@ def run(name: str, settle: bool, cluster: ClusterConfig, realtime: bool = False,
     out = {
         "stream": name,
         "live": speaker_error(finals, clips),
-        "kept": speaker_error([c for c in kept(engine.captions + engine.settled) if c.text], clips),
+        "kept": speaker_error([c for c in engine.transcript() if c.text], clips),
         "partials_other_label": flipped,
         "finals": len(finals),
         "label_ms": _spread(lat),

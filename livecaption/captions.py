@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 
-@dataclass
+@dataclass(frozen=True)
 class Caption:
     start: float  # seconds on the session timeline (from sample counts)
     end: float

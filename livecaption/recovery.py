@@ -26,7 +26,7 @@ from livecaption.speakers.relabel import KNOWN_S, by_turns, by_voice, majority, 
 from livecaption.storage.journal import SessionInfo, mark_recovered
 from livecaption.storage.journal import load as load_session
 from livecaption.storage.spool import SR, read_spool
-from livecaption.storage.transcript import kept as kept_transcript
+from livecaption.transcript import replay
 
 MIN_TAIL_S = 0.3  # less audio than this after the last caption holds no words
 RECOVERED_ID = 1 << 29  # ids of captions recovered from the kept audio
@@ -81,7 +81,7 @@ def recover_tail(
         if voices:  # the tail's speakers, by voice against the session's labelled captions before it
             from livecaption.speakers.encoder import SpeakerEncoder
 
-            by_voice(found, mine, before, begin, SpeakerEncoder())
+            found = by_voice(found, mine, before, begin, SpeakerEncoder())
         out += found
     return sorted(out, key=lambda c: c.start)
 
@@ -99,8 +99,7 @@ def restore(which: str, log: Callable[[str], None] = lambda _m: None) -> tuple[S
             tail = recover_tail(info, captions, log)
         except LivecaptionError as exc:  # the captions in the journal are still good
             log(f"the words after the last caption could not be recovered: {exc}")
-        for k, c in enumerate(tail):
-            c.id = RECOVERED_ID + k  # a settled caption can name them
+        tail = [replace(c, id=RECOVERED_ID + k) for k, c in enumerate(tail)]  # a settled caption can name them
         if tail:
             log(f"recovered {sum(len(c.text.split()) for c in tail)} words spoken after the last caption")
     settled: list[Caption] = []
@@ -111,7 +110,7 @@ def restore(which: str, log: Callable[[str], None] = lambda _m: None) -> tuple[S
             log(f"the rest of the session could not be settled: {exc}")
     if info.crashed or settled:
         mark_recovered(info, tail + settled)
-    return info, kept_transcript(captions + tail + settled)
+    return info, replay([*captions, *tail, *settled]).kept()
 
 
 def settle_rest(info: SessionInfo, captions: list[Caption], log: Callable[[str], None]) -> list[Caption]:

@@ -17,6 +17,7 @@ from livecaption.errors import DeviceError, LivecaptionError, StorageError
 from livecaption.session import build_session, load, open_sources
 from livecaption.storage.export import CaptionWriter
 from livecaption.streaming.engine import EngineListener, EngineStatus
+from livecaption.transcript import Transcript
 from livecaption.transcription.passes import Rejection
 
 
@@ -53,20 +54,34 @@ class CliListener(EngineListener):
         self.write_failed = threading.Event()
         self._last_state = ""
         self._last_behind: float | None = None
-        self.settled_only = False  # with a settle pass, finals other than jsonl's are the settled ones
+        self.transcript = Transcript()  # the session's, once it is built (which inputs a settle pass reads)
+        # jsonl streams every event; the other formats stream finals as they come when nothing will
+        # revise them, else they are the kept transcript, written when the session ends.
+        self.streaming = True
 
     def on_caption(self, caption: Caption) -> None:
         if self.share is not None:  # settled captions reach the page as revisions
             self.share.publish(caption)
+        self.transcript.apply(caption)
+        if self.streaming or self.writer.fmt == "jsonl":
+            self._write([caption])
+
+    def _write(self, captions: list[Caption]) -> None:
         if self.write_failed.is_set():
             return
-        if self.settled_only and caption.final and not caption.settled:
-            return  # txt, srt, vtt and json carry the settled transcript; jsonl carries both
         try:
-            self.writer.write(caption)
+            for caption in captions:
+                self.writer.write(caption)
         except LivecaptionError as exc:
             self.write_failed.set()
             self.on_error(exc)
+
+    def close(self) -> None:
+        """The end of the session: the kept transcript, where it was not streamed, then the format's end."""
+        if not (self.streaming or self.writer.fmt == "jsonl"):
+            self._write(self.transcript.kept())
+        if not self.write_failed.is_set():
+            self.writer.close()
 
     def on_error(self, error: LivecaptionError) -> None:
         # Said once, when it happens; the exit code (2) tells scripts afterwards.
@@ -138,7 +153,6 @@ def cmd_caption(args: argparse.Namespace) -> int:
     stream = _open_output(args.output)
     writer = CaptionWriter(stream, args.format, include_partials=args.format == "jsonl")
     listener = CliListener(writer, args.verbose)
-    listener.settled_only = config.settle and args.format != "jsonl"
     if args.share:
         listener.share = start_sharing(args.share)
     try:
@@ -160,6 +174,8 @@ def _caption(args, config, sources, stream, writer, listener: CliListener) -> in
     loaded = load(config)
     say(f"model {loaded.spec.name} on {loaded.device} ({loaded.compute_type}): {loaded.reason}")
     session = build_session(config, listener, loaded=loaded, sources=sources)
+    settled = {i.label.source for i in session.engine.inputs if i.settle is not None}
+    listener.transcript, listener.streaming = Transcript(settled), not settled
     if args.verbose and session.journal is not None:
         say(f"journal: {session.journal.path}")
     session.start()
@@ -179,8 +195,7 @@ def _caption(args, config, sources, stream, writer, listener: CliListener) -> in
                     say("stopping: transcribing what is still buffered and settling the rest "
                         "(Ctrl+C again quits now; `livecaption export latest` settles it later)")
                     session.stop()
-    if not listener.write_failed.is_set():
-        writer.close()
+    listener.close()
     if stream is not sys.stdout:
         stream.close()
     return 2 if listener.error else 0

@@ -164,7 +164,7 @@ class MainWindow(QMainWindow):
         self.session_id = session.journal.id if session.journal is not None else None
         self.toolbar.set_state("running")
         settled = {i.label.source for i in session.engine.inputs if i.settle is not None}
-        self.model.settling(settled or None)
+        self.model.begin(settled or None)
         spool = session.engine.spool
         self.status.running(desc, str(spool.path.parent) if spool is not None else None)
         if self._close_when_finished:  # the window was closed while the model loaded

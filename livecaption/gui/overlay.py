@@ -202,9 +202,7 @@ class CaptionOverlay(QWidget):
         self.update()
 
     def rename_speaker(self, old: str, new: str) -> None:
-        for c in self._captions:
-            if c.speaker == old:
-                c.speaker = new
+        self._captions = [replace(c, speaker=new) if c.speaker == old else c for c in self._captions]
         self.update()
 
     def set_show_speakers(self, on: bool) -> None:

@@ -6,6 +6,7 @@ thread, so the worker's signals reach its slots queued, on the GUI thread.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
@@ -61,8 +62,7 @@ class AfterSession(QObject):
 
     def show(self, captions: list[Caption]) -> None:
         for c in captions:
-            c.id = 0  # restored captions never collide with a new session's ids
-            self.win.on_caption(c)
+            self.win.on_caption(replace(c, id=0))  # restored captions never collide with a new session's ids
 
     @Slot(object)
     def on_recovered(self, captions: list[Caption]) -> None:

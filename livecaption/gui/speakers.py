@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit
 
 from livecaption.gui import a11y
+from livecaption.transcript import Rename
 
 if TYPE_CHECKING:
     from livecaption.gui.main_window import MainWindow
@@ -34,8 +35,8 @@ def rename_speaker(win: MainWindow, old: str, new: str) -> bool:
         except LivecaptionError as exc:
             win.banner.show_error(exc)
     server = getattr(win, "share_server", None)
-    for c in changed if server is not None else ():
-        server.publish(c)  # the page updates the rows it has
+    if server is not None and changed:
+        server.publish(Rename(old, new))  # the page puts the renamed rows in place
     win.unsaved = True
     return True
 

@@ -1,37 +1,46 @@
-"""The transcript's rows: live captions as they come, partials updated in place, and settled
-captions (livecaption/settle) put in place of the live rows they replace."""
+"""The transcript's rows in the app: a session's transcript (livecaption/transcript.py) shown as Qt rows."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from livecaption.captions import Caption, hms
+from livecaption.transcript import Event, Rename, Revision, Transcript
 
 CaptionRole = Qt.ItemDataRole.UserRole + 1
 PENDING_TIP = "live caption: the settled transcript has not reached it yet"
 
 
 class TranscriptModel(QAbstractListModel):
+    """The Qt face of livecaption.transcript.Transcript: it applies the same events and turns each
+    revision's row changes into Qt's. Rows of earlier sessions in the window stay above the current
+    session's, which is a transcript of its own (its ids are its own)."""
+
     # Around a settled revision, so the view can keep the reader's place: rows above it may go.
     revising = Signal()
     revised = Signal()
 
     def __init__(self) -> None:
         super().__init__()
-        self._rows: list[Caption] = []
-        self._by_id: dict[int, int] = {}  # caption id -> row
-        self.settle_sources: set[str] | None = None  # inputs a settle pass reads now (None: none)
-        self.pending: set[int] = set()  # ids of live finals a settle pass will read again
+        self._earlier = 0  # rows of the sessions before this one, as they were left, above this one's
+        self._rows: list[Caption] = []  # what the view shows: the revisions applied in order, between Qt's begin and end
+        self.transcript = Transcript()
+        self.marking = False  # a session with a settle pass runs: live finals it will read again are marked
         self.forwarded: dict[int, int] = {}  # the last revision: replaced id -> the id now in its place
         self.quiet = False  # rows change without new words (settled, or marks cleared): no one is re-told
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
+    def _at(self, row: int) -> Caption:
+        return self._rows[row]
+
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        c = self._rows[index.row()]
+        c = self._at(index.row())
         text, under = self.shown(index.row())
         if role == Qt.ItemDataRole.DisplayRole:
             return f"{hms(c.start)}  {text}" + (f"\n{under}" if under else "")
@@ -41,14 +50,15 @@ class TranscriptModel(QAbstractListModel):
         if role == CaptionRole:
             return c
         if role == Qt.ItemDataRole.ToolTipRole:
-            note = " (tentative)" if not c.final else f" ({PENDING_TIP})" if c.id in self.pending else ""
+            note = " (tentative)" if not c.final else f" ({PENDING_TIP})" if self.is_pending(c) else ""
             return f"{hms(c.start)} – {hms(c.end)}{note}"
         return None
 
     def shown(self, row: int) -> tuple[str, str]:
         """The row's text, with a small language tag where the language changes, and its translation."""
-        c = self._rows[row]
-        before = next((p.language for p in reversed(self._rows[:row]) if p.language and p.text), "")
+        c = self._at(row)
+        rows = self.captions
+        before = next((p.language for p in reversed(rows[:row]) if p.language and p.text), "")
         tag = f"[{c.language.upper()}] " if c.language and before and c.language != before else ""
         return tag + c.labelled(), c.translation
 
@@ -57,107 +67,89 @@ class TranscriptModel(QAbstractListModel):
         return self._rows
 
     def finals(self) -> list[Caption]:
-        return [c for c in self._rows if c.final and c.text]
+        """What an export of the window keeps: earlier sessions' finals, then this one's kept transcript."""
+        return [c for c in self._rows[: self._earlier] if c.final and c.text] + self.transcript.kept()
 
     def row_of(self, caption_id: int) -> int | None:
-        row = self._by_id.get(caption_id)
-        return row if row is not None and row < len(self._rows) and self._rows[row].id == caption_id else None
+        if not caption_id:
+            return None
+        row = next((r for r, c in enumerate(self.transcript.rows) if c.id == caption_id), None)
+        return None if row is None else row + self._earlier
 
     def is_pending(self, caption: Caption) -> bool:
-        return caption.id in self.pending
+        return self.marking and self.transcript.pending(caption)
+
+    def begin(self, settled_inputs: set[str] | None) -> None:
+        """A new session: what the window shows stays, as it was left; the session's captions are
+        a transcript of their own, whose inputs in `settled_inputs` have a settle pass (None: none)."""
+        self._earlier = len(self._rows)
+        self._clear_marks()
+        self.transcript = Transcript(frozenset(settled_inputs or ()))
+        self.marking = bool(settled_inputs)
 
     def settling(self, sources: set[str] | None) -> None:
-        """A session with a settle pass on these inputs starts (a set), or ends (None: what it left
-        unsettled stays as it is, and is no longer marked)."""
-        self.settle_sources = sources
-        if sources is None and self.pending:
-            rows = [r for i in self.pending if (r := self.row_of(i)) is not None]
-            self.pending = set()
-            if rows:  # only the marked rows are repainted (an 8-hour transcript has thousands)
-                self.quiet = True
-                self.dataChanged.emit(self.index(min(rows)), self.index(max(rows)))
+        """The session's settle pass ended (None): what it left unsettled stays as it is, unmarked."""
+        if sources is None:
+            self._clear_marks()
+            self.marking = False
+
+    def _clear_marks(self) -> None:
+        rows = [r for r, c in enumerate(self.captions) if self.is_pending(c)]
+        self.marking = False
+        if rows:  # only the marked rows are repainted (an 8-hour transcript has thousands)
+            self.quiet = True
+            self.dataChanged.emit(self.index(min(rows)), self.index(max(rows)))
+            self.quiet = False
+
+    def upsert(self, event: Event) -> Revision:
+        """Apply one event of the session (a caption, a settled reading, a rename, an edit)."""
+        settled = isinstance(event, Caption) and event.settled
+        if settled:
+            self.revising.emit()
+        rev = self.transcript.apply(event)
+        if settled:
+            self.forwarded = dict(rev.forwarded)
+        self._show(rev, quiet=settled or not isinstance(event, Caption))
+        if settled:
+            self.revised.emit()
+        return rev
+
+    def _show(self, rev: Revision, quiet: bool) -> None:
+        for op in rev.ops:
+            row = op.row + self._earlier
+            if op.kind == "insert":
+                self.beginInsertRows(QModelIndex(), row, row)
+                self._rows.insert(row, op.caption)
+                self.endInsertRows()
+            elif op.kind == "remove":
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._rows[row]
+                self.endRemoveRows()
+            else:
+                self._rows[row] = op.caption
+                idx = self.index(row)
+                self.quiet = quiet
+                self.dataChanged.emit(idx, idx)
                 self.quiet = False
 
-    def upsert(self, caption: Caption) -> None:
-        """Add a caption, replace the partial with the same id in place, or settle live rows."""
-        if caption.settled:
-            self._settle(caption)
-            return
-        if caption.final and caption.text and self.settle_sources is not None and caption.source in self.settle_sources:
-            self.pending.add(caption.id)
-        row = self.row_of(caption.id) if caption.id else None
-        if row is not None:
-            if caption.final and not caption.text:  # the final retracts the partial
-                self._remove([row])
-                return
-            self._rows[row] = caption
-            idx = self.index(row)
-            self.dataChanged.emit(idx, idx)
-            return
-        if caption.text:
-            self._insert(len(self._rows), caption)
-
-    def _settle(self, caption: Caption) -> None:
-        rows = sorted(r for i in caption.replaces if (r := self.row_of(i)) is not None)
-        self.pending.difference_update(caption.replaces)
-        self.revising.emit()
-        self.forwarded = {i: caption.id for i in caption.replaces} if caption.text else {}
-        if rows and caption.text:  # the first row it replaces takes its text; the others go
-            self._rows[rows[0]] = caption
-            self._remove(rows[1:])  # all after the first: its row stays
-            if len(rows) == 1:
-                self._reindex()  # _remove did when it removed any
-            idx = self.index(rows[0])
-            self.quiet = True
-            self.dataChanged.emit(idx, idx)
-            self.quiet = False
-        else:
-            self._remove(rows)
-            if caption.text:  # nothing live there: in time order
-                row = len(self._rows)
-                while row > 0 and self._rows[row - 1].start > caption.start:
-                    row -= 1
-                self._insert(row, caption)
-        self.revised.emit()
-
-    def _insert(self, row: int, caption: Caption) -> None:
-        self.beginInsertRows(QModelIndex(), row, row)
-        self._rows.insert(row, caption)
-        self.endInsertRows()
-        if row == len(self._rows) - 1:
-            if caption.id:
-                self._by_id[caption.id] = row
-        else:
-            self._reindex()
-
-    def _remove(self, rows: list[int]) -> None:
-        for row in sorted(rows, reverse=True):
-            self.beginRemoveRows(QModelIndex(), row, row)
-            del self._rows[row]
-            self.endRemoveRows()
-        if rows:
-            self._reindex()  # the rows after them moved up
-
-    def _reindex(self) -> None:
-        self._by_id = {c.id: i for i, c in enumerate(self._rows) if c.id}
-
     def rename_speaker(self, old: str, new: str) -> list[Caption]:
-        """Rows that said `old` say `new`; returns the finals changed."""
+        """Rows that said `old` say `new` (earlier sessions' rows too); returns the finals changed."""
         changed = []
-        for row, c in enumerate(self._rows):
+        for row, c in enumerate(self._rows[: self._earlier]):
             if c.speaker == old:
-                c.speaker = new
+                self._rows[row] = replace(c, speaker=new)
                 idx = self.index(row)
                 self.dataChanged.emit(idx, idx)
-                if c.final:
-                    changed.append(c)
-        return changed
+                changed.append(self._rows[row])
+        rev = self.upsert(Rename(old, new))
+        return changed + [c for c in rev.changed if c.final]
 
     def speakers(self) -> list[str]:
         """The labels of the transcript's captions, in the order they first spoke."""
-        return list(dict.fromkeys(c.speaker for c in self._rows if c.speaker and c.text))
+        return list(dict.fromkeys(c.speaker for c in self.captions if c.speaker and c.text))
 
     def clear(self) -> None:
         self.beginResetModel()
-        self._rows, self._by_id, self.pending, self.forwarded = [], {}, set(), {}
+        self._rows, self._earlier, self.forwarded = [], 0, {}
+        self.transcript = Transcript(self.transcript.settled_inputs)
         self.endResetModel()

@@ -103,10 +103,9 @@ class SettleRunner:
     def _live(self, inp: Input, start: float, end: float) -> list[Caption]:
         """The input's live captions not replaced yet whose middle falls between two session times."""
         source = inp.label.source
-        return [
-            c for c in list(self.engine.captions)
-            if c.source == source and (source, c.id) not in self._replaced and start <= (c.start + c.end) / 2 < end
-        ]  # fmt: skip
+        return self.engine.record.live(
+            source, lambda c: (source, c.id) not in self._replaced and start <= (c.start + c.end) / 2 < end
+        )
 
     def _live_words(self, inp: Input, start: float, end: float) -> int:
         return sum(len(c.text.split()) for c in self._live(inp, start, end))
@@ -131,18 +130,17 @@ class SettleRunner:
             for k, (a, b, words, who) in enumerate(by_turns(start, end, text, mine)):
                 if not who and inp.speakers is not None:  # no live caption there: the closest voice
                     who = inp.speakers.nearest_name(a, b)
-                cap = self._caption(a, b, words, language, source, who or speaker, ids)  # one per speaker's turn
                 # --task both: a settled caption keeps the translations of the live captions it replaces
-                cap.translation = " ".join(translated[i] for i in ids if i in translated) if k == 0 else ""
-                out.append(cap)
+                english = " ".join(translated[i] for i in ids if i in translated) if k == 0 else ""
+                out.append(self._caption(a, b, words, language, source, who or speaker, ids, english))  # one a turn
         if not pieces and live:
             who = majority(live) or speaker
             out.append(self._caption(window.start, window.end, "", language, source, who, [c.id for c in live]))
         return out
 
-    def _caption(self, start, end, text, language, source, speaker, ids) -> Caption:
+    def _caption(self, start, end, text, language, source, speaker, ids, translation="") -> Caption:
         self._next_id += 1
         return Caption(at_ms(start), at_ms(max(start, end)), text, True, language, id=self._next_id, source=source,
-                       speaker=speaker, settled=True, replaces=tuple(ids))  # fmt: skip
+                       speaker=speaker, settled=True, replaces=tuple(ids), translation=translation)  # fmt: skip
 
 

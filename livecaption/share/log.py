@@ -1,7 +1,9 @@
-"""The shared session's events: every final kept, the newest partial of each input, numbered for replay.
+"""The shared session's events: the session's transcript (livecaption/transcript.py) as numbered events,
+for replay.
 
-A settled caption (livecaption/settle) is a revision: it takes the place of the live finals it
-names, so a new viewer gets the settled text and one who saw the live rows gets it as a revision.
+Each event the page gets is a caption as the command line's `jsonl` writes it: a live partial or
+final, or a settled caption naming the live captions it replaces (a "revision" on the wire). A
+rename or an edit re-sends the rows it changed, each with its id, so the page puts them in place.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from livecaption.captions import Caption
+from livecaption.transcript import Event as TranscriptEvent
+from livecaption.transcript import Key, Transcript, key
 
 
 @dataclass(frozen=True)
@@ -20,38 +24,41 @@ class Event:
 class EventLog:
     """Pure and single-threaded (the server's loop owns it).
 
-    A viewer that saw event `seq` gets, on reconnect, every final after it and the partials still
-    open; a new viewer gets the whole session so far. Partials superseded are not kept.
+    A viewer that saw event `seq` gets, on reconnect, the rows sent since and what took rows away
+    since; a new viewer gets the whole session so far.
     """
 
     def __init__(self) -> None:
         self.seq = 0
-        self._finals: dict[int, Event] = {}  # caption id -> its final (an empty text retracts a partial)
-        self._partials: dict[int, Event] = {}  # caption id -> the newest partial still open
+        self.transcript = Transcript()
+        self._sent: dict[Key, Event] = {}  # each row on show: the event that last put it there
+        self._gone: list[Event] = []  # events that only took rows away (an empty final or settled reading)
 
-    def add(self, caption: Caption) -> Event:
-        self.seq += 1
-        event = Event(self.seq, caption)
-        if caption.settled:
-            for cid in caption.replaces:
-                self._finals.pop(cid, None)
-            self._finals[caption.id] = event  # an empty one still takes the live rows away on reconnect
-        elif caption.final:
-            self._partials.pop(caption.id, None)
-            self._finals.pop(caption.id, None)  # a re-final moves to the end, as it was sent
-            self._finals[caption.id] = event
-        else:
-            # A new partial replaces its input's previous one (as in the app's overlay).
-            for cid in [c for c, e in self._partials.items() if e.caption.source == caption.source]:
-                del self._partials[cid]
-            self._partials[caption.id] = event
-        return event
+    def add(self, event: TranscriptEvent) -> list[Event]:
+        revision = self.transcript.apply(event)
+        if not revision.ops:
+            return []
+        put = revision.changed
+        if isinstance(event, Caption) and not put:
+            put = [event]  # it took rows away: the page needs it to take them away too
+        out = []
+        for caption in put:
+            self.seq += 1
+            out.append(Event(self.seq, caption))
+        on_show = {key(c) for c in self.transcript.rows}
+        for e in out:
+            if key(e.caption) in on_show:
+                self._sent[key(e.caption)] = e
+            else:
+                self._gone.append(e)
+        for k in [k for k in self._sent if k not in on_show]:
+            del self._sent[k]
+        return out
 
     def after(self, seq: int) -> list[Event]:
-        events = [e for e in self._finals.values() if e.seq > seq]
-        events += [e for e in self._partials.values() if e.seq > seq]
+        events = [e for e in self._sent.values() if e.seq > seq] + [e for e in self._gone if e.seq > seq]
         return sorted(events, key=lambda e: e.seq)
 
     def finals(self) -> list[Caption]:
         """The session so far, in time order, as exports want it."""
-        return sorted((e.caption for e in self._finals.values() if e.caption.text), key=lambda c: (c.start, c.id))
+        return self.transcript.kept()

@@ -19,10 +19,10 @@ from importlib import resources
 
 from aiohttp import web
 
-from livecaption.captions import Caption
 from livecaption.errors import InputError
 from livecaption.share.log import Event, EventLog
 from livecaption.storage.export import render
+from livecaption.transcript import Event as TranscriptEvent
 
 MAX_VIEWERS = 500
 VIEWER_BUFFER = 256  # events a viewer may fall behind before it is dropped
@@ -117,10 +117,11 @@ class ShareServer:
         self.url = f"http://{host}:{self.port}/?k={self.token}"
         return self.url
 
-    def publish(self, caption: Caption) -> None:
+    def publish(self, event: TranscriptEvent) -> None:
+        """A caption, settled reading, rename or edit of the session (captions are immutable: safe to hand over)."""
         loop = self._loop
         if loop is not None and loop.is_running():
-            loop.call_soon_threadsafe(self._publish, caption)
+            loop.call_soon_threadsafe(self._publish, event)
 
     def stop(self) -> None:
         """Closes every connection and the server."""
@@ -163,14 +164,14 @@ class ShareServer:
         if self._runner is not None:
             await self._runner.cleanup()
 
-    def _publish(self, caption: Caption) -> None:
-        event = self.log.add(caption)
-        for viewer in list(self.viewers):
-            try:
-                viewer.queue.put_nowait(event)
-            except asyncio.QueueFull:
-                self.dropped += 1
-                self._drop(viewer)
+    def _publish(self, event: TranscriptEvent) -> None:
+        for numbered in self.log.add(event):
+            for viewer in list(self.viewers):
+                try:
+                    viewer.queue.put_nowait(numbered)
+                except asyncio.QueueFull:
+                    self.dropped += 1
+                    self._drop(viewer)
 
     def _drop(self, viewer: Viewer) -> None:
         self.viewers.discard(viewer)

@@ -46,16 +46,11 @@ class SpeakerLabeller:
         """A caption of this input with its speaker (transcriber thread); a final whose voice changes
         part way comes back as two captions, cut where it changes."""
         if not caption.text or not caption.final:
-            caption.speaker = self._partial(caption) if caption.text else self._name_last()
-            return [caption]
+            return [replace(caption, speaker=self._partial(caption) if caption.text else self._name_last())]
         t0 = time.perf_counter()
         voice = self.track.voice(caption.start, caption.end)
-        out = [caption]
-        with self._lock:
-            if voice is None:
-                caption.speaker = self._name_last()  # no audio to hear it by: as the last
-            else:
-                out = self._assign(caption, voice)
+        with self._lock:  # no audio to hear it by: as the last
+            out = [replace(caption, speaker=self._name_last())] if voice is None else self._assign(caption, voice)
         self.latencies.append(time.perf_counter() - t0)
         return out
 
@@ -76,12 +71,10 @@ class SpeakerLabeller:
                     b = replace(caption, start=at, text=texts[1], speaker=self.name(second), id=caption.id + SPLIT_ID,
                                 translation="")  # the translation stays with the first part, whole
                     return [a, b]
-                caption.speaker = self.name(first)
                 self._last = first
-                return [caption]
+                return [replace(caption, speaker=self.name(first))]
         self._last = self.clusters.assign(voice.pieces, voice.seconds)
-        caption.speaker = self.name(self._last)
-        return [caption]
+        return [replace(caption, speaker=self.name(self._last))]
 
     def _name_last(self) -> str:
         return self.name(self._last) if self._last else ""

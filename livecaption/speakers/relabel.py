@@ -4,6 +4,7 @@ from the live captions they replace, or from the voices of the labelled captions
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -43,8 +44,9 @@ def _pieces(encoder, audio: np.ndarray, offset: float, start: float, end: float)
     return np.array([encoder.embed(wav[s : s + PIECE_N]) for s in starts])
 
 
-def by_voice(new: list[Caption], known: Sequence[Caption], audio: np.ndarray, offset: float, encoder) -> None:
-    """Labels `new` captions (in place) by their voices against the voices of the `known` labelled
+def by_voice(new: list[Caption], known: Sequence[Caption], audio: np.ndarray, offset: float,
+             encoder) -> list[Caption]:  # fmt: skip
+    """`new` captions labelled by their voices against the voices of the `known` labelled
     captions in `audio` (which starts at session time `offset`); a voice like none of them is a new
     "Speaker N" after the highest number in use."""
     clusters = Clusters()
@@ -59,15 +61,17 @@ def by_voice(new: list[Caption], known: Sequence[Caption], audio: np.ndarray, of
             names[len(clusters.speakers)] = label
     numbers = [int(n.split()[-1]) for n in names.values() if n.startswith("Speaker ") and n.split()[-1].isdigit()]
     after = max(numbers, default=0)
+    out = []
     for c in new:
         pieces = _pieces(encoder, audio, offset, c.start, c.end)
-        if pieces is None:
-            continue
-        index = clusters.assign(pieces, c.end - c.start)
-        if index not in names:
-            after += 1
-            names[index] = f"Speaker {after}"
-        c.speaker = names[index]
+        if pieces is not None:
+            index = clusters.assign(pieces, c.end - c.start)
+            if index not in names:
+                after += 1
+                names[index] = f"Speaker {after}"
+            c = replace(c, speaker=names[index])
+        out.append(c)
+    return out
 
 
 def by_turns(start: float, end: float, text: str, live: Sequence[Caption]) -> list[tuple[float, float, str, str]]:

@@ -19,7 +19,7 @@ from pathlib import Path
 from livecaption import __version__
 from livecaption.captions import Caption
 from livecaption.errors import LivecaptionError, StorageError
-from livecaption.storage.transcript import kept
+from livecaption.transcript import Event, Transcript, event_of
 
 
 def sessions_dir() -> Path:
@@ -169,44 +169,54 @@ def _locked(path: Path) -> bool:
     return False
 
 
-CAPTION_FIELDS = ("start", "end", "text", "final", "language", "emit", "id", "source", "speaker", "settled",
-                  "translation")
-
-
-def _read(path: Path) -> tuple[dict, list[Caption], bool]:
+def read_events(path: Path) -> tuple[dict, list[Event], bool]:
+    """The header, every event (captions, settled readings, renames, edits) in the order written, and
+    whether the session ended cleanly. A line torn by a crash mid-write is skipped; the rest is kept."""
     header: dict = {}
-    caps: list[Caption] = []
+    events: list[Event] = []
     finished = False
     with open(path, encoding="utf-8") as f:
         for line in f:
             try:
                 obj = json.loads(line)
             except ValueError:
-                continue  # a line torn by a crash mid-write: skip it, keep the rest
-            kind = obj.pop("type", "")
+                continue
+            kind = obj.get("type", "")
             if kind == "session":
                 header = obj
-            elif kind == "caption":
-                try:
-                    caps.append(Caption(**{k: obj[k] for k in CAPTION_FIELDS if k in obj},
-                                        replaces=tuple(obj.get("replaces", ()))))  # fmt: skip
-                except TypeError:
-                    continue
-            elif kind == "rename":
-                for c in caps:
-                    if c.speaker == obj.get("from"):
-                        c.speaker = str(obj.get("to", c.speaker))
             elif kind == "end":
                 finished = True
-    return header, caps, finished
+            elif (event := event_of(obj)) is not None:
+                events.append(event)
+    return header, events, finished
+
+
+def transcript_of(header: dict, events: list[Event]) -> Transcript:
+    """The session's transcript read back: the same events give the same transcript the session showed."""
+    sources = {r.get("source", "") for r in header.get("inputs") or [{}]}
+    settled = sources - set(header.get("settle_skip") or ())
+    t = Transcript(settled if header.get("settle_skip") else None)
+    for e in events:
+        t.apply(e)
+    return t
+
+
+def _read(path: Path) -> tuple[dict, list[Caption], bool]:
+    """The header, the captions as written (live and settled), and whether the session ended cleanly."""
+    header, events, finished = read_events(path)
+    return header, [e for e in events if isinstance(e, Caption)], finished
+
+
+def _kept(path: Path) -> tuple[dict, list[Caption], bool]:
+    header, events, finished = read_events(path)
+    return header, transcript_of(header, events).kept(), finished
 
 
 def list_sessions(folder: Path | None = None) -> list[SessionInfo]:
     folder = folder or sessions_dir()
     out = []
     for p in sorted(folder.glob("*.jsonl")) if folder.is_dir() else []:
-        header, caps, finished = _read(p)
-        caps = kept(caps)
+        header, caps, finished = _kept(p)
         out.append(
             SessionInfo(
                 p.stem,
@@ -233,7 +243,7 @@ def load(which: str, folder: Path | None = None) -> tuple[SessionInfo, list[Capt
         if not found:
             raise LivecaptionError(f"no session '{which}'; `livecaption sessions` lists them")
         info = found[-1]
-    return info, kept(_read(info.path)[1])  # settled text where there is some, else live
+    return info, _kept(info.path)[1]  # settled text where there is some, else live
 
 
 def mark_recovered(info: SessionInfo, captions: list[Caption] | None = None) -> None:

@@ -16,18 +16,19 @@ from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 
 from livecaption.audio.sources import SAMPLE_RATE, AudioSource
 from livecaption.captions import Caption, at_ms, hms
-from livecaption.errors import CaptioningError, LivecaptionError
+from livecaption.errors import CaptioningError
 from livecaption.settle.runner import SettleRunner
-from livecaption.speakers.naming import rename
+from livecaption.speakers.naming import relabel
 from livecaption.storage.journal import Journal
 from livecaption.storage.spool import AudioSpool
-from livecaption.storage.transcript import kept
 from livecaption.streaming.echo import EchoFilter
 from livecaption.streaming.events import EngineListener, EngineStatus
 from livecaption.streaming.pump import STALL_S, Input, Label  # noqa: F401 - STALL_S: tests read it here
+from livecaption.streaming.record import Record
 from livecaption.streaming.scheduler import SchedulerConfig, Step
 from livecaption.streaming.segmenter import SegmenterConfig
 from livecaption.streaming.vad import VadConfig
@@ -63,7 +64,6 @@ class Engine:
         self.add(Input(source, transcriber, label, vad_config, segmenter_config, scheduler_config, vad, spool))
         self.echo_check = echo  # with microphone and system audio: drop microphone captions that echo the system
         self.echo: EchoFilter | None = None
-        self.captions: list[Caption] = []  # every final caption of the session
         self.cond = threading.Condition()  # guards the inputs' schedulers, `done` flags and open marks
         self._stop = threading.Event()
         self.finished = threading.Event()
@@ -76,10 +76,9 @@ class Engine:
         self.rejections: list[Rejection] = []  # echoes dropped here (the transcribers keep their own)
         self._busy = False
         self._last_latency: float | None = None
-        self.settled: list[Caption] = []  # every settled caption (livecaption/settle), in the order made
         self.settler: SettleRunner | None = None
         self.settle_compute_s = 0.0
-        self._emit_lock = threading.Lock()  # the transcriber and settle threads both emit
+        self.record = Record(journal, self.listener.on_error)  # what the session said, behind its lock
 
     def add(self, inp: Input) -> Input:
         inp.engine = self
@@ -112,10 +111,25 @@ class Engine:
     def stopping(self) -> bool:
         return self._stop.is_set()
 
+    @property
+    def captions(self) -> list[Caption]:
+        """Every live final with words so far (a snapshot)."""
+        return self.record.captions
+
+    @property
+    def settled(self) -> list[Caption]:
+        """Every settled caption so far, in the order made (a snapshot)."""
+        return self.record.settled
+
     def rename_speaker(self, old: str, new: str) -> bool:
-        """Speaker `old` is `new` in every caption so far and to come (livecaption/speakers/naming.py)."""
-        with self._emit_lock:
-            return rename(self, old, new)
+        """Speaker `old` is `new` in every caption so far and to come (a name another speaker of the
+        same input has merges the two). False when no input has a speaker called `old`."""
+        new = " ".join(new.split())
+        with self.record.lock:
+            if not new or new == old or not relabel(self.inputs, old, new):
+                return False
+            self.record.rename(old, new)
+        return True
 
     def input(self, source: str) -> Input | None:
         return next((i for i in self.inputs if i.label.source == source), None)
@@ -137,6 +151,7 @@ class Engine:
             for inp in started:
                 inp.source.stop()
             raise
+        self.record.begin({i.label.source for i in self.inputs if i.settle is not None})
         if any(i.settle is not None for i in self.inputs):  # before the pumps: their first status reports it
             self.settler = SettleRunner(self)
             self.settler.start()
@@ -185,7 +200,7 @@ class Engine:
 
     def transcript(self) -> list[Caption]:
         """The session's transcript: settled text where there is some, live text elsewhere."""
-        return kept(self.captions + self.settled)
+        return self.record.transcript()
 
     # -- transcriber thread ----------------------------------------------------
     def _take(self) -> tuple[Input, Step] | str | None:
@@ -224,12 +239,11 @@ class Engine:
         shown: list[Caption] = []
         parts: list[Caption] = []
         for c in captions:
-            inp.stability.mark(c)
-            c.id = c.id * n + k if c.id else 0  # ids stay unique across inputs
-            c.source, c.speaker = inp.label.source, inp.label.speaker
+            c = replace(inp.stability.mark(c), id=c.id * n + k if c.id else 0,  # ids stay unique across inputs
+                        source=inp.label.source, speaker=inp.label.speaker)  # fmt: skip
             if inp.stream_end is not None:  # the last frame was padded with zeros
-                c.end = min(c.end, at_ms(inp.stream_end))
-                c.start = min(c.start, c.end)
+                end = min(c.end, at_ms(inp.stream_end))
+                c = replace(c, start=min(c.start, end), end=end)
             parts += inp.speakers.label(c) if inp.speakers is not None else [c]  # a final may split at a new voice
         for c in parts:
             if self.echo is None:
@@ -265,25 +279,18 @@ class Engine:
         return (system.label.speaker if system is not None else "") or "system audio"
 
     def _emit(self, captions: list[Caption]) -> None:
-        with self._emit_lock:
+        with self.record.lock:
             emit = at_ms(self.now())
             for c in captions:
-                c.emit = emit
+                c = replace(c, emit=emit)
                 if c.final and c.text:  # an empty final only retracts a partial
                     self._last_latency = emit - c.end
-                    self.captions.append(c)
-                    self._journal(c)
+                self.record.add(c)
                 self.listener.on_caption(c)
 
     def emit_settled(self, captions: list[Caption]) -> None:
         """Settled captions, from the settle thread: each replaces the live captions it lists."""
-        with self._emit_lock:
-            emit = at_ms(self.now())
-            for c in captions:
-                c.emit = emit
-                self.settled.append(c)
-                self._journal(c)
-                self.listener.on_caption(c)
+        self._emit(captions)
 
     def _report_rejections(self) -> None:
         for k, inp in enumerate(self.inputs):
@@ -296,14 +303,6 @@ class Engine:
             for note in notices[self._noticed.get(k, 0) :]:
                 self.listener.on_notice(f"{hms(note.start)}: {note.reason.removeprefix('watchdog: ')}")
             self._noticed[k] = len(notices)
-
-    def _journal(self, caption: Caption) -> None:
-        if self.journal is None or self.journal.failed:
-            return
-        try:
-            self.journal.append(caption)
-        except LivecaptionError as exc:  # full disk: say so once, keep captioning in memory
-            self.listener.on_error(exc)
 
     def _transcribe_loop(self) -> None:
         try:

@@ -11,6 +11,7 @@ ones carry over to the next span's first partial.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from livecaption.captions import Caption
 
@@ -39,20 +40,18 @@ class Stability:
     def mark(self, caption: Caption) -> Caption:
         found = _WORD.findall(caption.text)
         if caption.final:
-            caption.stable = len(caption.text)
             if caption.id == self._span and found and _prefix(self._prev, found) >= len(found) - 1:
                 self._prev = self._prev[len(found) :]  # what the next span's first partial is read against
             else:
                 self._prev = []
             self._span, self._stable = 0, 0
-            return caption
+            return replace(caption, stable=len(caption.text))
         if caption.id != self._span:
             self._span, self._stable = caption.id, 0
         agreed = _prefix(self._prev, found)
         self._stable = agreed  # stable words stay stable exactly while the next reading keeps them
         self._prev = found
-        caption.stable = _chars(caption.text, self._stable)
-        return caption
+        return replace(caption, stable=_chars(caption.text, self._stable))
 
 
 def _chars(text: str, words: int) -> int:

@@ -57,14 +57,13 @@ class Translating(Transcriber):
         self.stats["translations"] = 0
 
     def _commit(self, result: Pass | None) -> list[Caption]:
-        out = super()._commit(result)
-        for caption in out:
+        out = []
+        for caption in super()._commit(result):
             if caption.text and caption.language != TARGET and result is not None and result.audio is not None:
                 english = fit(self.translate(result, caption.language), caption.text, caption.language)
-                if self.only:
-                    caption.text = english  # "" when nothing could be translated: retracts what was shown
-                else:
-                    caption.translation = english
+                # translate only: "" when nothing could be translated retracts what was shown
+                caption = replace(caption, text=english) if self.only else replace(caption, translation=english)
+            out.append(caption)
         return out
 
     def _partial(self, result: Pass | None) -> list[Caption]:

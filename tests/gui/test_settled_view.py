@@ -54,7 +54,7 @@ def test_settled_rows_replace_live_ones_and_the_reader_keeps_their_place(qtbot, 
     announced, overlaid = [], []
     monkeypatch.setattr(a11y, "announce", lambda _w, text: announced.append(text))
     monkeypatch.setattr(win.overlay, "show_caption", lambda c: overlaid.append(c.text))
-    win.model.settling({""})  # a session whose one input a settle pass reads
+    win.model.begin({""})  # a session whose one input a settle pass reads
     for i in range(1, 81):
         win.on_caption(Caption(2 * i, 2 * i + 1.5, f"Live caption {i}, as first heard.", id=i))
     assert len(announced) == len(overlaid) == 80 and win.view.following

@@ -87,13 +87,13 @@ def test_a_live_session_reaches_the_page_partials_become_finals(speech, browser,
     import json
 
     from livecaption.captions import Caption as C
-    from livecaption.storage.transcript import kept
+    from livecaption.transcript import replay
 
     lines = [json.loads(x) for x in out.splitlines()]
     caps = [C(**{k: v for k, v in x.items() if k != "replaces"}, replaces=tuple(x.get("replaces", ()))) for x in lines]
     assert any(c.settled for c in caps)
     shown = texts(browser)
-    assert [c["text"] for c in shown] == [c.text for c in kept(caps)]  # the settled transcript, as the exports have it
+    assert [c["text"] for c in shown] == [c.text for c in replay(caps).kept()]  # the settled transcript, as the exports have it
     assert not any(c["partial"] for c in shown)
     partials = browser.execute_script(
         "return [...window.partialsSeen].map(e => [e.isConnected, e.classList.contains('partial')])"

@@ -133,7 +133,7 @@ def test_events_carry_the_jsonl_captions_and_replay_from_the_last_seen(server):
     k = "k=" + server.token
     first = Stream(server.port, k)
     assert first.status == 200
-    caps = [Caption(0, 1, "Hello <b>there</b>", final=False, id=1, emit=1.2),
+    caps = [Caption(0, 1, "Hello <b>there</b>", final=False, id=1, emit=1.2, source="mic", speaker="You"),
             Caption(0, 1.5, "Hello <b>there</b>, friend.", id=1, emit=1.9, source="mic", speaker="You"),
             Caption(2, 3, "Second", id=2, emit=3.4)]  # fmt: skip
     for c in caps:

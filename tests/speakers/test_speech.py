@@ -90,7 +90,7 @@ def test_words_recovered_after_a_crash_get_the_labels_of_their_voices(speech, en
     known = [Caption(s, e, "words", speaker=n) for (s, e, _), n in zip(spans[:2], ("Ana", "Speaker 2"), strict=True)]
     end = spans[-1][1] + 0.6
     new = [Caption(s, e, "more words") for s, e, _ in spans[2:]] + [Caption(end, end + len(other) / SR, "who")]
-    by_voice(new, known, audio, 0.0, encoder)
+    new = by_voice(new, known, audio, 0.0, encoder)
     assert [c.speaker for c in new] == ["Ana", "Speaker 2", "Speaker 3"]
 
 

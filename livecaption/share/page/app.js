@@ -156,7 +156,8 @@ function revise(c) {
   // A settled caption takes the place of the live rows it names: the first keeps its place on the
   // page and gets the settled text, the others go. The browser's scroll anchoring keeps the reader's
   // place when rows above it change; the transcript is not a live region, so nothing is re-read.
-  const olds = (c.replaces || []).map((id) => rows.get(id)).filter(Boolean);
+  // A row sent again (renamed, edited) is put in its own place.
+  const olds = [c.id, ...(c.replaces || [])].map((id) => rows.get(id)).filter(Boolean);
   for (const id of c.replaces || []) rows.delete(id);
   if (c.text) shown(c, olds.shift() || newRow());
   for (const el of olds) el.remove();

@@ -1,0 +1,73 @@
+"""What a session has said: its live finals, its settled readings, its transcript and its journal, behind
+one lock. The transcriber thread and the settle thread both emit; the settle thread and the front ends
+read. Captions are immutable, so a list handed out is a snapshot that no thread changes after."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import replace
+
+from livecaption.captions import Caption
+from livecaption.errors import LivecaptionError
+from livecaption.storage.journal import Journal
+from livecaption.transcript import Rename, Transcript
+
+
+class Record:
+    def __init__(self, journal: Journal | None, on_error: Callable[[LivecaptionError], None]) -> None:
+        self.journal = journal
+        self._on_error = on_error
+        self.lock = threading.Lock()
+        self._captions: list[Caption] = []  # every live final with words
+        self._settled: list[Caption] = []  # every settled caption, in the order made
+        self._transcript = Transcript()
+
+    def begin(self, settled_inputs: set[str]) -> None:
+        with self.lock:
+            self._transcript = Transcript(settled_inputs)
+
+    @property
+    def captions(self) -> list[Caption]:
+        with self.lock:
+            return list(self._captions)
+
+    @property
+    def settled(self) -> list[Caption]:
+        with self.lock:
+            return list(self._settled)
+
+    def transcript(self) -> list[Caption]:
+        with self.lock:
+            return self._transcript.kept()
+
+    def live(self, source: str, keep: Callable[[Caption], bool]) -> list[Caption]:
+        """The input's live finals that `keep` accepts (the settle thread's look at what it reads again)."""
+        with self.lock:
+            return [c for c in self._captions if c.source == source and keep(c)]
+
+    def add(self, caption: Caption) -> None:
+        """One caption as it is told (call with the lock held)."""
+        self._transcript.apply(caption)
+        if caption.settled:
+            self._settled.append(caption)
+        elif caption.final and caption.text:  # an empty final only retracts a partial
+            self._captions.append(caption)
+        else:
+            return
+        self._journal(lambda j: j.append(caption))
+
+    def rename(self, old: str, new: str) -> None:
+        """Speaker `old` is `new` in what was said (call with the lock held)."""
+        self._captions = [replace(c, speaker=new) if c.speaker == old else c for c in self._captions]
+        self._settled = [replace(c, speaker=new) if c.speaker == old else c for c in self._settled]
+        self._transcript.apply(Rename(old, new))
+        self._journal(lambda j: j.rename(old, new))
+
+    def _journal(self, write: Callable[[Journal], None]) -> None:
+        if self.journal is None or self.journal.failed:
+            return
+        try:
+            write(self.journal)
+        except LivecaptionError as exc:  # full disk: say so once, keep captioning in memory
+            self._on_error(exc)
