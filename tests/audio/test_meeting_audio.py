@@ -9,6 +9,7 @@ import threading
 import time
 from contextlib import contextmanager
 
+import pytest
 import soundfile as sf
 
 from benchmarks.metrics import error_rate
@@ -205,3 +206,44 @@ def test_a_two_party_call_you_stay_you_and_the_other_side_gets_a_label_per_voice
     assert set(said) == {"jfk", "reader"}, far_rows
     assert all(len(labels) == 1 for labels in said.values()), said  # one label per voice...
     assert said["jfk"] != said["reader"] and "You" not in said["jfk"] | said["reader"], said  # ...two voices, two
+
+
+@pytest.mark.parametrize("fmt", ["srt", "txt", "vtt", "json"])
+def test_a_meeting_saved_as_a_transcript_holds_both_sides(speech, pulse, tmp_path, fmt, monkeypatch):
+    """With a settle pass on system audio (and none on the microphone when its echo is taken out), the
+    kept transcript written by txt/srt/vtt/json holds the user's own words as well as the others'."""
+    out = tmp_path / f"meeting.{fmt}"
+    cmd = [sys.executable, "-m", "livecaption", "caption", "--mic", "pulse", "--system-audio", "--format", fmt,
+           "-o", str(out), "-v"]  # fmt: skip
+    monkeypatch.setenv("LIVECAPTION_SESSIONS", str(tmp_path / "sessions"))
+    live = Live(cmd)
+    try:
+        live.wait_for("listening on")
+        time.sleep(0.5)
+        threads = [play(pulse["sink"], speech / "61-70968-0000.flac"), play(pulse["speakers"], speech / "1089-134686-0001.flac", 1.5)]
+        for t in threads:
+            t.join()
+        time.sleep(0.5)
+        live.stop()
+    finally:
+        if live.proc.poll() is None:
+            live.proc.kill()
+    text = out.read_text(encoding="utf-8")
+    if fmt == "json":
+        rows = json.loads(text)["captions"]
+        you = " ".join(r["text"] for r in rows if r.get("speaker") == "You")
+        others = " ".join(r["text"] for r in rows if r.get("speaker") == "Others")
+        assert any(r.get("settled") for r in rows), rows  # the settled transcript, with the live microphone
+    else:
+        said = {"srt": "You: ", "txt": "You: ", "vtt": "<v You>"}[fmt]
+        heard = {"srt": "Others: ", "txt": "Others: ", "vtt": "<v Others>"}[fmt]
+        cues = [" ".join(x for x in block.splitlines() if "-->" not in x and not x.isdigit() and x != "WEBVTT")
+                for block in text.split("\n\n" if fmt != "txt" else "\n[")]  # fmt: skip
+        you = " ".join(c.split(said, 1)[1] for c in cues if said in c)
+        others = " ".join(c.split(heard, 1)[1] for c in cues if heard in c)
+    assert error_rate(WIZARD, you) < 0.3, text
+    assert error_rate(LAMPS, others) < 0.3, text
+    exported = subprocess.run([sys.executable, "-m", "livecaption", "export", "latest", "-f", fmt], capture_output=True,
+                              text=True, timeout=120)  # fmt: skip
+    assert exported.returncode == 0, exported.stderr
+    assert exported.stdout == text  # what the command line wrote is the session's kept transcript
