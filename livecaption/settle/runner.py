@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from livecaption.captions import Caption, at_ms
 from livecaption.settle.owners import owners
@@ -19,8 +19,29 @@ from livecaption.settle.settler import HOP, WINDOW, SettledWindow, SettlePass
 from livecaption.speakers.relabel import by_turns, majority
 
 if TYPE_CHECKING:
-    from livecaption.streaming.engine import Engine
+    import threading
+
+    from livecaption.streaming.events import EngineListener, EngineStatus
     from livecaption.streaming.pump import Input
+    from livecaption.streaming.record import Record
+    from livecaption.transcription.policy import Transcriber
+
+
+class SettleHost(Protocol):
+    """What the settle thread needs of the engine whose audio it reads again (nothing here imports it)."""
+
+    cond: threading.Condition
+    inputs: list[Input]
+    listener: EngineListener
+    record: Record
+    settle_compute_s: float
+
+    @property
+    def transcriber(self) -> Transcriber: ...
+
+    def status(self, state: str | None = None) -> EngineStatus: ...
+
+    def emit_settled(self, captions: list[Caption]) -> None: ...
 
 SR = 16000
 FIRST_ID = 1 << 30  # settled captions' ids, apart from the live ones
@@ -28,7 +49,7 @@ BEHIND_WARN_S = 90.0  # the settled transcript this far behind: the machine cann
 
 
 class SettleRunner:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: SettleHost) -> None:
         self.engine = engine
         self.live_done = threading.Event()  # the live transcriber has flushed everything
         self.finished = threading.Event()

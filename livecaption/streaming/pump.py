@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -25,7 +25,21 @@ from livecaption.streaming.vad import FRAME, SileroVad, VadConfig
 from livecaption.transcription.policy import Transcriber
 
 if TYPE_CHECKING:
-    from livecaption.streaming.engine import Engine
+    import threading
+
+    from livecaption.streaming.events import EngineListener, EngineStatus
+
+
+class PumpHost(Protocol):
+    """What a pump needs of the engine that runs it (the engine is one; nothing here imports it)."""
+
+    cond: threading.Condition
+    listener: EngineListener
+
+    @property
+    def stopping(self) -> bool: ...
+
+    def status(self, state: str | None = None) -> EngineStatus: ...
 
 POLL_S = 0.03  # the pump wakes this often during speech, so the end of speech is seen at once
 IDLE_POLL_S = 0.1  # and this often between utterances: the start of speech keeps its pre-roll anyway
@@ -69,7 +83,7 @@ class Input:
         self.scheduler = Scheduler(scheduler_config, live=source.realtime)
         self.cadence = Cadence(self.segmenter.peek_s)  # how often to peek, as the passes allow (transcriber thread)
         self.stability = Stability()  # marks the stable words of partials (transcriber thread)
-        self.engine: Engine | None = None
+        self.engine: PumpHost | None = None
         self.done = False  # the pump has ended and offered its last chunk (under the engine's lock)
         self.stream_end: float | None = None  # set once the input has ended
         self.lost_samples = 0
