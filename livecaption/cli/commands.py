@@ -270,7 +270,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     info, caps = restore(args.session, log=say)  # a session that died gets its last words back first
     if args.polish:
         say(f"reading session {info.id} again with whole-recording context ...")
-        caps = polish(info, args.model, on_progress=_progress)
+        polished = polish(info, args.model, on_progress=_progress)  # None only when cancelled, which no one here does
+        caps = polished if polished is not None else caps
         print(file=sys.stderr)
     if args.output:
         save(caps, args.output, args.format)
