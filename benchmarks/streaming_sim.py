@@ -97,6 +97,10 @@ def simulate(chunks: list[Chunk], transcriber: Transcriber, peek_s: float = 0.0)
         spent = time.monotonic() - t
         compute += spent
         clock += spent
+        while i < len(chunks) and chunks[i].ready / SAMPLE_RATE <= clock:  # offered while it ran
+            scheduler.add(chunks[i])
+            i += 1
+        scheduler.passed()  # ...peeks among them are not decoded after it, as in the engine
         if step.chunk.is_look:
             last_look = step.chunk.ready / SAMPLE_RATE
             cadence.observe(spent)

@@ -288,9 +288,7 @@ class Engine:
                 self.record.add(c)
                 self.listener.on_caption(c)
 
-    def emit_settled(self, captions: list[Caption]) -> None:
-        """Settled captions, from the settle thread: each replaces the live captions it lists."""
-        self._emit(captions)
+    emit_settled = _emit  # from the settle thread: each settled caption replaces the live captions it lists
 
     def _report_rejections(self) -> None:
         for k, inp in enumerate(self.inputs):
@@ -322,6 +320,9 @@ class Engine:
                     self.listener.on_error(CaptioningError(f"transcription failed: {exc}"))
                 spent = time.monotonic() - t
                 self.compute_s += spent
+                with self.cond:  # peeks offered while it ran are not decoded after it (Scheduler.passed)
+                    for i in self.inputs:
+                        i.scheduler.passed()
                 if chunk.is_look and inp.source.realtime:  # peek as often as the passes allow
                     inp.segmenter.peek_s = inp.cadence.observe(spent)
                 self._vclock = max(self._vclock, chunk.ready / SAMPLE_RATE) + spent

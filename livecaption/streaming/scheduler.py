@@ -12,7 +12,10 @@ engine's decisions. For live input that the transcriber cannot keep up with:
    across it.
 
 A look is only worth decoding when nothing newer waits: the chunks after it carry the
-same audio. A recording replayed as fast as possible decodes exactly the chunks live
+same audio. A peek (a look while speech goes on) offered while a pass runs is not decoded at all
+(`passed`): it would follow that pass back to back, and a chunk that comes meanwhile would wait for
+both. Peeks are spaced out (cadence.py) so that they leave the chunks time; queued behind other
+passes they would not. A recording replayed as fast as possible decodes exactly the chunks live
 capture would (no merging, degrading or skipping).
 """
 
@@ -50,9 +53,19 @@ class Scheduler:
         self.waiting: deque[Chunk] = deque()
         self.greedy = False
         self.skipped_s = 0.0
+        self.peeks_passed = 0  # peeks not decoded: offered while a pass ran
 
     def add(self, chunk: Chunk) -> None:
         self.waiting.append(chunk)
+
+    def passed(self) -> None:
+        """A pass (of any input) has ended: the peeks offered while it ran are dropped. Decoded now,
+        one would start as that pass ends, and the chunk the segmenter cuts next waits for it; the next
+        peek comes a peek interval after the dropped one, from a transcriber that is free."""
+        if self.live and any(c.peek for c in self.waiting):
+            kept = deque(c for c in self.waiting if not c.peek)
+            self.peeks_passed += len(self.waiting) - len(kept)
+            self.waiting = kept
 
     def backlog_s(self) -> float:
         return sum(len(c.audio) for c in self.waiting if not c.is_look) / SR

@@ -49,6 +49,26 @@ def test_a_look_is_dropped_when_newer_work_waits():
     assert s.next().chunk is look  # alone, it is worth decoding
 
 
+def test_a_peek_offered_while_a_pass_ran_is_not_decoded_after_it():
+    """Run as that pass ends, a peek would hold up the chunk cut next (and the end of the utterance
+    after it) for a whole pass, and the backlog would grow past two chunks."""
+    s = Scheduler()
+    c = chunks([2])
+    peek = Chunk(0, c[0].audio, False, c[0].ready, is_look=True, look=1, peek=True)
+    pause = Chunk(0, c[0].audio, False, c[0].ready, is_look=True, look=2)
+    s.add(peek)
+    s.add(pause)
+    s.passed()  # both came while a pass ran: only the pause's look, which a chunk may reuse, stays
+    assert list(s.waiting) == [pause] and s.peeks_passed == 1
+    s.next()
+    s.add(peek)  # offered to a free transcriber: decoded
+    assert s.next().chunk is peek
+    replay = Scheduler(live=False)
+    replay.add(peek)
+    replay.passed()
+    assert list(replay.waiting) == [peek]
+
+
 def test_finals_turn_greedy_when_behind_and_back_when_caught_up():
     s = Scheduler(SchedulerConfig(degrade_s=6.0, recover_s=3.0, max_merge_s=2.0))
     for c in chunks([2] * 5):
