@@ -12,6 +12,7 @@ off the features themselves.
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 import numpy as np
 from faster_whisper import WhisperModel
@@ -33,6 +34,18 @@ from livecaption.whisper.characters import clean, whole
 SR = 16000
 FULL_FRAMES = 3000  # Whisper's 30 s window, 100 frames a second
 _MARGIN = 100  # keep 1 s of padding after the content
+
+
+def _loops(decoded, o) -> bool:
+    """A (result, avg_logprob, temperature, compression_ratio) of generate_with_fallback too repetitive."""
+    return o.compression_ratio_threshold is not None and decoded[3] > o.compression_ratio_threshold
+
+
+def _fails(decoded, o) -> bool:
+    """Would faster-whisper try the next temperature after this reading? (Not when it is silence.)"""
+    unsure = o.log_prob_threshold is not None and decoded[1] < o.log_prob_threshold
+    silence = unsure and o.no_speech_threshold is not None and decoded[0].no_speech_prob > o.no_speech_threshold
+    return (_loops(decoded, o) or unsure) and not silence
 
 
 def _segment(s, text: str) -> Segment:
@@ -62,6 +75,41 @@ class WindowedWhisperModel(WhisperModel):
             n += n % 2  # the encoder's stride-2 convolution
             f = np.ascontiguousarray(f[..., :n])
         return super().encode(f)
+
+    def generate_with_fallback(self, encoder_output, prompt, tokenizer, options):
+        """faster-whisper's decode with its temperature fallback, except where Whisper hears no speech.
+
+        The fallback *samples*, and CTranslate2's random state is per thread and never reset (a seed
+        set after the first draw does not reach it), so a sampled reading differs from run to run. On
+        non-speech the temperature-0 reading votes no speech (its no-speech probability, the same at
+        every temperature, over the threshold: every noise reading measured did) and often fails
+        Whisper's checks by looping; the samples drawn then were now silence, now words (#34). There
+        nothing is sampled: a temperature-0 reading that passes the checks stands, one that fails them
+        is silence, as faster-whisper already takes one that is unsure, a loop now too. Where Whisper
+        hears speech the fallback runs as before (it reads hard speech better than temperature 0
+        alone). The live path (transcribe) and the settle pass (longform.WindowReader) both decode here."""
+        o = options
+        if o.no_speech_threshold is None or len(o.temperatures) < 2 or o.temperatures[0] > 0:
+            return super().generate_with_fallback(encoder_output, prompt, tokenizer, options)
+        first = super().generate_with_fallback(
+            encoder_output, prompt, tokenizer, replace(o, temperatures=o.temperatures[:1])
+        )
+        if not _fails(first, o):
+            return first
+        result, logprob, temperature, ratio = first
+        if result.no_speech_prob > o.no_speech_threshold:
+            # Silence: faster-whisper (and WindowReader.read) skip a window whose no-speech probability
+            # is over the threshold and whose avg_logprob is not above log_prob_threshold.
+            floor = o.log_prob_threshold if o.log_prob_threshold is not None else logprob
+            return result, min(logprob, floor), temperature, ratio
+        rest = super().generate_with_fallback(
+            encoder_output, prompt, tokenizer, replace(o, temperatures=o.temperatures[1:])
+        )
+        if not _fails(rest, o):
+            return rest
+        # All failed: as faster-whisper, the most confident reading, one under the compression threshold if any.
+        best = max((first, rest), key=lambda r: (not _loops(r, o), r[1]))
+        return best[0], best[1], rest[2], best[3]  # the last temperature tried (it decides a prompt reset)
 
 
 class WhisperDecoder:

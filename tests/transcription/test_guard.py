@@ -22,6 +22,16 @@ def test_confident_speech_is_kept():
     assert rejection(Seg("And so, my fellow Americans, ask not.")) is None
 
 
+def test_text_whisper_hears_no_speech_behind_needs_more_than_its_own_confidence_bar():
+    """Noise read as a sentence at -0.95 (Whisper's own bar is -1.0), with the no-speech vote (#34)."""
+    noise = Seg("I don't know what I'm going to do, but I don't know what I'm going to do.", avg_logprob=-0.95,
+                no_speech_prob=0.78)  # fmt: skip
+    assert rejection(noise) == "no speech"
+    assert rejection(noise, vad_speech=0.9) is None  # the VAD heard speech: kept
+    assert rejection(Seg("Some words.", avg_logprob=-0.54, no_speech_prob=0.61)) is None  # confident enough
+    assert rejection(Seg("Some words.", avg_logprob=-0.95, no_speech_prob=0.3)) is None  # no vote: Whisper's bar
+
+
 def test_no_speech_with_low_confidence_is_dropped():
     assert rejection(Seg("Some words.", avg_logprob=-1.3, no_speech_prob=0.8)) == "no speech"
     # the same no-speech probability with confident text is kept (Whisper's own rule)

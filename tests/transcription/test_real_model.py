@@ -119,6 +119,30 @@ def test_noise_after_speech_gives_no_words(speech, loaded_model):
         assert all(not c.text for c in out), out
 
 
+def test_noise_is_never_sampled(loaded_model, monkeypatch):
+    """Where Whisper hears no speech, its temperature fallback is not run: it samples, and CTranslate2's
+    random state is never reset, so noise read so gave silence one run and words the next (#34). These
+    seeds' temperature-0 readings loop (each once went on to sampling): now they are silence."""
+    from faster_whisper import WhisperModel
+
+    from livecaption.transcription.decoder import DecodeSettings
+
+    tried: list[list[float]] = []
+    decode = WhisperModel.generate_with_fallback
+
+    def spy(self, encoded, prompt, tokenizer, options):
+        tried.append(list(options.temperatures))
+        return decode(self, encoded, prompt, tokenizer, options)
+
+    monkeypatch.setattr(WhisperModel, "generate_with_fallback", spy)
+    decoder = loaded_model.decoder()
+    for seed in (17, 29):
+        found = decoder.transcribe(non_speech(6.0, seed=seed), language="en", prompt=None, beam_size=5,
+                                   settings=DecodeSettings())  # fmt: skip
+        assert not found.segments
+    assert tried and all(t == [0.0] for t in tried), tried
+
+
 def test_encoder_window_is_shorter_only_when_asked(speech, loaded_model):
     from faster_whisper.audio import pad_or_trim
 
