@@ -21,6 +21,7 @@ import json
 import sys
 import time
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -104,12 +105,8 @@ def simulate(chunks: list[Chunk], transcriber: Transcriber, peek_s: float = 0.0)
         if step.chunk.is_look:
             last_look = step.chunk.ready / SAMPLE_RATE
             cadence.observe(spent)
-        for cap in captions:
-            cap.emit = clock
-            events.append(cap)
-    for cap in transcriber.flush():
-        cap.emit = clock
-        events.append(cap)
+        events += [replace(cap, emit=clock) for cap in captions]  # captions are frozen
+    events += [replace(cap, emit=clock) for cap in transcriber.flush()]
     return events, compute
 
 
