@@ -63,7 +63,7 @@ class CliListener(EngineListener):
         if self.share is not None:  # settled captions reach the page as revisions
             self.share.publish(caption)
         self.transcript.apply(caption)
-        if self.streaming or self.writer.fmt == "jsonl":
+        if self.streaming:
             self._write([caption])
 
     def _write(self, captions: list[Caption]) -> None:
@@ -78,7 +78,7 @@ class CliListener(EngineListener):
 
     def close(self) -> None:
         """The end of the session: the kept transcript, where it was not streamed, then the format's end."""
-        if not (self.streaming or self.writer.fmt == "jsonl"):
+        if not self.streaming:
             self._write(self.transcript.kept())
         if not self.write_failed.is_set():
             self.writer.close()
@@ -175,7 +175,7 @@ def _caption(args, config, sources, stream, writer, listener: CliListener) -> in
     say(f"model {loaded.spec.name} on {loaded.device} ({loaded.compute_type}): {loaded.reason}")
     session = build_session(config, listener, loaded=loaded, sources=sources)
     settled = {i.label.source for i in session.engine.inputs if i.settle is not None}
-    listener.transcript, listener.streaming = Transcript(settled), not settled
+    listener.transcript, listener.streaming = Transcript(settled), not settled or args.format == "jsonl"
     if args.verbose and session.journal is not None:
         say(f"journal: {session.journal.path}")
     session.start()

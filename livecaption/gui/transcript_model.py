@@ -34,13 +34,10 @@ class TranscriptModel(QAbstractListModel):
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
-    def _at(self, row: int) -> Caption:
-        return self._rows[row]
-
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if not index.isValid():
             return None
-        c = self._at(index.row())
+        c = self._rows[index.row()]
         text, under = self.shown(index.row())
         if role == Qt.ItemDataRole.DisplayRole:
             return f"{hms(c.start)}  {text}" + (f"\n{under}" if under else "")
@@ -56,9 +53,8 @@ class TranscriptModel(QAbstractListModel):
 
     def shown(self, row: int) -> tuple[str, str]:
         """The row's text, with a small language tag where the language changes, and its translation."""
-        c = self._at(row)
-        rows = self.captions
-        before = next((p.language for p in reversed(rows[:row]) if p.language and p.text), "")
+        c = self._rows[row]
+        before = next((p.language for p in reversed(self._rows[:row]) if p.language and p.text), "")
         tag = f"[{c.language.upper()}] " if c.language and before and c.language != before else ""
         return tag + c.labelled(), c.translation
 

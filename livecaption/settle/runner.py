@@ -19,8 +19,6 @@ from livecaption.settle.settler import HOP, WINDOW, SettledWindow, SettlePass
 from livecaption.speakers.relabel import by_turns, majority
 
 if TYPE_CHECKING:
-    import threading
-
     from livecaption.streaming.events import EngineListener, EngineStatus
     from livecaption.streaming.pump import Input
     from livecaption.streaming.record import Record

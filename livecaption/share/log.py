@@ -45,14 +45,15 @@ class EventLog:
         for caption in put:
             self.seq += 1
             out.append(Event(self.seq, caption))
-        on_show = {key(c) for c in self.transcript.rows}
         for e in out:
-            if key(e.caption) in on_show:
+            if self.transcript.row_of(key(e.caption)) is not None:
                 self._sent[key(e.caption)] = e
             else:
                 self._gone.append(e)
-        for k in [k for k in self._sent if k not in on_show]:
-            del self._sent[k]
+        if isinstance(event, Caption):  # the rows it took away (a retracted partial, live rows settled)
+            for k in (key(event), *((event.source, i) for i in event.replaces)):
+                if self.transcript.row_of(k) is None:
+                    self._sent.pop(k, None)
         return out
 
     def after(self, seq: int) -> list[Event]:

@@ -19,7 +19,7 @@ from pathlib import Path
 from livecaption import __version__
 from livecaption.captions import Caption
 from livecaption.errors import LivecaptionError, StorageError
-from livecaption.transcript import Event, Transcript, event_of
+from livecaption.transcript import Event, Transcript, event_of, replay
 
 
 def sessions_dir() -> Path:
@@ -195,10 +195,7 @@ def transcript_of(header: dict, events: list[Event]) -> Transcript:
     """The session's transcript read back: the same events give the same transcript the session showed."""
     sources = {r.get("source", "") for r in header.get("inputs") or [{}]}
     settled = sources - set(header.get("settle_skip") or ())
-    t = Transcript(settled if header.get("settle_skip") else None)
-    for e in events:
-        t.apply(e)
-    return t
+    return replay(events, settled if header.get("settle_skip") else None)
 
 
 def _read(path: Path) -> tuple[dict, list[Caption], bool]:

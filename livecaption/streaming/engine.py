@@ -283,7 +283,7 @@ class Engine:
             emit = at_ms(self.now())
             for c in captions:
                 c = replace(c, emit=emit)
-                if c.final and c.text:  # an empty final only retracts a partial
+                if c.final and c.text and not c.settled:  # an empty final only retracts a partial
                     self._last_latency = emit - c.end
                 self.record.add(c)
                 self.listener.on_caption(c)
