@@ -3,14 +3,17 @@ the transcript, the overlay and the exported SRT and VTT."""
 
 import subprocess
 import threading
+import urllib.request
 from dataclasses import replace
 
 import pytest
 import soundfile as sf
 import srt
+from conftest import run_cli
 from PySide6.QtCore import Qt
 
 from livecaption.gui.main_window import MainWindow
+from livecaption.gui.share_dialog import start_sharing, stop_sharing
 from livecaption.gui.toolbar import BOTH, select
 
 
@@ -28,6 +31,7 @@ def test_microphone_and_system_audio_in_the_app(speech, qtbot, pulse, tmp_path):
     win.show()
     win.settings.setValue("labels/mic", "Ana")  # as Session → Settings saves them
     assert select(win.toolbar.device_box, BOTH)
+    server = start_sharing(win, "127.0.0.1", 0)  # the shared page's transcript, fed as the window is
     qtbot.mouseClick(win.toolbar.start_btn, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: win.toolbar.start_btn.text() == "Stop" or win.banner.isVisible(), timeout=90_000)
     assert not win.banner.isVisible(), win.banner.label.text()
@@ -61,4 +65,15 @@ def test_microphone_and_system_audio_in_the_app(speech, qtbot, pulse, tmp_path):
     assert win.export_to(str(tmp_path / "meeting.vtt"))
     vtt = (tmp_path / "meeting.vtt").read_text()
     assert "<v Ana>" in vtt and "<v Others>" in vtt
+    # One kept transcript: the window's export, the shared page's and `export latest` (the journal read
+    # back) are the same text, the microphone's live lines and the system audio's settled ones alike.
+    assert win.export_to(str(tmp_path / "meeting.txt"))
+    window = (tmp_path / "meeting.txt").read_text(encoding="utf-8")
+    with urllib.request.urlopen(f"http://127.0.0.1:{server.port}/transcript.txt?k={server.token}", timeout=10) as r:
+        page = r.read().decode("utf-8")
+    journal = run_cli("export", "latest", "-f", "txt", timeout=120)
+    assert journal.returncode == 0, journal.stderr
+    assert "Ana: He began" in window and "Others: " in window, window
+    assert window == page == journal.stdout
+    stop_sharing(win)
     win.close()
