@@ -23,10 +23,9 @@ from livecaption.session import build_session, load
 from livecaption.settle.owners import owners
 from livecaption.settle.recording import settle_recording
 from livecaption.speakers.relabel import KNOWN_S, by_turns, by_voice, majority, overlapping
-from livecaption.storage.journal import SessionInfo, mark_recovered
+from livecaption.storage.journal import SessionInfo, mark_recovered, read_events, transcript_of
 from livecaption.storage.journal import load as load_session
 from livecaption.storage.spool import SR, read_spool
-from livecaption.transcript import replay
 
 MIN_TAIL_S = 0.3  # less audio than this after the last caption holds no words
 RECOVERED_ID = 1 << 29  # ids of captions recovered from the kept audio
@@ -110,7 +109,8 @@ def restore(which: str, log: Callable[[str], None] = lambda _m: None) -> tuple[S
             log(f"the rest of the session could not be settled: {exc}")
     if info.crashed or settled:
         mark_recovered(info, tail + settled)
-    return info, replay([*captions, *tail, *settled]).kept()
+    header, events, _ = read_events(info.path)  # the user's edits and names with what was added
+    return info, transcript_of(header, events).kept()
 
 
 def settle_rest(info: SessionInfo, captions: list[Caption], log: Callable[[str], None]) -> list[Caption]:

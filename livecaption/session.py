@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from livecaption.audio.sources import AudioSource
 from livecaption.config import SessionConfig
@@ -16,6 +16,7 @@ from livecaption.streaming.engine import Engine, EngineListener
 from livecaption.streaming.pump import Input, Label
 from livecaption.transcription.policy import Transcriber
 from livecaption.translation.both import Translating
+from livecaption.vocabulary import SessionVocabulary
 from livecaption.whisper.models import LoadedModel
 
 Sources = list[tuple[AudioSource, Label]]
@@ -58,6 +59,7 @@ class Session:
     transcriber: Transcriber
     journal: Journal | None
     engine: Engine
+    vocabulary: SessionVocabulary = field(default_factory=SessionVocabulary)  # words taught while it runs
 
     def describe(self) -> str:
         audio = " · audio kept" if self.engine.spool is not None else ""
@@ -101,6 +103,9 @@ def build_session(
         return Transcriber(decoder, options)
 
     transcribers = [transcriber() for _ in sources]
+    vocabulary = SessionVocabulary(config.prompt, config.hotwords)
+    for t in transcribers:
+        t.vocabulary = vocabulary
     journal = None
     spools: list[AudioSpool | None] = [None] * len(sources)
     if config.journal:
@@ -120,13 +125,15 @@ def build_session(
     for (src, lb), transcriber, spool in list(zip(sources, transcribers, spools, strict=True))[1:]:
         engine.add(Input(src, transcriber, lb, config.vad_config(), config.segmenter_config(), spool=spool))
     if config.settle:
-        attach_settle(engine, config, settle_loaded)
+        attach_settle(engine, config, settle_loaded, vocabulary)
     if config.speakers:
         attach_speakers(engine)
-    return Session(config, first, loaded, transcribers[0], journal, engine)
+    return Session(config, first, loaded, transcribers[0], journal, engine, vocabulary)
 
 
-def attach_settle(engine: Engine, config: SessionConfig, loaded: LoadedModel | None = None) -> None:
+def attach_settle(
+    engine: Engine, config: SessionConfig, loaded: LoadedModel | None = None, vocabulary: SessionVocabulary | None = None
+) -> None:
     """A settle pass on every input. Its own model instance with one CPU thread unless one is
     given (the settle model, or a model shared with the live path in tests)."""
     from livecaption.settle.settler import SettlePass
@@ -139,7 +146,10 @@ def attach_settle(engine: Engine, config: SessionConfig, loaded: LoadedModel | N
         if echo and inp.label.source == "mic":
             continue  # its live captions have the loudspeaker's echo taken out; a settle pass would put it back
         task = "transcribe" if config.task == "both" else config.task  # translations come with the live captions
-        inp.settle = SettlePass(WindowReader(loaded.model, language, task, config.beam_size))
+        reader = WindowReader(loaded.model, language, task, config.beam_size)
+        if vocabulary is not None:
+            reader.hotwords = lambda v=vocabulary: v.terms.hotwords
+        inp.settle = SettlePass(reader)
 
 
 def attach_speakers(engine: Engine) -> None:

@@ -12,7 +12,9 @@ back, recovery and every export. The rules live here once:
 * an input without a settle pass keeps its live finals: a settled reading for it is not applied;
 * a rename changes every row of that speaker, and every caption of that name still to come;
 * an edit is the user's text for one line: it stays that line's text, and a settled reading that
-  would replace an edited line leaves it as it is (the edit stands; the reading settles around it).
+  would replace an edited line leaves it as it is (the edit stands; the reading settles around it);
+  an edit without text takes the user's text back (undo): the line shows its own words again; only
+  a final line can be edited (a partial is still being heard, and a journal keeps only finals).
 
 The wire format (the command line's `jsonl`, the shared page's events, the journal's lines) is the
 caption's `to_dict()` plus `{"type": "rename", "from", "to"}` and `{"type": "edit", "source", "id",
@@ -38,9 +40,14 @@ class Rename:
 
 @dataclass(frozen=True)
 class Edit:
+    """The user's text for the line (source, id); empty: the user's text taken back (an undo)."""
+
     source: str
     id: int
     text: str
+
+    def to_dict(self) -> dict:
+        return {"type": "edit", "source": self.source, "id": self.id, "text": self.text}
 
 
 Event = Caption | Rename | Edit
@@ -84,6 +91,7 @@ class Transcript:
         self._replaced: set[Key] = set()  # live captions a settled reading took the place of
         self._names: dict[str, str] = {}  # renames, applied to captions that still carry the old name
         self._edits: dict[Key, str] = {}
+        self._own: dict[Key, Caption] = {}  # an edited line as its input last told it
 
     # -- reading -------------------------------------------------------------------------------
     def kept(self) -> list[Caption]:
@@ -109,6 +117,10 @@ class Transcript:
 
     def edited(self, caption: Caption) -> bool:
         return key(caption) in self._edits
+
+    def own(self, caption: Caption) -> Caption:
+        """The line as its input told it, without the user's edit."""
+        return self._own.get(key(caption), caption)
 
     # -- events --------------------------------------------------------------------------------
     def apply(self, event: Event) -> Revision:
@@ -138,6 +150,7 @@ class Transcript:
             if caption.final and not caption.text:  # the final takes its partial back
                 return Revision(tuple(self._remove([row])))
             if k in self._edits:  # the user's text stands
+                self._own[k] = caption
                 caption = replace(caption, text=self._edits[k])
             return Revision((self._change(row, caption),))
         if not caption.text:
@@ -176,16 +189,22 @@ class Transcript:
         self._names[event.old] = new
         self._names.pop(new, None)  # a name given back to a label is that label again
         ops = [self._change(row, replace(c, speaker=new)) for row, c in enumerate(self.rows) if c.speaker == event.old]
+        self._own = {k: replace(c, speaker=new) if c.speaker == event.old else c for k, c in self._own.items()}
         return Revision(tuple(ops))
 
     def _edit(self, event: Edit) -> Revision:
         k = (event.source, event.id)
         row = self._row.get(k)
         text = " ".join(event.text.split())
-        if row is None or not text:
-            return Revision()
-        self._edits[k] = text
-        return Revision((self._change(row, replace(self.rows[row], text=text)),))
+        if row is None or not self.rows[row].final or (not text and k not in self._edits):
+            return Revision()  # a partial is still being heard: only a final line is the user's to edit
+        own = self._own.setdefault(k, self.rows[row])
+        if text and text != own.text:
+            self._edits[k] = text
+            return Revision((self._change(row, replace(own, text=text)),))
+        self._edits.pop(k, None)  # taken back, or the line's own words again: not an edit
+        del self._own[k]
+        return Revision((self._change(row, own),))
 
     # -- rows ----------------------------------------------------------------------------------
     def _insert(self, row: int, caption: Caption) -> Op:

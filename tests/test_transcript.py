@@ -2,6 +2,7 @@
 
 import dataclasses
 import json
+from dataclasses import replace
 
 import pytest
 
@@ -90,6 +91,37 @@ def test_an_edit_stands_and_a_settled_reading_does_not_replace_it():
     assert texts(t)[0] == "we met Boolooroo today"
 
 
+def test_an_edit_taken_back_shows_the_line_as_its_input_told_it_last():
+    t = Transcript({"system"})
+    t.apply(live(1, 0, "we met Buluru", final=False, source="system"))
+    assert t.apply(Edit("system", 1, "we met Boolooroo")).ops == ()  # a partial is not the user's yet
+    t.apply(live(1, 0, "we met Buluru", source="system"))
+    rev = t.apply(Edit("system", 1, "we met  Boolooroo "))
+    assert [op.kind for op in rev.ops] == ["change"] and texts(t) == ["we met Boolooroo"]
+    t.apply(replace(live(1, 0, "we met Buluru today", source="system"), end=3.0))  # the line told again
+    assert texts(t) == ["we met Boolooroo"] and t.rows[0].end == 3.0  # its other fields, the user's text
+    t.apply(Rename("Speaker 1", "Ana"))
+    t.apply(Edit("system", 1, "we met Boolooroo today"))  # a second edit
+    t.apply(Edit("system", 1, "we met Boolooroo"))  # its undo is the text before it
+    assert texts(t) == ["we met Boolooroo"] and t.edited(t.rows[0])
+    t.apply(Edit("system", 1, ""))  # the first edit's undo
+    assert texts(t) == ["we met Buluru today"] and not t.edited(t.rows[0])
+    assert t.rows[0].final and t.pending(t.rows[0])  # a live final again, that the settle pass may read
+    assert t.apply(Edit("system", 1, "")).ops == ()  # nothing to take back
+    assert t.apply(Edit("system", 9, "no such line")).ops == ()
+
+
+def test_an_edit_of_a_settled_line_and_a_rename_after_it():
+    t = Transcript({""})
+    t.apply(live(1, 0, "hello Buluru", speaker="Speaker 1"))
+    t.apply(settled(100, 0, "Hello, Buluru.", [1], speaker="Speaker 1"))
+    t.apply(Edit("", 100, "Hello, Boolooroo."))
+    t.apply(Rename("Speaker 1", "Ana"))
+    assert [c.labelled() for c in t.kept()] == ["Ana: Hello, Boolooroo."]
+    t.apply(Edit("", 100, ""))
+    assert [c.labelled() for c in t.kept()] == ["Ana: Hello, Buluru."]  # its own words, its new name
+
+
 def test_captions_cannot_be_changed_after_they_are_made():
     c = live(1, 0, "hi")
     with pytest.raises(dataclasses.FrozenInstanceError):
@@ -104,7 +136,7 @@ def test_a_journal_read_back_gives_the_transcript_the_session_had():
     at_the_time = replay(events, {"system"})
     lines = [json.dumps({"type": "caption", **e.to_dict()} if isinstance(e, Caption) else
                         {"type": "rename", "from": e.old, "to": e.new} if isinstance(e, Rename) else
-                        {"type": "edit", "source": e.source, "id": e.id, "text": e.text}) for e in events]  # fmt: skip
+                        e.to_dict()) for e in events]  # fmt: skip
     read_back = replay([e for line in lines if (e := event_of(json.loads(line))) is not None], {"system"})
     assert read_back.kept() == at_the_time.kept()
     assert [c.labelled() for c in read_back.kept()] == ["Ana: one and two", "You: my words"]

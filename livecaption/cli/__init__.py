@@ -15,6 +15,7 @@ from livecaption.cli.commands import (
     say,
 )
 from livecaption.cli.parser import build_parser
+from livecaption.cli.review import cmd_correct
 from livecaption.errors import LivecaptionError
 
 
@@ -26,6 +27,7 @@ def _run(args: argparse.Namespace) -> int:
         "sessions": cmd_sessions,
         "export": cmd_export,
         "install-desktop": cmd_install_desktop,
+        "correct": cmd_correct,
     }
     return commands.get(args.command, cmd_gui)(args)
 

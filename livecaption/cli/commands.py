@@ -125,12 +125,14 @@ def _open_output(path: str | None) -> IO[str]:
 
 
 def vocabulary(args: argparse.Namespace) -> tuple[str, str]:
-    """--prompt/--hotwords, falling back to (and saved into) --profile."""
+    """--prompt/--hotwords, falling back to (and saved into) --profile; without --profile, the default
+    profile (the app's, where `correct --learn` and the app's corrections put learned words)."""
     from livecaption.storage.userconfig import UserConfig, Vocabulary
+    from livecaption.vocabulary import DEFAULT_PROFILE
 
     prompt, hotwords = args.prompt, args.hotwords
+    config = UserConfig.load()
     if args.profile:
-        config = UserConfig.load()
         saved = config.profiles.get(args.profile, Vocabulary())
         if prompt is None and hotwords is None and args.profile not in config.profiles:
             raise LivecaptionError(
@@ -138,12 +140,17 @@ def vocabulary(args: argparse.Namespace) -> tuple[str, str]:
             )
         if prompt is not None or hotwords is not None:
             saved = Vocabulary(
-                prompt if prompt is not None else saved.prompt, hotwords if hotwords is not None else saved.hotwords
+                prompt if prompt is not None else saved.prompt,
+                hotwords if hotwords is not None else saved.hotwords,
+                saved.words,
             )
             config.profiles[args.profile] = saved
             config.save()
-        prompt, hotwords = saved.prompt, saved.hotwords
-    return prompt or "", hotwords or ""
+    else:
+        saved = config.profiles.get(DEFAULT_PROFILE, Vocabulary())
+        saved = Vocabulary(prompt if prompt is not None else saved.prompt,
+                           hotwords if hotwords is not None else saved.hotwords, saved.words)  # fmt: skip
+    return saved.prompt or "", saved.all_hotwords
 
 
 def cmd_caption(args: argparse.Namespace) -> int:

@@ -21,6 +21,7 @@ examples:
   livecaption caption --system-audio            caption what the computer plays (a call, a video)
   livecaption caption --mic default --system-audio --labels "Ana,Room" -f srt -o meeting.srt
   livecaption devices                           list microphones and the system audio monitor
+  livecaption correct latest Buluru Boolooroo --learn   fix a name in the last session, and learn it
 """
 
 
@@ -175,6 +176,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="transcribe the session's kept audio again, offline with whole-recording context, and export that",
     )
     e.add_argument("--model", "-m", help="with --polish: the model to use (default: the session's)")
+    fix = sub.add_parser(
+        "correct",
+        help="replace a misreading in a recorded session's transcript, and with --learn teach the right words",
+    )
+    fix.add_argument("session", help="latest, or a session id from `livecaption sessions`")
+    fix.add_argument("wrong", help='the words as the transcript has them, e.g. "Buluru"')
+    fix.add_argument("right", help='the words it should have, e.g. "Boolooroo"')
+    fix.add_argument(
+        "--learn", action="store_true",
+        help="also add the right words to the vocabulary profile, so later sessions spell them right",
+    )  # fmt: skip
+    fix.add_argument("--profile", metavar="NAME", help="with --learn: the profile (default: default)")
     d = sub.add_parser(
         "install-desktop", help="add livecaption to the desktop's application menu (icon and menu entry, for you only)"
     )

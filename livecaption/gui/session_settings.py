@@ -191,6 +191,6 @@ def config_for(win: MainWindow) -> SessionConfig:
         language=tb.lang_box.currentData(),
         task="both" if win.both_action.isChecked() else "translate" if win.translate_action.isChecked() else "transcribe",
         prompt=vocabulary.prompt,
-        hotwords=vocabulary.hotwords,
+        hotwords=vocabulary.all_hotwords,
         **session_options(win.settings),
     )

@@ -19,7 +19,7 @@ from pathlib import Path
 from livecaption import __version__
 from livecaption.captions import Caption
 from livecaption.errors import LivecaptionError, StorageError
-from livecaption.transcript import Event, Transcript, event_of, replay
+from livecaption.transcript import Edit, Event, Transcript, event_of, replay
 
 
 def sessions_dir() -> Path:
@@ -129,10 +129,17 @@ class Journal:
 
     def rename(self, old: str, new: str) -> None:
         """A speaker renamed: the captions above with `old` carry `new` when read back."""
-        if self._f.closed:  # after the session stopped: the name still reaches its saved transcript
-            rename_in(self.path, old, new)
+        self._event({"type": "rename", "from": old, "to": new})
+
+    def edit(self, edit: Edit) -> None:
+        """The user's text for a line, on disk before the window shows it is kept (as a caption is)."""
+        self._event(edit.to_dict())
+
+    def _event(self, obj: dict) -> None:
+        if self._f.closed:  # after the session stopped: it still reaches its saved transcript
+            append_to(self.path, obj)
         else:
-            self._line({"type": "rename", "from": old, "to": new})
+            self._line(obj)
 
     def close(self) -> None:
         try:
@@ -147,13 +154,18 @@ class Journal:
 
 def rename_in(path: Path, old: str, new: str) -> None:
     """A speaker renamed in a session file no one writes to any more."""
+    append_to(path, {"type": "rename", "from": old, "to": new})
+
+
+def append_to(path: Path, *events: dict) -> None:
+    """Events (renames, edits) added to a session file no one writes to any more, durably."""
     try:
         with open(path, "a", encoding="utf-8") as f:
-            f.write(json.dumps({"type": "rename", "from": old, "to": new}, ensure_ascii=False) + "\n")
+            f.write("".join(json.dumps(e, ensure_ascii=False) + "\n" for e in events))
             f.flush()
             os.fsync(f.fileno())
     except OSError as exc:
-        raise StorageError(f"cannot save the new name in {path}: {exc.strerror or exc}") from None
+        raise StorageError(f"cannot save the change in {path}: {exc.strerror or exc}") from None
 
 
 def _locked(path: Path) -> bool:

@@ -24,6 +24,15 @@ def config_path() -> Path:
 class Vocabulary:
     prompt: str = ""  # context text: names, jargon, spelling the model should prefer
     hotwords: str = ""  # words to boost
+    words: list[str] = field(default_factory=list)  # words learned from the user's corrections
+
+    @property
+    def all_hotwords(self) -> str:
+        """The words to boost: the typed ones, then the learned ones not among them."""
+        typed = self.hotwords.strip()
+        have = {w.lower() for w in typed.replace(",", " ").split()}
+        learned = [w for w in self.words if w.lower() not in have]
+        return ", ".join(p for p in (typed.rstrip(","), ", ".join(learned)) if p)
 
 
 @dataclass
@@ -43,10 +52,13 @@ class UserConfig:
         except (OSError, ValueError):
             return cls()  # unreadable: start fresh rather than refuse to run
         profiles = {
-            k: Vocabulary(**{f: str(v.get(f, "")) for f in ("prompt", "hotwords")})
+            k: Vocabulary(
+                str(v.get("prompt", "")), str(v.get("hotwords", "")),
+                [str(w) for w in v.get("words", []) if str(w).strip()] if isinstance(v.get("words"), list) else [],
+            )
             for k, v in data.get("profiles", {}).items()
             if isinstance(v, dict)
-        }
+        }  # fmt: skip
         retention = {}
         for key in ("audio_keep_days", "audio_max_gb"):
             with contextlib.suppress(TypeError, ValueError):  # unreadable: the default

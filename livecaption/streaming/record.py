@@ -11,7 +11,7 @@ from dataclasses import replace
 from livecaption.captions import Caption
 from livecaption.errors import LivecaptionError
 from livecaption.storage.journal import Journal
-from livecaption.transcript import Rename, Transcript
+from livecaption.transcript import Edit, Rename, Revision, Transcript
 
 
 class Record:
@@ -63,6 +63,14 @@ class Record:
         self._settled = [replace(c, speaker=new) if c.speaker == old else c for c in self._settled]
         self._transcript.apply(Rename(old, new))
         self._journal(lambda j: j.rename(old, new))
+
+    def edit(self, edit: Edit) -> Revision:
+        """The user's text for a line: in the session's transcript and on disk, at once."""
+        with self.lock:
+            rev = self._transcript.apply(edit)
+            if rev.ops:
+                self._journal(lambda j: j.edit(edit))
+            return rev
 
     def _journal(self, write: Callable[[Journal], None]) -> None:
         if self.journal is None or self.journal.failed:

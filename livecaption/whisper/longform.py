@@ -11,6 +11,7 @@ faster-whisper is pinned to the versions tested (pyproject.toml).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -63,6 +64,9 @@ class WindowReader:
         self.picker = LanguagePicker(codes.parse(language) if multilingual else ("en",))
         self.language = self.picker.current
         self.loudest = -10.0  # the highest log-mel value seen so far (see features)
+        # The session's words to boost now (vocabulary.py), read before each window: a word the user
+        # teaches is in the next window's prompt. None: the options' own (none).
+        self.hotwords: Callable[[], str] | None = None
         self._tokenizers: dict[str, Tokenizer] = {}
 
     def features(self, audio: np.ndarray, first_frame: int) -> np.ndarray:
@@ -102,6 +106,8 @@ class WindowReader:
         """Decode one window: `features` from the window's start (at least `size` frames of content,
         `size` <= WINDOW), after the tokens `previous`. Times are seconds from `offset_s`."""
         m, o = self.model, self.options
+        if self.hotwords is not None:
+            o = replace(o, hotwords=self.hotwords() or None)
         segment = pad_or_trim(features[:, :size])
         encoded = m.encode(segment)
         before = self.language
