@@ -49,9 +49,15 @@ def fix_of(before: str, after: str) -> Fix | None:
 
 def new_words(fix: Fix, known: str = "") -> list[str]:
     """The words of the fix worth learning: those the misreading did not have (and the vocabulary
-    `known` does not list already), as the person spelled them."""
+    `known` does not list already), as the person spelled them, that look like a name or a term."""
     seen = {_norm(w) for w in _WORD.findall(fix.wrong + " " + known)}
-    return [w for w in dict.fromkeys(_WORD.findall(fix.right)) if _norm(w) not in seen]
+    return [w for w in dict.fromkeys(_WORD.findall(fix.right)) if _norm(w) not in seen and _term(w)]
+
+
+def _term(word: str) -> bool:
+    """A name (a capital), a code (a digit), or a long word ("eigenvalue"): what a small model misspells.
+    A common word put right ("today" for "to day") is a fix for that line, not one to boost everywhere."""
+    return any(ch.isupper() or ch.isdigit() for ch in word) or len(word) >= 10
 
 
 def _skeleton(word: str) -> str:

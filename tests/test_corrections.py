@@ -20,6 +20,8 @@ def test_the_new_words_are_those_the_misreading_and_the_vocabulary_lack():
     assert new_words(Fix("doctor oh con quo", "Dr Okonkwo")) == ["Dr", "Okonkwo"]
     assert new_words(Fix("Buluru", "Boolooroo"), known="Boolooroo, Ghip") == []
     assert new_words(Fix("the blue", "the Boolooroo")) == ["Boolooroo"]
+    assert new_words(Fix("today", "yesterday")) == []  # a common word: that line's fix only
+    assert new_words(Fix("Eigen value", "eigenvalue r2")) == ["eigenvalue", "r2"]
 
 
 def test_the_same_misreading_and_words_that_sound_alike_are_offered_and_nothing_else():

@@ -30,6 +30,7 @@ from livecaption.gui.icons import app_icon
 from livecaption.gui.menus import build_menus
 from livecaption.gui.overlay import CaptionOverlay
 from livecaption.gui.remedies import remedies
+from livecaption.gui.review import Review
 from livecaption.gui.session_settings import config_for
 from livecaption.gui.status import StatusArea
 from livecaption.gui.toolbar import Toolbar
@@ -96,6 +97,8 @@ class MainWindow(QMainWindow):
         self.view.set_font_size(cfg.get(self.settings, "font_size"))
         self.find_bar = FindBar(self.model, self.view)
         root.addWidget(self.find_bar)
+        self.review = Review(self, self)  # edits, undo, and what an edit teaches (its bar over the transcript)
+        root.addWidget(self.review.bar)
         self.placeholder = QLabel(
             "Press Start (Space) to caption the microphone.\nCaptions appear here as people speak."
         )

@@ -28,6 +28,13 @@ def build_menus(win: MainWindow) -> None:
     file.addAction("Quit", QKeySequence.StandardKey.Quit, win.close)
 
     edit = m.addMenu("&Edit")
+    undo = win.review.undo.createUndoAction(win, "Undo")
+    undo.setShortcuts(QKeySequence.StandardKey.Undo)
+    redo = win.review.undo.createRedoAction(win, "Redo")
+    redo.setShortcuts(QKeySequence.StandardKey.Redo)  # Ctrl+Shift+Z and Ctrl+Y
+    edit.addActions([undo, redo])
+    edit.addAction("Edit line", QKeySequence(Qt.Key.Key_F2), win.view.edit_current)
+    edit.addSeparator()
     edit.addAction("Copy", QKeySequence.StandardKey.Copy, win.view.copy_selection)
     edit.addAction("Copy all", QKeySequence("Ctrl+Shift+C"), win.view.copy_all)
     edit.addAction("Find…", QKeySequence.StandardKey.Find, win.find_bar.open)
@@ -71,7 +78,7 @@ def build_menus(win: MainWindow) -> None:
     session.addSeparator()
     session.addAction("Share captions…", lambda: share_captions(win))
 
-    win.view.doubleClicked.connect(lambda index: edit_speakers(win, win.model.captions[index.row()].speaker))
+    win.view.speakerActivated.connect(lambda speaker: edit_speakers(win, speaker))
     QShortcut(QKeySequence(Qt.Key.Key_Space), win, win.toggle)
     QShortcut(QKeySequence(Qt.Key.Key_End), win, win.view.jump_to_live)
 

@@ -7,12 +7,13 @@ of captions. Partials are updated in place and replaced by their final.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QAccessible, QAccessibleEvent, QFont, QFontMetrics, QPalette, QPen
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QHeaderView,
+    QLineEdit,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -57,8 +58,41 @@ class CaptionDelegate(QStyledItemDelegate):
         return max(4, round(QFontMetrics(font).height() * 0.3))
 
     def _time_width(self, option) -> int:
-        _, tf = self._fonts(option)
-        return QFontMetrics(tf).horizontalAdvance("00:00:00") + 3 * self.pad(option.font)
+        _, tf = self._fonts(option)  # the time, and room for a mark: edited (✎) or playing (▶)
+        return QFontMetrics(tf).horizontalAdvance("00:00:00 ▶") + 3 * self.pad(option.font)
+
+    def text_box(self, option) -> QRect:
+        """Where the row's text is drawn (and edited)."""
+        r, pad = option.rect, self.pad(option.font)
+        tw = self._time_width(option)
+        return QRect(r.left() + tw, r.top() + pad, r.width() - tw - pad, r.height() - pad)
+
+    def on_label(self, option, row: int, pos: QPoint) -> bool:
+        """Whether `pos` is on the row's speaker label (its first words, "Speaker 1: ")."""
+        c = self._model.captions[row]
+        text, _ = self._model.shown(row)
+        if not c.speaker or not text.endswith(c.labelled()):
+            return False
+        box, metrics = self.text_box(option), QFontMetrics(self._fonts(option)[0])
+        label = text[: len(text) - len(c.labelled())] + f"{c.speaker}: "
+        return box.left() <= pos.x() <= box.left() + metrics.horizontalAdvance(label) and pos.y() <= box.top() + metrics.height()
+
+    # -- editing: a final line's text in place (Enter keeps it, Esc drops it) ----------------------
+    def createEditor(self, parent, option, index):
+        editor = QLineEdit(parent)
+        editor.setAccessibleName("Edit line")
+        editor.setAccessibleDescription("Enter keeps your text, Escape drops it; Ctrl+Z undoes an edit")
+        return editor
+
+    def setEditorData(self, editor, index) -> None:
+        editor.setText(index.data(Qt.ItemDataRole.EditRole) or "")
+
+    def setModelData(self, editor, model, index) -> None:
+        model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)
+
+    def updateEditorGeometry(self, editor, option, index) -> None:
+        box = self.text_box(option)
+        editor.setGeometry(box.left() - 2, option.rect.top(), box.width() + 2, max(option.rect.height(), editor.sizeHint().height()))
 
     def height_for(self, row: int, width: int) -> int:
         """Height of `row` in a view `width` pixels wide (cached per text while width and font hold)."""
@@ -107,10 +141,12 @@ class CaptionDelegate(QStyledItemDelegate):
         muted = pal.color(QPalette.ColorRole.PlaceholderText)
         painter.setFont(tf)
         painter.setPen(text_color if selected else muted)
+        playing = self._model.playing is not None and (c.source, c.id) == self._model.playing
+        mark = " ▶" if playing else " ✎" if self._model.edited(index.row()) else ""  # quiet: a glyph, no colour
         painter.drawText(
             QRect(r.left() + pad, r.top() + pad, tw, r.height()),
             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop),
-            hms(c.start),
+            hms(c.start) + mark,
         )
         if not c.final:
             base.setItalic(True)
@@ -119,7 +155,7 @@ class CaptionDelegate(QStyledItemDelegate):
         painter.setPen(text_color)
         text, under = self._model.shown(index.row())
         flags = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap)
-        box = QRect(r.left() + tw, r.top() + pad, r.width() - tw - pad, r.height() - pad)
+        box = self.text_box(option)
         used = painter.drawText(box, flags, text)
         if under:  # the translation: its own paragraph, quieter (italic, muted) than what was said
             base.setItalic(True)
@@ -139,6 +175,7 @@ class TranscriptView(QTableView):
     """
 
     followingChanged = Signal(bool)
+    speakerActivated = Signal(str)  # a double-click on a line's speaker label: name that speaker
 
     def __init__(self, model: TranscriptModel) -> None:
         super().__init__()
@@ -158,6 +195,7 @@ class TranscriptView(QTableView):
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setAlternatingRowColors(True)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)  # F2; Enter and double-click below
         self.following = True
         self._auto = False
         self._measured_width = -1
@@ -172,6 +210,35 @@ class TranscriptView(QTableView):
 
     def _row_width(self) -> int:
         return self.viewport().width()
+
+    def mouseDoubleClickEvent(self, e) -> None:
+        """On the speaker label: name the speaker; on the text of a final line: edit it in place."""
+        index = self.indexAt(e.position().toPoint())
+        if not index.isValid():
+            return super().mouseDoubleClickEvent(e)
+        option = QStyleOptionViewItem()
+        option.font, option.rect = self.font(), self.visualRect(index)
+        model: TranscriptModel = self.model()
+        speaker = model.captions[index.row()].speaker
+        if speaker and (self.delegate.on_label(option, index.row(), e.position().toPoint()) or not model.editable(index.row())):
+            self.speakerActivated.emit(speaker)
+        elif model.editable(index.row()):
+            self.setCurrentIndex(index)
+            self.edit(index)
+
+    def keyPressEvent(self, e) -> None:
+        if e.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.state() != QAbstractItemView.State.EditingState:
+            self.edit_current()
+            return
+        super().keyPressEvent(e)
+
+    def edit_current(self) -> bool:
+        """Open the current line (the selected one) for editing, if it is a final line of this session."""
+        index = self.currentIndex()
+        if not index.isValid() or not self.model().editable(index.row()):
+            return False
+        self.scrollTo(index)
+        return self.edit(index, QAbstractItemView.EditTrigger.AllEditTriggers, None)
 
     def _renamed(self, first: int, last: int) -> None:
         """Tell screen readers a row's text changed (a partial grew, or became final): Qt's AT-SPI

@@ -7,7 +7,7 @@ from dataclasses import replace
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from livecaption.captions import Caption, hms
-from livecaption.transcript import Event, Rename, Revision, Transcript
+from livecaption.transcript import Event, Key, Rename, Revision, Transcript, key
 
 CaptionRole = Qt.ItemDataRole.UserRole + 1
 PENDING_TIP = "live caption: the settled transcript has not reached it yet"
@@ -21,6 +21,8 @@ class TranscriptModel(QAbstractListModel):
     # Around a settled revision, so the view can keep the reader's place: rows above it may go.
     revising = Signal()
     revised = Signal()
+    # The user typed new text for a line in the view's editor: the window applies it (gui/review.py).
+    editRequested = Signal(object, str)  # the caption as shown, the text
 
     def __init__(self) -> None:
         super().__init__()
@@ -30,6 +32,7 @@ class TranscriptModel(QAbstractListModel):
         self.marking = False  # a session with a settle pass runs: live finals it will read again are marked
         self.forwarded: dict[int, int] = {}  # the last revision: replaced id -> the id now in its place
         self.quiet = False  # rows change without new words (settled, or marks cleared): no one is re-told
+        self.playing: Key | None = None  # the line whose audio plays now (marked)
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
@@ -43,13 +46,48 @@ class TranscriptModel(QAbstractListModel):
             return f"{hms(c.start)}  {text}" + (f"\n{under}" if under else "")
         if role == Qt.ItemDataRole.AccessibleTextRole:  # a screen reader says "time, text"
             said = f"{hms(c.start)}, {text}" + ("" if c.final else " (tentative)")
+            said += " (edited)" if self.edited(index.row()) else ""
             return said + (f". In English: {under}" if under else "")
+        if role == Qt.ItemDataRole.EditRole:
+            return c.text
         if role == CaptionRole:
             return c
         if role == Qt.ItemDataRole.ToolTipRole:
             note = " (tentative)" if not c.final else f" ({PENDING_TIP})" if self.is_pending(c) else ""
             return f"{hms(c.start)} – {hms(c.end)}{note}"
         return None
+
+    def flags(self, index):
+        """A final line of this session can be edited; a partial is still being heard."""
+        flags = super().flags(index)
+        if index.isValid() and self.editable(index.row()):
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def editable(self, row: int) -> bool:
+        c = self._rows[row]
+        return row >= self._earlier and c.final and bool(c.text)
+
+    def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:
+        """The editor's text goes to the window, which applies it to every view as one edit."""
+        if role != Qt.ItemDataRole.EditRole or not index.isValid() or not self.editable(index.row()):
+            return False
+        c = self._rows[index.row()]
+        if " ".join(str(value).split()) != c.text:
+            self.editRequested.emit(c, str(value))
+        return True
+
+    def edited(self, row: int) -> bool:
+        return row >= self._earlier and self.transcript.edited(self._rows[row])
+
+    def set_playing(self, k: Key | None) -> None:
+        """Mark the line whose audio plays (None: none)."""
+        rows = [r for r, c in enumerate(self._rows) if key(c) in (k, self.playing) and r >= self._earlier]
+        self.playing = k
+        for r in rows:
+            self.quiet = True
+            self.dataChanged.emit(self.index(r), self.index(r))
+            self.quiet = False
 
     def shown(self, row: int) -> tuple[str, str]:
         """The row's text, with a small language tag where the language changes, and its translation."""

@@ -1,0 +1,146 @@
+"""Review and correct in the app (#36): edit a line in place from the keyboard, undo it, and let one
+edit fix the same misreading elsewhere and teach the word; every change reaches the journal."""
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication, QLineEdit
+
+from livecaption.captions import Caption
+from livecaption.gui.main_window import MainWindow
+from livecaption.storage.journal import Journal, read_events, transcript_of
+from livecaption.storage.userconfig import UserConfig
+from livecaption.transcript import Edit
+
+LINES = ["The Buluru gave a yell.", "We met Ghip today.", "Said the bullaroo, angrily.", "A blue sky.",
+         "The buluru's room."]  # fmt: skip
+
+
+@pytest.fixture
+def sessions(tmp_path, monkeypatch):
+    monkeypatch.setenv("LIVECAPTION_SESSIONS", str(tmp_path / "sessions"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    return tmp_path / "sessions"
+
+
+def stopped_session(qtbot, speaker: str = "") -> MainWindow:
+    """The window as a session left it: its captions shown, its journal closed."""
+    journal = Journal("mic", "tiny.en")
+    win = MainWindow()
+    win.automation = True
+    qtbot.addWidget(win)
+    win.show()
+    win.activateWindow()  # mnemonics and shortcuts go to the active window
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is win, timeout=2000)
+    win.model.begin({""})
+    for k, text in enumerate(LINES):
+        c = Caption(2.0 * k, 2.0 * k + 1.5, text, id=k + 1, speaker=speaker)
+        journal.append(c)
+        win.on_caption(c)
+    journal.close()
+    win.model.settling(None)
+    win.session_id = journal.id
+    return win
+
+
+def press(qtbot, key, modifiers=Qt.KeyboardModifier.NoModifier) -> None:
+    """A key as a person presses it: to whatever has the focus (shortcuts and mnemonics included)."""
+    qtbot.keyClick(QApplication.focusWidget(), key, modifiers)
+    qtbot.wait(150)  # a button's mnemonic clicks it after a short press animation
+
+
+def kept(win: MainWindow) -> list[str]:
+    return [c.text for c in win.model.finals()]
+
+
+def journaled(win: MainWindow) -> list[str]:
+    from livecaption.storage.journal import sessions_dir
+
+    header, events, _ = read_events(sessions_dir() / f"{win.session_id}.jsonl")
+    return [c.text for c in transcript_of(header, events).kept()]
+
+
+def type_into_editor(qtbot, win: MainWindow, text: str, key=Qt.Key.Key_Return) -> None:
+    editors = [e for e in win.view.viewport().findChildren(QLineEdit) if e.isVisible()]
+    assert len(editors) == 1 and editors[0].accessibleName() == "Edit line"
+    editor = editors[0]
+    editor.selectAll()
+    qtbot.keyClicks(editor, text)
+    qtbot.keyClick(editor, key)
+    # the delegate commits and closes it from the event loop
+    qtbot.waitUntil(lambda: win.view.state() != win.view.State.EditingState, timeout=2000)
+
+
+def test_a_line_is_edited_undone_and_taught_from_the_keyboard_alone(sessions, qtbot):
+    win = stopped_session(qtbot)
+    win.view.setFocus()
+    win.view.setCurrentIndex(win.model.index(0))
+    press(qtbot, Qt.Key.Key_Return)  # Enter opens the line in place
+    type_into_editor(qtbot, win, "The Boolooroo gave a yell.")
+    assert kept(win)[0] == "The Boolooroo gave a yell." and win.model.edited(0)
+    assert "(edited)" in win.model.index(0).data(Qt.ItemDataRole.AccessibleTextRole)
+    assert journaled(win) == kept(win)  # on disk at once
+    # the bar shows the other lines first, then one key replaces them all
+    bar = win.review.bar
+    assert bar.isVisible() and bar.replace_btn.text() == "&Replace in 2 lines"
+    assert "the Boolooroo, angrily" in bar.preview.text() and "A blue sky" not in bar.preview.text()
+    press(qtbot, Qt.Key.Key_R, Qt.KeyboardModifier.AltModifier)
+    assert kept(win) == ["The Boolooroo gave a yell.", "We met Ghip today.", "Said the Boolooroo, angrily.",
+                         "A blue sky.", "The Boolooroo's room."]  # fmt: skip
+    assert journaled(win) == kept(win)
+    press(qtbot, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)  # learn the word
+    assert UserConfig.load().profiles[win.profile].words == ["Boolooroo"]
+    assert not bar.isVisible()
+    press(qtbot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # one undo: the replace, all of it
+    assert kept(win)[1:] == LINES[1:] and kept(win)[0] == "The Boolooroo gave a yell."
+    press(qtbot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # and the edit
+    assert kept(win) == LINES and not win.model.edited(0)
+    assert journaled(win) == LINES
+    press(qtbot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert kept(win)[0] == "The Boolooroo gave a yell."  # redo
+    # Escape drops what was typed; F2 opens a line too
+    win.view.setCurrentIndex(win.model.index(3))
+    press(qtbot, Qt.Key.Key_F2)
+    type_into_editor(qtbot, win, "A red sky.", key=Qt.Key.Key_Escape)
+    assert kept(win)[3] == "A blue sky." and journaled(win) == kept(win)
+
+
+def test_a_double_click_edits_the_text_and_names_the_speaker_on_its_label(sessions, qtbot):
+    win = stopped_session(qtbot, speaker="Speaker 1")
+    named = []
+    win.view.speakerActivated.disconnect()
+    win.view.speakerActivated.connect(named.append)
+    rect = win.view.visualRect(win.model.index(1))
+    box = win.view.delegate.text_box(_option(win, rect))
+    qtbot.mouseDClick(win.view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(box.left() + 4, rect.top() + 8))
+    assert named == ["Speaker 1"] and not [e for e in win.view.viewport().findChildren(QLineEdit) if e.isVisible()]
+    qtbot.mouseDClick(win.view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(rect.right() - 20, rect.top() + 8))
+    type_into_editor(qtbot, win, "We met Ghip yesterday.")
+    assert kept(win)[1] == "We met Ghip yesterday." and win.model.finals()[1].speaker == "Speaker 1"
+    assert not win.review.bar.isVisible()  # nothing to teach: a common word, in no other line
+    assert journaled(win) == kept(win)
+
+
+def _option(win: MainWindow, rect):
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    option = QStyleOptionViewItem()
+    option.font, option.rect = win.view.font(), rect
+    return option
+
+
+def test_an_edit_while_a_session_runs_goes_through_its_record(sessions, qtbot):
+    """The running engine's record takes the edit (its transcript and journal under its lock)."""
+    win = stopped_session(qtbot)
+    taken = []
+
+    class Record:
+        def edit(self, edit: Edit):
+            taken.append(edit)
+
+    class Engine:
+        record = Record()
+
+    win.session = type("S", (), {"engine": Engine(), "vocabulary": None})()
+    win.review.apply(Edit("", 2, "We met Ghip on Tuesday."))
+    assert taken == [Edit("", 2, "We met Ghip on Tuesday.")] and kept(win)[1] == "We met Ghip on Tuesday."
+    win.session = None
