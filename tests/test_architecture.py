@@ -147,10 +147,8 @@ def circles(edges: dict[str, set[str]]) -> list[list[str]]:
     return found
 
 
-# Circles still to break (#35): healing's checks read and write the Transcriber they are given (the policy
-# object of item 4), and the window's helpers name MainWindow for their types (item 6). None may be added.
+# Circles still to break (#35): the window's helpers name MainWindow for their types (item 6). None may be added.
 KNOWN = [
-    ["livecaption.transcription.healing", "livecaption.transcription.policy"],
     ["livecaption.gui.main_window", "livecaption.gui.menus", "livecaption.gui.recovery", "livecaption.gui.remedies",
      "livecaption.gui.session_settings", "livecaption.gui.share_dialog", "livecaption.gui.speakers",
      "livecaption.gui.tray", "livecaption.gui.window_state"],
@@ -167,3 +165,34 @@ def test_no_module_imports_one_that_imports_it_back():
 def test_the_circle_check_sees_a_circle():
     assert circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
     assert circles({"a": {"b"}, "b": set()}) == []
+
+
+# Private names of third-party libraries the package relies on (pinned in pyproject.toml, with why).
+THIRD_PARTY_PRIVATE = {"sd._terminate", "sd._initialize", "os._exit", "m._split_segments_by_timestamps"}
+
+
+def private_reaches(source: str) -> list[str]:
+    """`x._name` where x is not `self`, `cls` or `super()`: one object reaching into another's private state."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not (isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__")):
+            continue
+        owner = node.value
+        if isinstance(owner, ast.Name) and owner.id in ("self", "cls"):
+            continue
+        if isinstance(owner, ast.Call) and isinstance(owner.func, ast.Name) and owner.func.id == "super":
+            continue
+        found.append(f"{node.lineno}: {ast.unparse(node)}")
+    return found
+
+
+def test_no_module_reaches_into_another_objects_private_attributes():
+    found = [f"{module}:{hit}" for module, path in modules()
+             for hit in private_reaches(path.read_text(encoding="utf-8"))
+             if hit.split(": ", 1)[1] not in THIRD_PARTY_PRIVATE]  # fmt: skip
+    assert not found, "\n".join(found)
+
+
+def test_the_private_check_sees_a_reach():
+    source = "def f(t):\n    t._span += 1\n    self._ok = super()._ok\n    return t.engine._lock, t.__class__\n"
+    assert private_reaches(source) == ["2: t._span", "4: t.engine._lock"]

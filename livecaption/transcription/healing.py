@@ -1,5 +1,6 @@
-"""Keeping a long session captioning: degenerate text is cut before it is committed, and a
-watchdog notices speech that has gone without a caption for too long.
+"""Keeping a long session captioning, the checks: degenerate text (cut before it is committed), text
+said before (the captions just shown, again), and a watchdog that notices speech gone without a
+caption for too long. Pure: values in, values out; what is read again is rereading.py's.
 
 Whisper sometimes loops ("prayer. . . . . . ." to the token limit). Committed, such text becomes the
 prompt of every pass after it; each of those passes then loops too, is rejected, commits
@@ -11,21 +12,11 @@ caption is decoded again alone, without context.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from difflib import SequenceMatcher
-from typing import TYPE_CHECKING
 
-import numpy as np
-
-from livecaption.captions import Caption, at_ms
-from livecaption.transcription.alone import looped, read_alone
-from livecaption.transcription.context import ContextBuffer
-from livecaption.transcription.decoder import Transcription
 from livecaption.transcription.guard import collapse_loops, once_per_sentence
-from livecaption.transcription.passes import Pass, Rejection
-
-if TYPE_CHECKING:
-    from livecaption.transcription.policy import Transcriber
+from livecaption.transcription.passes import Pass
 
 SR = 16000
 MAX_CHARS_PER_S = 25  # faster than anyone speaks (letters and spaces a second): a pass to check again
@@ -106,25 +97,6 @@ def keep_unheard(pieces: list[Pass]) -> list[Pass]:
     return pieces
 
 
-def read_with_prompt(
-    t: Transcriber, audio: np.ndarray, first: int, speech: np.ndarray | None, beam: int, word_times: bool = False
-) -> tuple[Pass, Transcription]:
-    """`audio` decoded alone after the prompt; when the prompt made the model loop, again without
-    it, and a prompt that did so is dropped (a loop in it would make every later pass loop)."""
-    prompt = t._prompt()
-    o = t.options
-    found, result = read_alone(t.decoder, audio, first, speech, language=t.language, prompt=prompt,
-                               beam=beam, settings=t.settings, guard=o.guard, word_times=word_times)  # fmt: skip
-    if prompt and (looped(found) or cut_degenerate(found.text, len(audio) / SR)[1]):
-        again, result2 = read_alone(t.decoder, audio, first, speech, language=t.language, prompt=None,
-                                    beam=beam, settings=t.settings, guard=o.guard, word_times=word_times)  # fmt: skip
-        drop_prompt(t, found.start, found.end)
-        if again.text:
-            found, result = again, result2
-    t.stats["rejected"] += sum(1 for r in found.rejected if r.reason != "the model heard no words")
-    return found, result
-
-
 def _chars(text: str) -> str:
     return re.sub(r"[\W_]", "", text.lower())
 
@@ -140,69 +112,12 @@ def said_before(recent: str, text: str) -> bool:
     return same >= REPEAT_SHARE * len(new)
 
 
-def sound(t: Transcriber, result: Pass) -> Pass:
-    """`result` with degenerate text (a loop) cut back to what its audio holds, or read again
-    alone, without the prompt, when that reads more. Text that repeats the captions just before it
-    is read again alone without the prompt too: a model led by its prompt writes it again (a loop
-    across captions); only if the audio alone reads the same was it said again."""
-    seconds = len(result.audio) / SR if result.audio is not None else result.end - result.start
-    if result.audio is not None and said_before(t.committed, result.text):
-        again, _ = read_alone(t.decoder, result.audio, result.first, result.speech, language=t.language,
-                              prompt=None, beam=result.beam or 1, settings=t.settings, guard=t.options.guard)  # fmt: skip
-        if not said_before(result.text, again.text) or not said_before(again.text, result.text):
-            t.rejections.append(Rejection(result.start, result.end, "repeats the captions before", result.text))
-            t.stats["repeats"] = t.stats.get("repeats", 0) + 1
-            result = again
-    if t.options.task == "translate":  # a translation repeats a phrase or a sentence only when it loops
-        unlooped = once_per_sentence(collapse_loops(result.text, 3, LOOP_MAX_N))
-        if unlooped != result.text:
-            result = replace(result, text=unlooped, segments=(), words=())
-    text, why = cut_degenerate(result.text, seconds)
-    if why is None:
-        return result
-    t.stats["cut"] += 1
-    t.rejections.append(Rejection(result.start, result.end, f"cut: {why}", result.text[len(text) :]))
-    drop_prompt(t, result.start, result.end)
-    if result.audio is not None:
-        again, _ = read_alone(t.decoder, result.audio, result.first, result.speech, language=t.language,
-                              prompt=None, beam=result.beam or 1, settings=t.settings, guard=t.options.guard)  # fmt: skip
-        better, why2 = cut_degenerate(again.text, seconds)
-        if why2 is None and len(better) > len(text):
-            return again
-    return replace(result, text=text, segments=(), words=())
-
-def rescue(t: Transcriber) -> list[Caption]:
-    """The watchdog fired: speech has gone without a caption for too long. Each stretch that
-    ended without words is decoded again alone, without the prompt (which is dropped)."""
-    waited = t.watchdog.fire()
-    t.stats["watchdog"] += 1
-    pieces, t._unheard = t._unheard, []
-    drop_prompt(t, pieces[0].start, pieces[-1].end)
-    out: list[Caption] = []
-    for piece in pieces:
-        found, _ = read_alone(t.decoder, piece.audio, piece.first, piece.speech, language=t.language,
-                              prompt=None, beam=t.options.beam_size, settings=t.settings,
-                              guard=t.options.guard)  # fmt: skip
-        text = cut_degenerate(found.text, len(piece.audio) / SR)[0]
-        if text:
-            out.append(Caption(at_ms(found.start), at_ms(found.end), text, True, found.language, id=t._span))
-            t._span += 1
-            t.committed = (t.committed + " " + text)[-2000:]
-    said = f"{len(out)} caption(s) recovered" if out else "still no words"
-    note = Rejection(pieces[0].start, pieces[-1].end,
-                     f"watchdog: {waited:.0f} s of speech without a caption, decoded again alone without context ({said})",
-                     " ".join(c.text for c in out))  # fmt: skip
-    t.rejections.append(note)
-    t.notices.append(note)
-    if out:
-        t.watchdog.captioned()
-    return out
+def read_again_differs(first: str, again: str) -> bool:
+    """Did a reading alone (`again`) read other words than the first reading? (Then the first was the
+    prompt written again, not speech said again.)"""
+    return not said_before(first, again) or not said_before(again, first)
 
 
-def drop_prompt(t: Transcriber, start: float, end: float) -> None:
-    """Forget the text and audio later passes would read as context: it made the model loop."""
-    t.rejections.append(Rejection(start, end, "the previous text made the model loop: dropped as prompt"))
-    t.stats["prompts_dropped"] += 1
-    t.committed = ""
-    t.context = ContextBuffer(t.options.context_s)
-    t._kept = None
+def unloop_translation(text: str) -> str:
+    """A translation repeats a phrase or a sentence only when it loops: one copy of each."""
+    return once_per_sentence(collapse_loops(text, 3, LOOP_MAX_N))

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from livecaption.errors import LanguageError
+from livecaption.languages import codes
+from livecaption.transcription.decoder import Decoder, DecodeSettings
 from livecaption.transcription.guard import GuardConfig
 
 
@@ -39,3 +42,20 @@ class TranscribeOptions:
             return self
         return replace(self, temperatures=(0.0,), context_s=0.0, prompt_chars=0,
                        max_tokens_per_s=min(self.max_tokens_per_s, 6.0))  # fmt: skip
+
+    def settings(self) -> DecodeSettings:
+        """What each decode is asked for."""
+        return DecodeSettings(self.task, self.patience, self.temperatures, self.guard.compression_ratio_threshold,
+                              self.without_timestamps, self.hotwords, self.max_tokens_per_s)  # fmt: skip
+
+    def languages(self, decoder: Decoder) -> tuple[str, ...] | None:
+        """The languages `decoder` may caption in (None: any); a LanguageError where it cannot do
+        what is asked (an English-only model, another language or a translation)."""
+        allowed = codes.parse(self.language)
+        if decoder.multilingual:
+            return allowed
+        if self.task != "transcribe":
+            raise LanguageError(f"model {decoder.name} is English-only and cannot translate")
+        if allowed not in (None, ("en",)):
+            raise LanguageError(f"model {decoder.name} is English-only; use --language en or a multilingual model")
+        return ("en",)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -42,6 +42,22 @@ class Rejection:
     def describe(self) -> str:
         said = f' "{self.text.strip()}"' if self.text.strip() else ""
         return f"{self.start:.1f}-{self.end:.1f} s ({self.end - self.start:.1f} s): {self.reason}{said}"
+
+
+STATS = ("decodes", "rejected", "context_passes", "context_fallbacks", "reused", "prompts_dropped", "cut", "watchdog")
+
+
+@dataclass
+class Log:
+    """What the live policy dropped and did: every rejection in order (the engine reports them), what
+    the watchdog did (for the status bar), and counts of each step."""
+
+    rejections: list[Rejection] = field(default_factory=list)
+    notices: list[Rejection] = field(default_factory=list)
+    stats: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STATS, 0))
+
+    def count(self, what: str, n: int = 1) -> None:
+        self.stats[what] = self.stats.get(what, 0) + n
 
 
 @dataclass(frozen=True)

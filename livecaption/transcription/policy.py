@@ -5,8 +5,9 @@ yields a partial, and the utterance end the final. Speech going on past `commit_
 pause is committed in pieces, by agreement of consecutive word-timed passes (agreement.py). Audio
 not contiguous with what is pending (the scheduler skipped speech) closes the pending utterance first.
 Context: each pass reads up to `context_s` of recently committed speech in its language (and its
-text) before the new audio; the decoder writes only what follows. Text that looks wrong is decoded
-alone, where the guard can weigh it; loops and a deaf session are healing.py's. Each stretch's
+text) before the new audio; the decoder writes only what follows; what both remember is
+context.Memory's. Text that looks wrong is decoded alone, where the guard can weigh it; loops and a
+deaf session are found by healing.py's checks and read again by rereading.py. Each stretch's
 language is the picker's (livecaption/languages). Looks (Chunk.is_look: at the first short pause,
 and peeks while speech goes on) decode greedily and keep their encoding; when the utterance ends in
 a look's pause, the final decodes that encoding again at the final beam.
@@ -19,17 +20,16 @@ from dataclasses import replace
 import numpy as np
 
 from livecaption.captions import Caption, at_ms
-from livecaption.errors import LanguageError
-from livecaption.languages import codes
 from livecaption.languages.picker import LanguagePicker
 from livecaption.streaming.segmenter import Chunk
 from livecaption.transcription import healing
 from livecaption.transcription.agreement import FORCE_S, SNAP_S, agreed_words, joined, quiet_point, words_to_commit
-from livecaption.transcription.context import ContextBuffer, Said
-from livecaption.transcription.decoder import WINDOW_S, Continuation, Decoder, DecodeSettings, Segment
+from livecaption.transcription.context import Memory, Said
+from livecaption.transcription.decoder import WINDOW_S, Continuation, Decoder, Segment
 from livecaption.transcription.guard import collapse_loops, suspicious
 from livecaption.transcription.options import TranscribeOptions
-from livecaption.transcription.passes import FRAME, SPEECH_PROB, KeptEncoding, Pass, Rejection, reusable, speech_of
+from livecaption.transcription.passes import FRAME, SPEECH_PROB, KeptEncoding, Log, Pass, Rejection, reusable, speech_of
+from livecaption.transcription.rereading import Rereader
 from livecaption.transcription.text import drop_seam_repeat, words
 
 SR = 16000
@@ -41,39 +41,37 @@ class Transcriber:
     def __init__(self, decoder: Decoder, options: TranscribeOptions | None = None) -> None:
         self.decoder = decoder
         self.options = (options or TranscribeOptions()).for_task()
-        allowed = codes.parse(self.options.language)
-        if not decoder.multilingual:
-            if self.options.task != "transcribe":
-                raise LanguageError(f"model {decoder.name} is English-only and cannot translate")
-            if allowed not in (None, ("en",)):
-                raise LanguageError(f"model {decoder.name} is English-only; use --language en or a multilingual model")
-            allowed = ("en",)
-        self.picker = LanguagePicker(allowed)
+        self.picker = LanguagePicker(self.options.languages(decoder))
         self.language: str | None = self.picker.current  # of the pass being decoded
         o = self.options
-        self.settings = DecodeSettings(
-            o.task, o.patience, o.temperatures, o.guard.compression_ratio_threshold, o.without_timestamps, o.hotwords,
-            o.max_tokens_per_s,
-        )  # fmt: skip
-        self.committed = ""  # recent final text, the prompt for the next chunk
-        self._text_lang: str | None = None  # the language of `committed` and the context
+        self.settings = o.settings()
+        self.memory = Memory(o.context_s, o.initial_prompt, o.prompt_chars, o.hotwords)  # prompt and context
         self._detected_s = 0.0  # seconds of this stretch when its language was last detected (0: not yet)
-        self.context = ContextBuffer(o.context_s)
-        self.rejections: list[Rejection] = []  # every final drop, in order; the engine logs them
-        self.stats = {"decodes": 0, "rejected": 0, "context_passes": 0, "context_fallbacks": 0, "reused": 0,
-                      "prompts_dropped": 0, "cut": 0, "watchdog": 0}  # fmt: skip
+        self.log = Log()  # every final drop, in order (the engine logs them), the watchdog's notices, counts
+        self.again = Rereader(decoder, self.settings, o, self.memory, self.log)
         self._final_beam = o.beam_size  # lowered to 1 for a pass while the scheduler catches up
         self._pending: list[Chunk] = []  # uncommitted chunks of the current utterance
         self._last: Pass | None = None  # the latest pass, which covered exactly _pending
         self._span = 1  # id shared by the partials and the final of one stretch of speech
-        self._kept: KeptEncoding | None = None  # the latest context pass's encoding, for reuse
         self._look: Pass | None = None  # the latest look, until the next chunk
         self._peek = False  # reading a peek now
         self._seam: int | None = None  # where the last commit cut speech without a pause
         self._rest: Pass | None = None  # the rest of a pass cut by a commit: shown, not agreed with
         self.watchdog = healing.Watchdog()
         self._unheard: list[Pass] = []  # speech committed without words since the last final with words
-        self.notices: list[Rejection] = []  # what the watchdog did, for the status bar
+
+    @property
+    def rejections(self) -> list[Rejection]:
+        return self.log.rejections
+
+    @property
+    def notices(self) -> list[Rejection]:
+        """What the watchdog did, for the status bar."""
+        return self.log.notices
+
+    @property
+    def stats(self) -> dict[str, int]:
+        return self.log.stats
 
     @property
     def pending_from(self) -> int | None:
@@ -82,16 +80,9 @@ class Transcriber:
 
     def continue_from(self, text: str) -> None:
         """The text said just before the audio to come (a recovered session's last captions)."""
-        self.committed = text.strip()[-2000:]
+        self.memory.continue_from(text)
 
     # -- decoding -------------------------------------------------------------------
-    def _prompt(self, before: str | None = None, budget: int | None = None) -> str | None:
-        recent = self.committed if before is None else before
-        recent = recent if self._text_lang in (None, self.language) else ""
-        n = self.options.prompt_chars if budget is None else budget
-        parts = [self.options.initial_prompt.strip(), recent[-n:].strip() if n > 0 else ""]
-        return " ".join(p for p in parts if p) or None
-
     def _with_context(
         self, audio: np.ndarray, first: int, beam: int, kept: KeptEncoding | None, look: int, word_times: bool = False
     ) -> Continuation | None:
@@ -100,28 +91,22 @@ class Transcriber:
         `kept` is an earlier encoding of this same audio and context (a look's), read
         again instead of encoding anew."""
         if kept is None:
-            if self.language is None or self._text_lang not in (None, self.language):
-                return None  # no context in another language
             room, window = int(WINDOW_S * SR) - len(audio), None
             if self._peek:  # a peek is read again soon: a short context and encoder window will do
                 room, window = min(room, int(self.options.peek_context_s * SR)), self.options.peek_window_s
-            ctx = self.context.before(first, room)
+            ctx = self.memory.context_for(self.language, first, room)  # none in another language
             encoded = self.decoder.encode(ctx[0], audio, window) if ctx is not None else None
             if encoded is None:
                 return None
             kept = KeptEncoding(first, ctx[1], encoded, look)
         else:
             self.stats["reused"] += 1
-        self._kept = kept
-        ctx_text = kept.context_text
-        before = self.committed[: -len(ctx_text)] if self.committed.endswith(ctx_text) else ""
-        hotwords = self.options.hotwords.strip()
-        budget = self.options.prompt_chars - len(ctx_text) - 1
-        prompt = " ".join(p for p in (hotwords, self._prompt(before, budget) or "") if p) or None
+        self.memory.kept = kept
+        prompt = self.memory.prompt_after(kept.context_text, self.language)
         self.stats["context_passes"] += 1
         found = self.decoder.continue_after(
-            kept.encoded, ctx_text, language=self.language, prompt=prompt, beam_size=beam, settings=self.settings,
-            word_times=word_times,
+            kept.encoded, kept.context_text, language=self.language, prompt=prompt, beam_size=beam,
+            settings=self.settings, word_times=word_times,
         )  # fmt: skip
         new = collapse_loops(found.text)
         seconds = len(audio) / SR
@@ -129,7 +114,7 @@ class Transcriber:
             found.avg_logprob < self.options.guard.logprob_threshold
             or suspicious(new, self.options.guard)
             or self._too_short(new, seconds)
-            or drop_seam_repeat(self.committed, new) != new  # said again, or read again? alone, it tells
+            or drop_seam_repeat(self.memory.text, new) != new  # said again, or read again? alone, it tells
             or len(new) > healing.MAX_CHARS_PER_S * seconds + 10
         ):
             # In doubt, decode the audio alone: there the guard's no-speech check and the
@@ -167,7 +152,7 @@ class Transcriber:
                 start, end = t0 + found.segments[0].start, t0 + max(found.segments[-1].end, found.segments[0].start + 0.1)
             return Pass(found.text, start, end, self.language or "", first, audio, beam, segments=found.segments,
                         words=found.words, speech=speech_of(chunks))  # fmt: skip
-        return healing.read_with_prompt(self, audio, first, speech_of(chunks), beam, word_times)[0]
+        return self.again.with_prompt(audio, first, speech_of(chunks), self.language, beam, word_times)
 
     def _choose_language(self, audio: np.ndarray, speech: np.ndarray | None, final: bool) -> None:
         """The language of this stretch: detected once it can be judged (by its seconds of speech), and
@@ -178,29 +163,26 @@ class Transcriber:
             self._detected_s = seconds
             before, self.language = self.language, self.picker.choose(self.decoder.detect_language(audio))
             if self.language != before:
-                self._kept = None  # read after context in the other language
+                self.memory.kept = None  # read after context in the other language
 
     # -- commits ----------------------------------------------------------------------
     def _commit(self, result: Pass | None) -> list[Caption]:
         """Make `result` final: it replaces the partials of the current span."""
         span = self._span
         self._span += 1
-        self._kept, self._detected_s = None, 0.0  # its context is out of date now; a new stretch
+        self.memory.kept, self._detected_s = None, 0.0  # its context is out of date now; a new stretch
         if result is None:
             return []
-        self.rejections += result.rejected
+        self.log.rejections += result.rejected
         # Words repeated across a cut inside speech are the same words read twice; across a pause
         # they were said twice (people repeat themselves), and stay.
-        result = healing.sound(self, result)
+        result = self.again.sound(result, self.language)
         seam, self._seam = self._seam, None
-        text = drop_seam_repeat(self.committed, result.text) if result.first == seam else result.text
+        text = drop_seam_repeat(self.memory.text, result.text) if result.first == seam else result.text
         if result.text.strip() and not text:
-            self.rejections.append(Rejection(result.start, result.end, "repeats the caption before", result.text))
-        if text and result.language != self._text_lang:  # prompts and context only in one language
-            self.committed, self._text_lang = "", result.language
-            self.context = ContextBuffer(self.options.context_s)
-        if result.audio is not None:
-            self.context.add(Said(result.first, result.audio, text, result.segments))
+            self.log.rejections.append(Rejection(result.start, result.end, "repeats the caption before", result.text))
+        said = Said(result.first, result.audio, text, result.segments) if result.audio is not None else None
+        self.memory.commit(text, result.language, said)
         if not text:
             if result.audio is not None:
                 self._unheard = healing.keep_unheard([*self._unheard, result])  # for the watchdog to read again
@@ -208,7 +190,6 @@ class Transcriber:
             return [Caption(at_ms(result.start), at_ms(result.end), "", True, result.language, id=span)]
         self._unheard = []
         self.watchdog.captioned()
-        self.committed = (self.committed + " " + text)[-2000:]
         return [Caption(at_ms(result.start), at_ms(result.end), text, True, result.language, id=span)]
 
     def _commit_pending(self) -> list[Caption]:
@@ -225,7 +206,18 @@ class Transcriber:
             self.watchdog.heard(heard)
         out = self._step(chunk, greedy)
         if self.watchdog.due and not self._pending and self._unheard:
-            out += healing.rescue(self)
+            out += self._rescue()
+        return out
+
+    def _rescue(self) -> list[Caption]:
+        """The watchdog fired: the stretches that ended without words, read again alone."""
+        pieces, self._unheard = self._unheard, []
+        out = []
+        for found in self.again.rescue(pieces, self.language, self.watchdog.fire()):
+            out.append(Caption(at_ms(found.start), at_ms(found.end), found.text, True, found.language, id=self._span))
+            self._span += 1
+        if out:
+            self.watchdog.captioned()
         return out
 
     def _step(self, chunk: Chunk, greedy: bool) -> list[Caption]:
@@ -249,7 +241,7 @@ class Transcriber:
             return out
         if due and look is not None and look.first == self._pending[0].start:
             self._last = look  # the latest reading over less of this audio: the pass to agree with
-        result = self._run(self._pending, final=chunk.utterance_end or due, kept=reusable(self._kept, chunk, self._pending),
+        result = self._run(self._pending, final=chunk.utterance_end or due, kept=reusable(self.memory.kept, chunk, self._pending),
                            word_times=due and self.options.task != "translate")  # fmt: skip
         if chunk.utterance_end:
             out += self._commit(result)
@@ -330,7 +322,7 @@ class Transcriber:
     def _partial(self, result: Pass | None) -> list[Caption]:
         if result is None:
             return []
-        text = drop_seam_repeat(self.committed, result.text) if result.first == self._seam else result.text
+        text = drop_seam_repeat(self.memory.text, result.text) if result.first == self._seam else result.text
         text = healing.cut_degenerate(text, max(result.end - result.start, self._pending_s()))[0]
         if not text:
             return []
@@ -341,7 +333,7 @@ class Transcriber:
         watchdog is due or has fired (this session went deaf once)."""
         self._final_beam = self.options.beam_size
         out = self._commit_pending() if self._pending else []
-        return out + (healing.rescue(self) if self._unheard and (self.watchdog.due or self.watchdog.fired) else [])
+        return out + (self._rescue() if self._unheard and (self.watchdog.due or self.watchdog.fired) else [])
 
     def _final(self, last: Pass | None) -> Pass | None:
         """The pending chunks at the final beam: `last` (a pass over exactly them) if at that beam."""

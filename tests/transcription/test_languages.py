@@ -69,7 +69,7 @@ def test_no_context_or_prompt_crosses_a_language_switch():
     t.transcribe(next(stream))
     assert not d.contexts  # the first English stretch is read alone, not after Korean audio
     assert d.prompts and not any(p and HANGUL.search(p) for p in d.prompts), d.prompts  # nor after Korean text
-    assert t.committed.strip() == ENGLISH  # and the prompt for the next holds English only
+    assert t.memory.text.strip() == ENGLISH  # and the prompt for the next holds English only
     t.transcribe(next(stream))
     assert d.contexts and d.contexts[-1] > 0  # within one language, context as before
 

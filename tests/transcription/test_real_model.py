@@ -169,7 +169,7 @@ def test_a_sentence_said_again_is_captioned_again(speech, loaded_model):
         finals += [c for c in t.transcribe(Chunk(start, lib, True, start + len(lib))) if c.final]
     assert len(finals) == 3
     assert all(error_rate(LIB, c.text) < 0.2 for c in finals), [c.text for c in finals]
-    assert len(t.context._said) == 2  # the first sentence is out of the 12 s context's reach: dropped
+    assert len(t.memory.context) == 2  # the first sentence is out of the 12 s context's reach: dropped
 
 
 def test_early_partials_come_sooner_and_leave_the_finals_alone(speech, loaded_model):
