@@ -19,6 +19,7 @@ from livecaption.transcript import Key, Transcript, key
 class Event:
     seq: int  # the SSE event id a viewer reconnects with
     caption: Caption
+    edited: bool = False  # the caption's text is the user's edit
 
 
 class EventLog:
@@ -44,7 +45,7 @@ class EventLog:
         out = []
         for caption in put:
             self.seq += 1
-            out.append(Event(self.seq, caption))
+            out.append(Event(self.seq, caption, self.transcript.edited(caption)))
         for e in out:
             if self.transcript.row_of(key(e.caption)) is not None:
                 self._sent[key(e.caption)] = e

@@ -323,3 +323,30 @@ def test_each_speaker_has_a_colour_legible_in_every_theme(browser):
                 assert contrast_ratio(tuple(r["fg"]), tuple(r["bg"])) >= 4.5, (theme, r)
     finally:
         server.stop()
+
+
+def test_an_edit_reaches_the_page_within_a_second_and_an_undo_takes_it_back(browser):
+    from livecaption.transcript import Edit
+
+    server = ShareServer("127.0.0.1", 0)
+    server.start()
+    try:
+        for i in range(1, 6):
+            server.publish(Caption(2 * i, 2 * i + 1.5, f"The Buluru said {i}.", id=i, speaker="Speaker 1"))
+        browser.get(server.url)
+        wait_for(lambda: len(texts(browser)) == 5, what="five captions")
+        sent = time.monotonic()
+        server.publish(Edit("", 3, "The Boolooroo said 3."))
+        wait_for(lambda: texts(browser)[2]["text"] == "The Boolooroo said 3.", 5, "the edit")
+        took = time.monotonic() - sent
+        assert took < 1.0, took
+        row = browser.execute_script("return document.querySelectorAll('#transcript .caption')[2].innerText")
+        assert "(edited)" in row and "Speaker 1" in row and len(texts(browser)) == 5  # in its place, its speaker kept
+        server.publish(Edit("", 3, ""))  # the undo
+        wait_for(lambda: texts(browser)[2]["text"] == "The Buluru said 3.", 5, "the undo")
+        assert "(edited)" not in browser.execute_script("return document.getElementById('transcript').innerText")
+        browser.refresh()  # a viewer who comes later gets the line as it is now
+        server.publish(Edit("", 4, "The Boolooroo said 4."))
+        wait_for(lambda: len(texts(browser)) == 5 and texts(browser)[3]["text"] == "The Boolooroo said 4.", 10, "reload")
+    finally:
+        server.stop()

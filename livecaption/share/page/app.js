@@ -88,6 +88,13 @@ function render(el, c) {
   if (c.language) text.lang = c.language; // a screen reader reads each caption in its own language
   el.dataset.lang = c.language || "";
   body.append(text);
+  el.classList.toggle("edited", Boolean(c.edited));
+  if (c.edited) { // the person captioning corrected this line: said quietly, to the eye and to a screen reader
+    const mark = document.createElement("span");
+    mark.className = "edited-mark";
+    mark.textContent = " (edited)";
+    body.append(mark);
+  }
   if (c.translation) { // --task both: the English translation under what was said
     const under = document.createElement("span");
     under.className = "translation";
