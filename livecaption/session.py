@@ -105,7 +105,7 @@ def build_session(
     transcribers = [transcriber() for _ in sources]
     vocabulary = SessionVocabulary(config.prompt, config.hotwords)
     for t in transcribers:
-        t.vocabulary = vocabulary
+        t.memory.vocabulary = vocabulary
     journal = None
     spools: list[AudioSpool | None] = [None] * len(sources)
     if config.journal:

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from livecaption.transcription.decoder import Segment
 from livecaption.transcription.passes import KeptEncoding
+
+if TYPE_CHECKING:
+    from livecaption.vocabulary import SessionVocabulary
 
 SR = 16000
 TEXT_CHARS = 2000  # committed text kept for the prompt (more than any prompt reads)
@@ -103,6 +107,18 @@ class Memory:
         self.language: str | None = None  # the language of `text` and the context
         self.context = ContextBuffer(seconds)
         self.kept: KeptEncoding | None = None  # the latest context pass's encoding, for reuse
+        self.vocabulary: SessionVocabulary | None = None  # words the user teaches while it runs (session.py)
+        self._taught = 0  # the vocabulary's version in use
+
+    def learned(self) -> str | None:
+        """The words to boost now, where words were taught since the last pass (None: nothing new).
+        They join the prompt and the words to boost of the next pass."""
+        v = self.vocabulary
+        if v is None or v.version == self._taught:
+            return None
+        self._taught, terms = v.version, v.terms
+        self.initial_prompt, self.hotwords = terms.prompt, terms.hotwords
+        return terms.hotwords
 
     def remember(self, text: str) -> None:
         """`text` committed after what is remembered (the one trim rule)."""

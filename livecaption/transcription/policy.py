@@ -201,6 +201,8 @@ class Transcriber:
         """Feed one chunk; returns the partial and/or final captions it produced.
 
         greedy: decode finals at beam 1 (the scheduler is catching up)."""
+        if (hotwords := self.memory.learned()) is not None:  # words the user taught since the last pass
+            self.settings = self.again.settings = replace(self.settings, hotwords=hotwords)
         if not chunk.is_look:
             heard = len(chunk.audio) if chunk.speech is None else int((chunk.speech >= SPEECH_PROB).sum()) * FRAME
             self.watchdog.heard(heard)
