@@ -19,6 +19,7 @@ from livecaption.audio.sources import ArraySource
 from livecaption.captions import Caption, at_ms
 from livecaption.config import SessionConfig
 from livecaption.errors import CaptioningError, InputError, LivecaptionError
+from livecaption.ids import SessionIds
 from livecaption.session import build_session, load
 from livecaption.settle.owners import owners
 from livecaption.settle.recording import settle_recording
@@ -28,8 +29,6 @@ from livecaption.storage.journal import load as load_session
 from livecaption.storage.spool import SR, read_spool
 
 MIN_TAIL_S = 0.3  # less audio than this after the last caption holds no words
-RECOVERED_ID = 1 << 29  # ids of captions recovered from the kept audio
-SETTLED_ID = (1 << 30) + (1 << 28)  # ...and of captions settled after a crash (apart from the session's own)
 
 
 def _config(info: SessionInfo, model: str | None = None) -> SessionConfig:
@@ -93,18 +92,19 @@ def restore(which: str, log: Callable[[str], None] = lambda _m: None) -> tuple[S
     if not (info.crashed or info.finished):
         return info, captions  # still running: its own settle pass is at work
     tail: list[Caption] = []
+    ids = SessionIds()  # ids apart from the session's own: recovered, then settled late
     if info.crashed:
         try:
             tail = recover_tail(info, captions, log)
         except LivecaptionError as exc:  # the captions in the journal are still good
             log(f"the words after the last caption could not be recovered: {exc}")
-        tail = [replace(c, id=RECOVERED_ID + k) for k, c in enumerate(tail)]  # a settled caption can name them
+        tail = [replace(c, id=ids.recovered()) for c in tail]  # a settled caption can name them
         if tail:
             log(f"recovered {sum(len(c.text.split()) for c in tail)} words spoken after the last caption")
     settled: list[Caption] = []
     if info.header.get("settle"):
         try:
-            settled = settle_rest(info, captions + tail, log)
+            settled = settle_rest(info, captions + tail, log, ids)
         except LivecaptionError as exc:
             log(f"the rest of the session could not be settled: {exc}")
     if info.crashed or settled:
@@ -113,9 +113,12 @@ def restore(which: str, log: Callable[[str], None] = lambda _m: None) -> tuple[S
     return info, transcript_of(header, events).kept()
 
 
-def settle_rest(info: SessionInfo, captions: list[Caption], log: Callable[[str], None]) -> list[Caption]:
+def settle_rest(
+    info: SessionInfo, captions: list[Caption], log: Callable[[str], None], ids: SessionIds | None = None
+) -> list[Caption]:
     """Settled captions for each input's kept audio after its last settled caption, replacing the
-    live captions there (a session that died before its settle pass caught up)."""
+    live captions there (a session that died before its settle pass caught up); their ids from `ids`."""
+    ids = ids or SessionIds()
     from livecaption.whisper.longform import WindowReader  # faster-whisper loads when it is needed
 
     out: list[Caption] = []
@@ -138,13 +141,13 @@ def settle_rest(info: SessionInfo, captions: list[Caption], log: Callable[[str],
         pieces = settle_recording(reader, audio, offset=round(start * SR), heard=live) or []
         ids_of = owners(live, [(p.start, p.end) for p in pieces])
         lang = reader.language or ""
-        for p, ids in zip(pieces, ids_of, strict=True):
+        for p, owned in zip(pieces, ids_of, strict=True):
             for a, b, text, who in by_turns(p.start, p.end, p.text, [c for c in live if c.end > p.start and c.start < p.end]):
-                out.append(Caption(at_ms(a), at_ms(b), text, True, p.language or lang, id=SETTLED_ID + len(out),
+                out.append(Caption(at_ms(a), at_ms(b), text, True, p.language or lang, id=ids.settled_late(),
                                    source=kept_input.source, speaker=who or kept_input.speaker, settled=True,
-                                   replaces=tuple(ids)))  # fmt: skip
+                                   replaces=tuple(owned)))  # fmt: skip
         if not pieces:  # nothing was said there after all
-            out.append(Caption(start, start, "", True, lang, id=SETTLED_ID + len(out), source=kept_input.source,
+            out.append(Caption(start, start, "", True, lang, id=ids.settled_late(), source=kept_input.source,
                                speaker=majority(live) or kept_input.speaker, settled=True,
                                replaces=tuple(c.id for c in live)))  # fmt: skip
     return out

@@ -14,6 +14,7 @@ import time
 from typing import TYPE_CHECKING, Protocol
 
 from livecaption.captions import Caption, at_ms
+from livecaption.ids import SessionIds
 from livecaption.settle.owners import owners
 from livecaption.settle.settler import HOP, WINDOW, SettledWindow, SettlePass
 from livecaption.speakers.relabel import by_turns, majority
@@ -32,6 +33,7 @@ class SettleHost(Protocol):
     inputs: list[Input]
     listener: EngineListener
     record: Record
+    ids: SessionIds
     settle_compute_s: float
 
     @property
@@ -42,7 +44,6 @@ class SettleHost(Protocol):
     def emit_settled(self, captions: list[Caption]) -> None: ...
 
 SR = 16000
-FIRST_ID = 1 << 30  # settled captions' ids, apart from the live ones
 BEHIND_WARN_S = 90.0  # the settled transcript this far behind: the machine cannot keep up; said once
 
 
@@ -53,7 +54,6 @@ class SettleRunner:
         self.finished = threading.Event()
         self.abandoned = threading.Event()  # stop after the window being read; `export` settles the rest
         self.warned = False
-        self._next_id = FIRST_ID
         self._replaced: set[tuple[str, int]] = set()
         self._thread: threading.Thread | None = None
 
@@ -158,8 +158,7 @@ class SettleRunner:
         return out
 
     def _caption(self, start, end, text, language, source, speaker, ids, translation="") -> Caption:
-        self._next_id += 1
-        return Caption(at_ms(start), at_ms(max(start, end)), text, True, language, id=self._next_id, source=source,
-                       speaker=speaker, settled=True, replaces=tuple(ids), translation=translation)  # fmt: skip
+        return Caption(at_ms(start), at_ms(max(start, end)), text, True, language, id=self.engine.ids.settled(),
+                       source=source, speaker=speaker, settled=True, replaces=tuple(ids), translation=translation)  # fmt: skip
 
 

@@ -11,6 +11,7 @@ import threading
 import time
 from dataclasses import replace
 
+from livecaption import ids
 from livecaption.captions import Caption, at_ms
 from livecaption.speakers.clusters import ClusterConfig, Clusters
 from livecaption.speakers.encoder import SR, SpeakerEncoder
@@ -18,7 +19,6 @@ from livecaption.speakers.track import PIECE_N, SpeakerTrack, Voice
 from livecaption.speakers.turns import cut, split_text
 
 DEFAULT_NAME = "Speaker {}"
-SPLIT_ID = 1 << 40  # the second part of a caption split at a change of speaker: its id plus this
 
 
 class SpeakerLabeller:
@@ -68,7 +68,7 @@ class SpeakerLabeller:
                 if first != second:
                     self._last = second
                     a = replace(caption, end=at, text=texts[0], speaker=self.name(first))
-                    b = replace(caption, start=at, text=texts[1], speaker=self.name(second), id=caption.id + SPLIT_ID,
+                    b = replace(caption, start=at, text=texts[1], speaker=self.name(second), id=ids.split(caption.id),
                                 translation="")  # the translation stays with the first part, whole
                     return [a, b]
                 self._last = first

@@ -21,6 +21,7 @@ from dataclasses import replace
 from livecaption.audio.sources import SAMPLE_RATE, AudioSource
 from livecaption.captions import Caption, at_ms, hms
 from livecaption.errors import CaptioningError
+from livecaption.ids import SessionIds, live
 from livecaption.settle.runner import SettleRunner
 from livecaption.speakers.naming import relabel
 from livecaption.storage.journal import Journal
@@ -79,6 +80,7 @@ class Engine:
         self.settler: SettleRunner | None = None
         self.settle_compute_s = 0.0
         self.record = Record(journal, self.listener.on_error)  # what the session said, behind its lock
+        self.ids = SessionIds()  # every caption id of the session (livecaption/ids.py)
 
     def add(self, inp: Input) -> Input:
         inp.engine = self
@@ -235,11 +237,10 @@ class Engine:
         return inp, step
 
     def _deliver(self, inp: Input, captions: list[Caption]) -> None:
-        n, k = len(self.inputs), self.inputs.index(inp)
         shown: list[Caption] = []
         parts: list[Caption] = []
         for c in captions:
-            c = replace(inp.stability.mark(c), id=c.id * n + k if c.id else 0,  # ids stay unique across inputs
+            c = replace(inp.stability.mark(c), id=live(c.id, self.inputs.index(inp), len(self.inputs)),
                         source=inp.label.source, speaker=inp.label.speaker)  # fmt: skip
             if inp.stream_end is not None:  # the last frame was padded with zeros
                 end = min(c.end, at_ms(inp.stream_end))
@@ -293,8 +294,7 @@ class Engine:
     def _report_rejections(self) -> None:
         for k, inp in enumerate(self.inputs):
             found = inp.transcriber.rejections
-            done = self._reported.get(k, 0)
-            for r in found[done:]:
+            for r in found[self._reported.get(k, 0) :]:
                 self.listener.on_rejection(r)
             self._reported[k] = len(found)
             notices = inp.transcriber.notices
