@@ -31,12 +31,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script 
 from benchmarks.metrics import align, error_rate, tokens
 from livecaption.audio.files import read_audio
 from livecaption.config import SessionConfig
+from livecaption.samples import SR
 from livecaption.session import build_session, load
 from livecaption.storage.journal import list_sessions
 from livecaption.storage.spool import AudioSpool
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "speech"
-SR = 16000
 
 
 def english_stream(seconds: float, folder: Path) -> tuple[Path, list[dict]]:

@@ -32,10 +32,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script 
 
 from benchmarks.report import markdown, plot
 from benchmarks.scoring import score, summary
-from livecaption.audio.files import SAMPLE_RATE, read_audio
+from livecaption.audio.files import read_audio
 from livecaption.captions import Caption
 from livecaption.cli.parser import add_engine_options, session_config
 from livecaption.config import SessionConfig
+from livecaption.samples import SR
 from livecaption.session import build_session, load
 from livecaption.streaming.engine import EngineListener
 from livecaption.transcription.options import TranscribeOptions
@@ -71,7 +72,7 @@ def run_offline(audio: np.ndarray, loaded: LoadedModel, options: TranscribeOptio
     segments, _ = loaded.model.transcribe(
         audio, language=None if options.language == "auto" else options.language, beam_size=options.beam_size
     )
-    caps = [Caption(s.start, s.end, s.text.strip(), emit=len(audio) / SAMPLE_RATE) for s in segments]
+    caps = [Caption(s.start, s.end, s.text.strip(), emit=len(audio) / SR) for s in segments]
     return caps, time.monotonic() - t
 
 
@@ -79,7 +80,7 @@ def run_fixed(
     audio: np.ndarray, loaded: LoadedModel, options: TranscribeOptions, chunk_s: float = 3.0
 ) -> tuple[list[Caption], float]:
     """Naive baseline: cut every `chunk_s` seconds regardless of speech; emit = chunk end + compute."""
-    n = int(chunk_s * SAMPLE_RATE)
+    n = int(chunk_s * SR)
     caps, clock, spent = [], 0.0, 0.0
     lang = None if options.language == "auto" else options.language
     for i in range(0, len(audio), n):
@@ -90,9 +91,9 @@ def run_fixed(
         text = " ".join(s.text.strip() for s in segments)
         dt = time.monotonic() - t
         spent += dt
-        clock = max(clock, (i + n) / SAMPLE_RATE) + dt
+        clock = max(clock, (i + n) / SR) + dt
         if text:
-            caps.append(Caption(i / SAMPLE_RATE, min(i + n, len(audio)) / SAMPLE_RATE, text, emit=clock))
+            caps.append(Caption(i / SR, min(i + n, len(audio)) / SR, text, emit=clock))
     return caps, spent
 
 
@@ -102,7 +103,7 @@ def idle_cpu(loaded: LoadedModel, seconds: float = 20.0, settle: bool = True) ->
 
     with tempfile.TemporaryDirectory() as d:
         p = Path(d) / "silence.wav"
-        sf.write(p, np.zeros(int(seconds * SAMPLE_RATE), np.float32), SAMPLE_RATE)
+        sf.write(p, np.zeros(int(seconds * SR), np.float32), SR)
         config = SessionConfig(input_file=str(p), realtime=True, journal=False, settle=settle)
         session = build_session(config, loaded=loaded)
         c0, w0 = time.process_time(), time.monotonic()
@@ -115,7 +116,7 @@ def benchmark(path: Path, reference: Path, loaded: LoadedModel, config: SessionC
     clips = json.loads(reference.read_text(encoding="utf-8"))["clips"]
     unit = "word" if clips[0].get("language", "en") == "en" else "char"
     audio = read_audio(path)
-    duration = len(audio) / SAMPLE_RATE
+    duration = len(audio) / SR
     options = config.transcribe_options()
     runs = []
     log(f"live engine ({'real time' if config.realtime else 'as fast as possible'}) on {duration:.0f} s ...")

@@ -33,11 +33,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script 
 
 from benchmarks.scoring import pct, score
 from benchmarks.streaming_sim import TimedDecoder, segment, simulate
-from livecaption.audio.files import SAMPLE_RATE, read_audio
+from livecaption.audio.files import read_audio
 from livecaption.captions import Caption
 from livecaption.config import SessionConfig
+from livecaption.samples import SR, Chunk
 from livecaption.session import load
-from livecaption.streaming.segmenter import Chunk, SegmenterConfig
+from livecaption.streaming.segmenter import SegmenterConfig
 from livecaption.transcription.options import TranscribeOptions
 from livecaption.transcription.policy import Transcriber
 
@@ -50,11 +51,11 @@ SLACK_S = 0.5
 def speech_lost(chunks: list[Chunk], finals: list[Caption]) -> list[tuple[float, float]]:
     """Stretches (start, end) of VAD-passed audio that no caption with words covers."""
     step = 0.02
-    covered = np.zeros(int(max((c.end for c in chunks), default=0) / SAMPLE_RATE / step) + 2, bool)
+    covered = np.zeros(int(max((c.end for c in chunks), default=0) / SR / step) + 2, bool)
     speech = np.zeros_like(covered)
     for c in chunks:
         if not c.is_look:
-            speech[int(c.start / SAMPLE_RATE / step) : int(c.end / SAMPLE_RATE / step)] = True
+            speech[int(c.start / SR / step) : int(c.end / SR / step)] = True
     for cap in finals:
         if cap.text.strip():
             covered[max(0, int((cap.start - SLACK_S) / step)) : int((cap.end + SLACK_S) / step) + 1] = True
@@ -87,7 +88,7 @@ def offline(name: str, audio: np.ndarray, loaded, options: TranscribeOptions, ca
     t = time.monotonic()
     lang = None if options.language == "auto" else options.language
     segments, _ = loaded.model.transcribe(audio, language=lang, beam_size=options.beam_size, task=options.task)
-    caps = [Caption(s.start, s.end, s.text.strip(), emit=len(audio) / SAMPLE_RATE) for s in segments]
+    caps = [Caption(s.start, s.end, s.text.strip(), emit=len(audio) / SR) for s in segments]
     compute = time.monotonic() - t
     path.parent.mkdir(parents=True, exist_ok=True)
     data = {"captions": [{"start": c.start, "end": c.end, "text": c.text, "emit": c.emit} for c in caps],
@@ -147,7 +148,7 @@ def main() -> None:
         options = replace(TranscribeOptions(**{k: v for k, v in fields.items() if k != "model"}),
                           language="en" if lang == "en" else "auto")  # fmt: skip
         audio = read_audio(wav)
-        duration = len(audio) / SAMPLE_RATE
+        duration = len(audio) / SR
         print(f"{name} ({duration:.0f} s) ...", file=sys.stderr, flush=True)
         off_caps, _ = offline(name, audio, loaded, options, cache=not a.no_cache)
         off = score(clips, off_caps, unit)["error_rate"]

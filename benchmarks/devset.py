@@ -26,7 +26,8 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-SR = 16000
+from livecaption.samples import SR
+
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "speech"
 OUT = Path(__file__).resolve().parent / "streams"
 QUIET_DBFS = -35.0

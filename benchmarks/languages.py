@@ -29,9 +29,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks.bench import _Collect
 from benchmarks.metrics import align, tokens
-from livecaption.audio.files import SAMPLE_RATE, read_audio
+from livecaption.audio.files import read_audio
 from livecaption.cli.parser import add_engine_options, session_config
 from livecaption.languages import codes
+from livecaption.samples import SR
 from livecaption.session import build_session, load
 from livecaption.transcript import replay
 
@@ -124,7 +125,7 @@ def offline_parts(audio, parts, loaded, beam: int) -> list:
 
     out = []
     for p in parts:
-        a = audio[int(p["start"] * SAMPLE_RATE) : int(p["end"] * SAMPLE_RATE)]
+        a = audio[int(p["start"] * SR) : int(p["end"] * SR)]
         segments, _ = loaded.model.transcribe(a, language=p["language"], beam_size=beam)
         out += [Caption(p["start"] + s.start, p["start"] + s.end, s.text.strip()) for s in segments]
     return out
@@ -134,7 +135,7 @@ def run(name: str, loaded, config, offline: bool = True) -> dict:
     wav, meta = STREAMS / f"{name}.wav", json.loads((STREAMS / f"{name}.json").read_text(encoding="utf-8"))
     parts, clips = _parts(meta), meta["clips"]
     audio = read_audio(wav)
-    duration = len(audio) / SAMPLE_RATE
+    duration = len(audio) / SR
     listener = _Collect()
     session = build_session(replace(config, input_file=str(wav)), listener, loaded=loaded)
     c0, w0 = time.process_time(), time.monotonic()

@@ -42,9 +42,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 
 from benchmarks.scoring import pct, score
-from livecaption.audio.files import SAMPLE_RATE, read_audio
+from livecaption.audio.files import read_audio
 from livecaption.captions import Caption
 from livecaption.config import SessionConfig
+from livecaption.samples import SR
 from livecaption.streaming.echo import echo_share
 from livecaption.transcription.text import words
 
@@ -68,14 +69,14 @@ def conversation(seed: int = 7) -> tuple[np.ndarray, np.ndarray, list[dict], lis
             overlap = len(turns) % 3 == 2  # cross-talk: starts a second before the other stops
             start = pos - 1.0 if overlap else pos
             turns.append((who, start, audio, c["text"]))
-            pos = start + len(audio) / SAMPLE_RATE + rng.uniform(0.6, 1.2)
-    n = int((pos + 1.0) * SAMPLE_RATE)
+            pos = start + len(audio) / SR + rng.uniform(0.6, 1.2)
+    n = int((pos + 1.0) * SR)
     tracks = {"you": np.zeros(n, np.float32), "others": np.zeros(n, np.float32)}
     refs: dict[str, list[dict]] = {"you": [], "others": []}
     for who, start, audio, text in turns:
-        i = int(start * SAMPLE_RATE)
+        i = int(start * SR)
         tracks[who][i : i + len(audio)] += audio
-        refs[who].append({"start": start, "end": start + len(audio) / SAMPLE_RATE, "text": text})
+        refs[who].append({"start": start, "end": start + len(audio) / SR, "text": text})
     return tracks["you"], tracks["others"], refs["you"], refs["others"]
 
 
@@ -120,7 +121,7 @@ def run_once(variant: str, you: np.ndarray, others: np.ndarray, loaded, folder: 
     paths = {}
     for name, audio in (("mic", mic_track), ("speakers", others)):
         paths[name] = folder / f"{name}.wav"
-        sf.write(str(paths[name]), np.clip(audio, -1, 1), SAMPLE_RATE)
+        sf.write(str(paths[name]), np.clip(audio, -1, 1), SR)
     capture = "mic" if variant == "alone" else "both"
     config = SessionConfig(mic="pulse", capture=capture, journal=False, language="en", echo=variant != "echo-off")
     session = build_session(config, loaded=loaded)
@@ -206,7 +207,7 @@ def main() -> None:
     you, others, you_refs, others_refs = conversation()
     refs = {"you": you_refs, "others": others_refs}
     loaded = load(SessionConfig(language="en"))
-    print(f"conversation: {len(you) / SAMPLE_RATE:.0f} s, {len(you_refs)} + {len(others_refs)} turns; model "
+    print(f"conversation: {len(you) / SR:.0f} s, {len(you_refs)} + {len(others_refs)} turns; model "
           f"{loaded.spec.name} on {loaded.device}", flush=True)  # fmt: skip
     off = {"mic": offline_wer(you, you_refs, loaded), "system": offline_wer(others, others_refs, loaded)}
     rows = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-SR = 16000
+from livecaption.samples import SR
 
 
 def non_speech(seconds: float, seed: int = 0) -> np.ndarray:

@@ -29,14 +29,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script 
 
 from benchmarks.noise import non_speech
 from livecaption.audio.files import read_audio
+from livecaption.samples import SR, Chunk
 from livecaption.settle.recording import settle_recording
-from livecaption.streaming.segmenter import Chunk
 from livecaption.transcription.options import TranscribeOptions
 from livecaption.transcription.policy import Transcriber
 from livecaption.whisper.longform import WindowReader
 from livecaption.whisper.models import load_model, resolve_model
 
-SR = 16000
 GAP = 2 * SR
 SHARED = Path(os.environ.get("LIVECAPTION_TEST_SPEECH") or Path(__file__).resolve().parents[2] / "shared" / "speech")
 SENTENCE = "61-70968-0000.flac"

@@ -32,9 +32,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script 
 from benchmarks import bench
 from benchmarks.metrics import error_rate, normalize_words
 from benchmarks.scoring import pct, score
-from livecaption.audio.files import SAMPLE_RATE, read_audio
+from livecaption.audio.files import read_audio
 from livecaption.captions import Caption
 from livecaption.config import SessionConfig
+from livecaption.samples import SR
 from livecaption.session import load
 from livecaption.streaming.stability import Stability
 
@@ -183,7 +184,7 @@ def main() -> int:
     for name in args.streams:
         path = path_of(name)
         audio = read_audio(path)
-        duration = len(audio) / SAMPLE_RATE
+        duration = len(audio) / SR
         meta = path.with_suffix(".json")
         clips = json.loads(meta.read_text(encoding="utf-8"))["clips"] if meta.is_file() else None
         ref = reference_words(audio, loaded, "en")

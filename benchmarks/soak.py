@@ -32,10 +32,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script 
 from benchmarks.metrics import tokens
 from livecaption.audio.files import read_audio
 from livecaption.config import SessionConfig
+from livecaption.samples import SR
 from livecaption.session import build_session
 from livecaption.streaming.engine import EngineListener
 
-SR = 16000
 BLOCK_S = 300
 SPEECH = Path(__file__).resolve().parents[2] / "shared" / "speech"
 PARTS = ("lecture_en", "spontaneous_en", "continuous_en", "meeting_en")

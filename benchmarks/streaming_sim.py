@@ -29,21 +29,22 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script from anywhere
 
 from benchmarks.scoring import pct, score
-from livecaption.audio.files import SAMPLE_RATE, read_audio
+from livecaption.audio.files import read_audio
 from livecaption.config import SessionConfig
+from livecaption.samples import SR, VAD_FRAME, Chunk
 from livecaption.session import load
 from livecaption.streaming.cadence import Cadence
 from livecaption.streaming.scheduler import Scheduler
-from livecaption.streaming.segmenter import Chunk, Segmenter, SegmenterConfig
-from livecaption.streaming.vad import FRAME, SileroVad
+from livecaption.streaming.segmenter import Segmenter, SegmenterConfig
+from livecaption.streaming.vad import SileroVad
 from livecaption.transcription.options import TranscribeOptions
 from livecaption.transcription.policy import Transcriber
 
 
 def segment(audio: np.ndarray, config: SegmenterConfig) -> list[Chunk]:
     vad, seg, out = SileroVad(), Segmenter(None, config), []
-    step = 2 * FRAME
-    end = len(audio) // FRAME * FRAME
+    step = 2 * VAD_FRAME
+    end = len(audio) // VAD_FRAME * VAD_FRAME
     for i in range(0, end, step):
         frames = audio[i : min(i + step, end)]
         out += seg.push(i, frames, vad(frames))
@@ -84,26 +85,26 @@ def simulate(chunks: list[Chunk], transcriber: Transcriber, peek_s: float = 0.0)
     clock, i, events, compute = 0.0, 0, [], 0.0
     while i < len(chunks) or scheduler.waiting:
         if not scheduler.waiting:
-            clock = max(clock, chunks[i].ready / SAMPLE_RATE)
-        while i < len(chunks) and chunks[i].ready / SAMPLE_RATE <= clock:
+            clock = max(clock, chunks[i].ready / SR)
+        while i < len(chunks) and chunks[i].ready / SR <= clock:
             scheduler.add(chunks[i])
             i += 1
         step = scheduler.next()
         if step is None:
             continue
-        if step.chunk.is_look and peek_s and step.chunk.ready / SAMPLE_RATE - last_look < cadence.interval() - 0.05:
+        if step.chunk.is_look and peek_s and step.chunk.ready / SR - last_look < cadence.interval() - 0.05:
             continue
         t = time.monotonic()
         captions = transcriber.transcribe(step.chunk, greedy=step.greedy)
         spent = time.monotonic() - t
         compute += spent
         clock += spent
-        while i < len(chunks) and chunks[i].ready / SAMPLE_RATE <= clock:  # offered while it ran
+        while i < len(chunks) and chunks[i].ready / SR <= clock:  # offered while it ran
             scheduler.add(chunks[i])
             i += 1
         scheduler.passed()  # ...peeks among them are not decoded after it, as in the engine
         if step.chunk.is_look:
-            last_look = step.chunk.ready / SAMPLE_RATE
+            last_look = step.chunk.ready / SR
             cadence.observe(spent)
         events += [replace(cap, emit=clock) for cap in captions]  # captions are frozen
     events += [replace(cap, emit=clock) for cap in transcriber.flush()]
@@ -121,7 +122,7 @@ def main() -> None:
     clips = json.loads((args.reference or args.stream.with_suffix(".json")).read_text(encoding="utf-8"))["clips"]
     unit = "word" if clips[0].get("language", "en") == "en" else "char"
     audio = read_audio(args.stream)
-    duration = len(audio) / SAMPLE_RATE
+    duration = len(audio) / SR
     loaded = load(SessionConfig(model=args.model, device="cpu", threads=args.threads))
     segmented: dict[tuple, list[Chunk]] = {}
     for spec in args.variants:

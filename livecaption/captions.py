@@ -40,6 +40,18 @@ class Caption:
         return f"{self.speaker}: {self.text}" if self.speaker else self.text
 
 
+@dataclass(frozen=True)
+class Label:
+    """Which input captions come from, and the label shown before them."""
+
+    source: str = ""  # "mic" | "system"; "" for a recording
+    speaker: str = ""  # shown before its captions; "" when unlabelled
+
+    @property
+    def device_word(self) -> str:
+        return "system audio" if self.source == "system" else "microphone"
+
+
 def at_ms(seconds: float) -> float:
     """A caption's time (start, end, emit) as every path gives it: to the millisecond, the precision
     the journal keeps. Applied where a caption or settled piece gets its times, so a time summed or

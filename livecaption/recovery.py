@@ -20,13 +20,14 @@ from livecaption.captions import Caption, at_ms
 from livecaption.config import SessionConfig
 from livecaption.errors import CaptioningError, InputError, LivecaptionError
 from livecaption.ids import SessionIds
+from livecaption.samples import SR
 from livecaption.session import build_session, load
 from livecaption.settle.owners import owners
 from livecaption.settle.recording import settle_recording
 from livecaption.speakers.relabel import KNOWN_S, by_turns, by_voice, majority, overlapping
 from livecaption.storage.journal import SessionInfo, mark_recovered, read_events, transcript_of
 from livecaption.storage.journal import load as load_session
-from livecaption.storage.spool import SR, read_spool
+from livecaption.storage.spool import read_spool
 
 MIN_TAIL_S = 0.3  # less audio than this after the last caption holds no words
 

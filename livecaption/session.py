@@ -7,13 +7,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from livecaption.audio.sources import AudioSource
+from livecaption.captions import Label
 from livecaption.config import SessionConfig
 from livecaption.errors import LivecaptionError
 from livecaption.memory import steady_heap
 from livecaption.storage.journal import Journal
 from livecaption.storage.spool import AudioSpool, audio_path, prune
 from livecaption.streaming.engine import Engine, EngineListener
-from livecaption.streaming.pump import Input, Label
+from livecaption.streaming.pump import Input
 from livecaption.transcription.policy import Transcriber
 from livecaption.translation.both import Translating
 from livecaption.vocabulary import SessionVocabulary

@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 
 from benchmarks.noise import non_speech  # noqa: F401 (the tests take it from here)
+from livecaption.samples import SR
 
 ROOT = Path(__file__).resolve().parent.parent
 # What the project computed itself (reference embeddings); never speech copied from elsewhere.
 DATA = Path(__file__).parent / "data"
-SR = 16000
 SPEECH_ENV = "LIVECAPTION_TEST_SPEECH"
 
 

@@ -15,6 +15,7 @@ import numpy as np
 
 from livecaption.audio.ring import RingBuffer
 from livecaption.audio.sources import AudioSource
+from livecaption.samples import SR
 from livecaption.transcription.decoder import (
     WINDOW_S,
     Continuation,
@@ -25,7 +26,6 @@ from livecaption.transcription.decoder import (
     Word,
 )
 
-SR = 16000
 WORD_S = 0.25
 VOCAB: list[str] = []
 

@@ -196,3 +196,38 @@ def test_no_module_reaches_into_another_objects_private_attributes():
 def test_the_private_check_sees_a_reach():
     source = "def f(t):\n    t._span += 1\n    self._ok = super()._ok\n    return t.engine._lock, t.__class__\n"
     assert private_reaches(source) == ["2: t._span", "4: t.engine._lock"]
+
+
+# The sample rate, the frame and window sizes and the types every layer shares: defined once, low in the package.
+SHARED = {"SR": "livecaption.samples", "SAMPLE_RATE": "livecaption.samples", "VAD_FRAME": "livecaption.samples",
+          "FRAME": "livecaption.samples", "HOP": "livecaption.samples", "WINDOW": "livecaption.samples",
+          "Chunk": "livecaption.samples", "Label": "livecaption.captions"}  # fmt: skip
+OWN = {("livecaption.speakers.encoder", "HOP")}  # the speaker model's own feature hop, a model constant as N_FFT is
+
+
+def definitions(source: str) -> set[str]:
+    """Names a module defines at its top: assigned constants and classes."""
+    names = set()
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names |= {t.id for t in targets if isinstance(t, ast.Name)}
+    return names
+
+
+def test_shared_types_and_sizes_are_defined_once_below_their_users():
+    twice = [f"{module} defines {name} (it is {SHARED[name]}'s)"
+             for module, path in modules() for name in definitions(path.read_text(encoding="utf-8")) & SHARED.keys()
+             if module != SHARED[name] and (module, name) not in OWN]  # fmt: skip
+    assert not twice, "\n".join(twice)
+    rate = [module for module, path in modules() if module != "livecaption.samples"
+            and any(isinstance(n, ast.Constant) and n.value == 16000 for n in ast.walk(ast.parse(path.read_text())))]  # fmt: skip
+    assert not rate, f"16000 written out instead of samples.SR: {rate}"
+    for module in ("livecaption.samples", "livecaption.captions"):  # low: they import nothing of the package
+        assert not any(n.startswith("livecaption") for n in imports(PACKAGE.parent / f"{module.replace('.', '/')}.py", module))
+
+
+def test_the_once_check_sees_a_second_definition():
+    assert definitions("SR = 16000\nclass Chunk:\n    x = 1\nW: int = 3\ndef f():\n    HOP = 1\n") == {"SR", "Chunk", "W"}

@@ -1,11 +1,10 @@
 """Audio in: sources that write into a ring buffer, device listing, recordings."""
 
-from livecaption.audio.files import SAMPLE_RATE, probe_file, read_audio
+from livecaption.audio.files import probe_file, read_audio
 from livecaption.audio.portaudio import InputDevice, find_input_device, list_input_devices
 from livecaption.audio.sources import AudioSource, FileSource, MicrophoneSource
 
 __all__ = [
-    "SAMPLE_RATE",
     "AudioSource",
     "FileSource",
     "InputDevice",

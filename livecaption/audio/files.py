@@ -8,8 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from livecaption.errors import InputError
-
-SAMPLE_RATE = 16000
+from livecaption.samples import SR
 
 
 def probe_file(path: str | Path) -> tuple[int, float]:
@@ -25,7 +24,7 @@ def probe_file(path: str | Path) -> tuple[int, float]:
         info = sf.info(str(p))
         rate, frames = int(info.samplerate), int(info.frames)
     except Exception:
-        rate, frames = SAMPLE_RATE, len(_decode_or_fail(p))
+        rate, frames = SR, len(_decode_or_fail(p))
     if frames <= 0:
         raise InputError(f"{p} contains no audio")
     return rate, frames / rate
@@ -44,11 +43,11 @@ def decode_with_av(p: Path, start_s: float = 0.0, end_s: float | None = None) ->
     is kept, so the tail of a long recording costs the memory of the tail alone."""
     import av
 
-    first, last = int(start_s * SAMPLE_RATE), None if end_s is None else int(end_s * SAMPLE_RATE)
+    first, last = int(start_s * SR), None if end_s is None else int(end_s * SR)
     out: list[np.ndarray] = []
     pos = 0
     with av.open(str(p)) as container:
-        resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
+        resampler = av.AudioResampler(format="s16", layout="mono", rate=SR)
         frames = (f for frame in container.decode(audio=0) for f in resampler.resample(frame))
         for f in itertools.chain(frames, resampler.resample(None)):
             block = f.to_ndarray().reshape(-1)
@@ -73,8 +72,8 @@ def read_audio(path: str | Path) -> np.ndarray:
         data = data.mean(axis=1)
     except Exception:
         return _decode_or_fail(Path(path))
-    if rate != SAMPLE_RATE:
+    if rate != SR:
         import soxr
 
-        data = soxr.resample(data, rate, SAMPLE_RATE).astype(np.float32)
+        data = soxr.resample(data, rate, SR).astype(np.float32)
     return np.ascontiguousarray(data, dtype=np.float32)

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from livecaption.errors import DeviceError
+from livecaption.samples import SR
 
 _LOCK = threading.RLock()
 
@@ -98,7 +99,7 @@ def find_input_device(spec: str | int | None) -> InputDevice:
 def supports_16k(device: InputDevice) -> bool:
     with portaudio() as sd:
         try:
-            sd.check_input_settings(device=device.index, samplerate=16000, channels=1, dtype="float32")
+            sd.check_input_settings(device=device.index, samplerate=SR, channels=1, dtype="float32")
             return True
         except Exception:
             return False

@@ -17,8 +17,8 @@ from livecaption.audio.files import decode_with_av, probe_file
 from livecaption.audio.portaudio import InputDevice, find_input_device, portaudio, reinitialise, supports_16k
 from livecaption.audio.ring import RingBuffer
 from livecaption.errors import DeviceError
+from livecaption.samples import SR
 
-SAMPLE_RATE = 16000
 RING_SECONDS = 120  # >= 60 s: room for the transcriber to fall behind without loss
 
 
@@ -59,7 +59,7 @@ class MicrophoneSource(AudioSource):
         self.wanted = wanted  # what the user asked for (None: the system default), for reopening
         self.last_audio = time.monotonic()  # when the callback last ran: a stall means the device is gone
         self.name = device.name
-        self.sample_rate = SAMPLE_RATE if supports_16k(device) else int(device.default_rate)
+        self.sample_rate = SR if supports_16k(device) else int(device.default_rate)
         self.ring = RingBuffer(self.sample_rate * RING_SECONDS)
         self._blocksize = blocksize
         self._stream = None
@@ -90,7 +90,7 @@ class MicrophoneSource(AudioSource):
             try:
                 reinitialise()  # PortAudio only sees new or returned devices after this
                 device = find_input_device(self.wanted)
-                rate = SAMPLE_RATE if supports_16k(device) else int(device.default_rate)
+                rate = SR if supports_16k(device) else int(device.default_rate)
                 if rate != self.sample_rate:
                     return False  # the ring and resampler are set up for the old rate
                 self.device, self.name = device, device.name
@@ -218,13 +218,13 @@ class ArraySource(AudioSource):
 
     def __init__(self, audio: np.ndarray, name: str = "session audio") -> None:
         super().__init__()
-        self.audio, self.name, self.sample_rate = audio, name, SAMPLE_RATE
-        self.ring = RingBuffer(SAMPLE_RATE * RING_SECONDS)
+        self.audio, self.name, self.sample_rate = audio, name, SR
+        self.ring = RingBuffer(SR * RING_SECONDS)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     def _run(self) -> None:
-        block = SAMPLE_RATE // 10
+        block = SR // 10
         for i in range(0, len(self.audio), block):
             while self.ring.written + block - self.consumed > self.ring.capacity:
                 if self._stop.wait(0.005):

@@ -10,9 +10,9 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from livecaption.captions import Caption, at_ms
+from livecaption.samples import SR
 from livecaption.settle.settler import SettledPiece, SettlePass
 
-SR = 16000
 BLOCK_S = 60  # the recording is fed (and its loudness measured) a minute at a time
 
 

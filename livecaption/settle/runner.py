@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Protocol
 
 from livecaption.captions import Caption, at_ms
 from livecaption.ids import SessionIds
+from livecaption.samples import HOP, SR, WINDOW
 from livecaption.settle.owners import owners
-from livecaption.settle.settler import HOP, WINDOW, SettledWindow, SettlePass
+from livecaption.settle.settler import SettledWindow, SettlePass
 from livecaption.speakers.relabel import by_turns, majority
 
 if TYPE_CHECKING:
@@ -43,7 +44,6 @@ class SettleHost(Protocol):
 
     def emit_settled(self, captions: list[Caption]) -> None: ...
 
-SR = 16000
 BEHIND_WARN_S = 90.0  # the settled transcript this far behind: the machine cannot keep up; said once
 
 

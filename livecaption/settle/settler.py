@@ -18,13 +18,10 @@ from typing import Protocol
 import numpy as np
 
 from livecaption.captions import at_ms
+from livecaption.samples import HOP, SR, VAD_FRAME, WINDOW
 from livecaption.transcription.healing import cut_degenerate
 
-SR = 16000
-HOP = 160  # samples per feature frame
-WINDOW = 3000  # frames in a 30 s window
 EDGE = 10  # frames of audio kept on each side of a window (see whisper/longform.py)
-VAD_FRAME = 512
 QUIET = 0.2  # a window is skipped only if the VAD's probability stays under this, well below its threshold
 QUIET_PAD_S = 1.0  # ...within this much around the window too
 SHORT_SHARE = 0.6  # a window read with fewer than this share of the live captions' words is read again...

@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 
 from livecaption.errors import LivecaptionError
+from livecaption.samples import SR
 
-SR = 16000
 HOP = 160  # 10 ms
 N_FFT = 400  # 25 ms
 PIECE = 160  # frames: 1.6 s

@@ -13,8 +13,9 @@ from dataclasses import replace
 
 from livecaption import ids
 from livecaption.captions import Caption, at_ms
+from livecaption.samples import SR
 from livecaption.speakers.clusters import ClusterConfig, Clusters
-from livecaption.speakers.encoder import SR, SpeakerEncoder
+from livecaption.speakers.encoder import SpeakerEncoder
 from livecaption.speakers.track import PIECE_N, SpeakerTrack, Voice
 from livecaption.speakers.turns import cut, split_text
 

@@ -13,7 +13,7 @@ def relabel(inputs: Sequence[Input], old: str, new: str) -> bool:
     """`old` is called `new` in the captions still to come; a name another speaker of the same input
     has merges the two. False when no input has a speaker called `old`. (The engine renames what was
     said; call it with the engine's record locked.)"""
-    from livecaption.streaming.pump import Label
+    from livecaption.captions import Label
 
     found = False
     for inp in inputs:

@@ -9,8 +9,8 @@ from dataclasses import replace
 import numpy as np
 
 from livecaption.captions import Caption
+from livecaption.samples import SR
 from livecaption.speakers.clusters import Clusters, Speaker
-from livecaption.speakers.encoder import SR
 from livecaption.speakers.track import PIECE_N, STEP_N
 
 KNOWN_S = 600.0  # a recovered tail is compared with the voices of the last ten minutes before it

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from livecaption.speakers.encoder import HOP, PIECE, RATE, SR, SpeakerEncoder
+from livecaption.samples import SR
+from livecaption.speakers.encoder import HOP, PIECE, RATE, SpeakerEncoder
 
 PIECE_N = PIECE * HOP  # samples in a piece (1.6 s)
 # Pieces overlap by half, as resemblyzer's: side by side costs half the CPU but a change of voice inside a

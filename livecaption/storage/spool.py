@@ -20,8 +20,8 @@ from pathlib import Path
 import numpy as np
 
 from livecaption.errors import InputError, StorageError
+from livecaption.samples import SR
 
-SR = 16000
 SYNC_S = 1.0  # flush and fsync at least this often
 SUFFIX = ".flac"
 

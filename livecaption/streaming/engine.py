@@ -18,17 +18,18 @@ import threading
 import time
 from dataclasses import replace
 
-from livecaption.audio.sources import SAMPLE_RATE, AudioSource
-from livecaption.captions import Caption, at_ms, hms
+from livecaption.audio.sources import AudioSource
+from livecaption.captions import Caption, Label, at_ms, hms
 from livecaption.errors import CaptioningError
 from livecaption.ids import SessionIds, live
+from livecaption.samples import SR
 from livecaption.settle.runner import SettleRunner
 from livecaption.speakers.naming import relabel
 from livecaption.storage.journal import Journal
 from livecaption.storage.spool import AudioSpool
 from livecaption.streaming.echo import EchoFilter
 from livecaption.streaming.events import EngineListener, EngineStatus
-from livecaption.streaming.pump import STALL_S, Input, Label  # noqa: F401 - STALL_S: tests read it here
+from livecaption.streaming.pump import STALL_S, Input  # noqa: F401 - STALL_S: tests read it here
 from livecaption.streaming.record import Record
 from livecaption.streaming.scheduler import SchedulerConfig, Step
 from livecaption.streaming.segmenter import SegmenterConfig
@@ -69,8 +70,7 @@ class Engine:
         self._stop = threading.Event()
         self.finished = threading.Event()
         self._threads: list[threading.Thread] = []
-        self._wall0 = 0.0
-        self._vclock = 0.0  # simulated clock for as-fast-as-possible replay
+        self._wall0 = self._vclock = 0.0  # when it started (monotonic); a simulated clock for replay as fast as possible
         self.compute_s = 0.0
         self._reported: dict[int, int] = {}  # per input: rejections passed to the listener so far
         self._noticed: dict[int, int] = {}  # ...and notices
@@ -325,7 +325,7 @@ class Engine:
                         i.scheduler.passed()
                 if chunk.is_look and inp.source.realtime:  # peek as often as the passes allow
                     inp.segmenter.peek_s = inp.cadence.observe(spent)
-                self._vclock = max(self._vclock, chunk.ready / SAMPLE_RATE) + spent
+                self._vclock = max(self._vclock, chunk.ready / SR) + spent
                 self._deliver(inp, captions)
                 self._report_rejections()
                 self._busy = False

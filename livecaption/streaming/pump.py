@@ -9,19 +9,20 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from livecaption.audio.sources import SAMPLE_RATE, AudioSource
+from livecaption.audio.sources import AudioSource
+from livecaption.captions import Label
 from livecaption.errors import CaptioningError, DeviceError, LivecaptionError
+from livecaption.samples import SR, VAD_FRAME, Chunk
 from livecaption.storage.spool import AudioSpool
 from livecaption.streaming.cadence import Cadence
 from livecaption.streaming.scheduler import Scheduler, SchedulerConfig
-from livecaption.streaming.segmenter import Chunk, Segmenter, SegmenterConfig
+from livecaption.streaming.segmenter import Segmenter, SegmenterConfig
 from livecaption.streaming.stability import Stability
-from livecaption.streaming.vad import FRAME, SileroVad, VadConfig
+from livecaption.streaming.vad import SileroVad, VadConfig
 from livecaption.transcription.policy import Transcriber
 
 if TYPE_CHECKING:
@@ -46,16 +47,6 @@ IDLE_POLL_S = 0.1  # and this often between utterances: the start of speech keep
 STALL_S = 2.0  # a device silent for this long (no callbacks at all) is treated as lost
 RETRY_S = 1.0  # how often a lost device is tried again
 REPLAY_AHEAD = 2  # a recording replayed as fast as possible: chunks segmented ahead of the transcriber
-
-
-@dataclass(frozen=True)
-class Label:
-    source: str = ""  # "mic" | "system"; "" for a recording
-    speaker: str = ""  # shown before its captions; "" when unlabelled
-
-    @property
-    def device_word(self) -> str:
-        return "system audio" if self.source == "system" else "microphone"
 
 
 class Input:
@@ -94,18 +85,18 @@ class Input:
         self._lost_at: float | None = None  # monotonic time the device stopped delivering
         self._last_try = 0.0
         self._resampler = None
-        if source.sample_rate != SAMPLE_RATE:
+        if source.sample_rate != SR:
             import soxr  # well-kept libsoxr binding: streaming, high quality, no torch/scipy
 
-            self._resampler = soxr.ResampleStream(source.sample_rate, SAMPLE_RATE, 1, dtype="float32")
+            self._resampler = soxr.ResampleStream(source.sample_rate, SR, 1, dtype="float32")
 
     @property
     def position(self) -> float:
-        return self._pos16 / SAMPLE_RATE
+        return self._pos16 / SR
 
     def begin_at(self, seconds: float) -> None:
         """Where this input's first sample falls on the session timeline (inputs start one after another)."""
-        self._pos16 = self._open = round(seconds * SAMPLE_RATE)
+        self._pos16 = self._open = round(seconds * SR)
 
     def settled(self) -> float:
         """Session time before which all of this input's audio is final: captioned, or dropped with a
@@ -115,7 +106,7 @@ class Input:
         marks = [self._open, *(c.start for c in self.scheduler.waiting if not c.is_look)]
         if self.transcriber.pending_from is not None:
             marks.append(self.transcriber.pending_from)
-        return min(marks) / SAMPLE_RATE
+        return min(marks) / SR
 
     # -- pump thread ----------------------------------------------------------
     def run(self) -> None:
@@ -150,9 +141,9 @@ class Input:
                 engine.listener.on_error(DeviceError(src.error))
             if self._resampler is not None:
                 self._process(self._resampler.resample_chunk(np.zeros(0, np.float32), last=True), resampled=True)
-            self.stream_end = (self._pos16 + len(self._pending)) / SAMPLE_RATE
+            self.stream_end = (self._pos16 + len(self._pending)) / SR
             if len(self._pending):  # pad the last partial frame so no speech is dropped
-                self._process(np.zeros(FRAME - len(self._pending), np.float32), resampled=True)
+                self._process(np.zeros(VAD_FRAME - len(self._pending), np.float32), resampled=True)
             self._offer(self.segmenter.flush())
         except Exception as exc:  # a bug here must not kill the session silently
             engine.listener.on_error(CaptioningError(f"audio processing failed: {exc}"))
@@ -213,7 +204,7 @@ class Input:
         # The outage is real session time: later captions keep their place on the wall clock.
         assert self.engine is not None and self._lost_at is not None
         gap = time.monotonic() - self._lost_at
-        self._pos16 += round(gap * SAMPLE_RATE) + len(self._pending)
+        self._pos16 += round(gap * SR) + len(self._pending)
         self._pending = np.zeros(0, np.float32)
         self.vad.reset()
         self._lost_at = None
@@ -224,7 +215,7 @@ class Input:
         """The ring overran: keep the timeline true and close the utterance in progress."""
         self.lost_samples += lost
         self._offer(self.segmenter.flush())
-        self._pos16 += round(lost * SAMPLE_RATE / self.source.sample_rate) + len(self._pending)
+        self._pos16 += round(lost * SR / self.source.sample_rate) + len(self._pending)
         self._pending = np.zeros(0, np.float32)
         self.vad.reset()
 
@@ -243,7 +234,7 @@ class Input:
             self.level = 20 * np.log10(rms)
             engine.listener.on_level(engine.level())
         data = np.concatenate((self._pending, samples)) if len(self._pending) else samples
-        n = len(data) // FRAME * FRAME
+        n = len(data) // VAD_FRAME * VAD_FRAME
         self._pending = data[n:].copy()
         if n == 0:
             return

@@ -26,9 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from livecaption.streaming.segmenter import Chunk
-
-SR = 16000
+from livecaption.samples import SR, Chunk
 
 
 @dataclass(frozen=True)

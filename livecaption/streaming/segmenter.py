@@ -24,7 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from livecaption.streaming.vad import FRAME, VadConfig, frames_for_ms
+from livecaption.samples import SR, VAD_FRAME, Chunk
+from livecaption.streaming.vad import VadConfig, frames_for_ms
 
 
 @dataclass
@@ -37,23 +38,6 @@ class SegmenterConfig:
     peek_s: float = 0.4  # while speech goes on, a look this often (0: off)
 
 
-@dataclass
-class Chunk:
-    start: int  # absolute 16 kHz sample index of audio[0]
-    audio: np.ndarray
-    utterance_end: bool  # True when silence (or stop) follows: the text is complete
-    ready: int  # absolute sample index at which the chunk was complete (for latency)
-    is_look: bool = False  # a look at speech that a later chunk will carry again: partial only
-    look: int = 0  # a look's number; for other chunks, the look whose pause they end in (it saw all
-    # their speech), or 0
-    speech: np.ndarray | None = None  # the VAD's speech probability per 512-sample frame, if known
-    peek: bool = False  # a look while speech goes on (not in a pause): only ever a partial
-
-    @property
-    def end(self) -> int:
-        return self.start + len(self.audio)
-
-
 class Segmenter:
     def __init__(self, vad: VadConfig | None = None, config: SegmenterConfig | None = None) -> None:
         self.vad = vad or VadConfig()
@@ -61,7 +45,7 @@ class Segmenter:
         self._pad = frames_for_ms(self.vad.speech_pad_ms)
         self._min_silence = max(1, frames_for_ms(self.vad.min_silence_ms))
         self._min_speech = frames_for_ms(self.vad.min_speech_ms)
-        self._target = max(1, round(self.config.chunk_s * 16000 / FRAME))
+        self._target = max(1, round(self.config.chunk_s * SR / VAD_FRAME))
         self._back = frames_for_ms(self.config.reach_back_s * 1000)
         self._max = self._target + frames_for_ms(self.config.reach_forward_s * 1000)
         self._look_frames = frames_for_ms(self.config.look_after_ms) if self.config.look_after_ms > 0 else 0
@@ -87,13 +71,13 @@ class Segmenter:
         return self._preroll[0][0] if self._preroll else self._position
 
     def push(self, start: int, audio: np.ndarray, probs: np.ndarray) -> list[Chunk]:
-        """Feed frames (len(audio) == 512 * len(probs)) starting at absolute index `start`."""
+        """Feed frames (len(audio) == VAD_FRAME * len(probs)) starting at absolute index `start`."""
         out: list[Chunk] = []
         on, off = self.vad.threshold, self.vad.off_threshold
         for i, p in enumerate(probs):
-            idx = start + i * FRAME
-            frame = audio[i * FRAME : (i + 1) * FRAME]
-            self._position = idx + FRAME
+            idx = start + i * VAD_FRAME
+            frame = audio[i * VAD_FRAME : (i + 1) * VAD_FRAME]
+            self._position = idx + VAD_FRAME
             if not self.in_speech:
                 if p >= on:
                     self.in_speech = True
@@ -137,7 +121,7 @@ class Segmenter:
         return out
 
     def _peek_due(self) -> bool:
-        frames = round(self.peek_s * 16000 / FRAME)
+        frames = round(self.peek_s * SR / VAD_FRAME)
         return (
             self.peek_s > 0 and self._since >= frames and self._silence_run == 0
             and self._speech_frames >= self._min_speech
@@ -156,7 +140,7 @@ class Segmenter:
 
     def _end_utterance(self) -> list[Chunk]:
         keep = len(self._frames) - max(0, self._silence_run - self._pad)  # keep `pad` of the silence
-        tail = [(self._start + (keep + k) * FRAME, f) for k, f in enumerate(self._frames[keep:])]
+        tail = [(self._start + (keep + k) * VAD_FRAME, f) for k, f in enumerate(self._frames[keep:])]
         chunk = None
         if keep > 0 and (self._speech_frames >= self._min_speech or self._start_was_cut):
             chunk = self._make(keep, utterance_end=True)

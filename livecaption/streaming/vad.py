@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from livecaption.errors import LivecaptionError
+from livecaption.samples import SR, VAD_FRAME
 
-FRAME = 512  # samples per VAD frame at 16 kHz
 CONTEXT = 64
 
 
@@ -55,9 +55,9 @@ class SileroVad:
         """Speech probabilities for `audio`, whose length must be a multiple of 512."""
         if len(audio) == 0:
             return np.zeros(0, dtype=np.float32)
-        if len(audio) % FRAME:
+        if len(audio) % VAD_FRAME:
             raise ValueError("audio length must be a multiple of 512 samples")
-        frames = audio.reshape(-1, FRAME)
+        frames = audio.reshape(-1, VAD_FRAME)
         contexts = np.empty((len(frames), CONTEXT), dtype=np.float32)
         contexts[0] = self._context
         contexts[1:] = frames[:-1, -CONTEXT:]
@@ -82,5 +82,5 @@ class VadConfig:
         return max(self.threshold - 0.15, 0.01)
 
 
-def frames_for_ms(ms: float, sample_rate: int = 16000) -> int:
-    return max(0, round(ms * sample_rate / 1000 / FRAME))
+def frames_for_ms(ms: float, sample_rate: int = SR) -> int:
+    return max(0, round(ms * sample_rate / 1000 / VAD_FRAME))

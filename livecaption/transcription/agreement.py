@@ -13,10 +13,10 @@ from difflib import SequenceMatcher
 
 import numpy as np
 
+from livecaption.samples import SR
 from livecaption.transcription.decoder import Word
 from livecaption.transcription.text import words
 
-SR = 16000
 TAIL_S = 1.0  # a long utterance's last second is never committed: the next words may change it
 FORCE_S = 20.0  # a long utterance commits what it has once this much is pending, agreed or not
 SNAP_S = 0.05  # how far a cut between two timed words may move into them, to a quiet moment

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from livecaption.samples import SR
 from livecaption.transcription.decoder import Decoder, DecodeSettings, Transcription
 from livecaption.transcription.guard import GuardConfig, collapse_loops, rejection, unloop
 from livecaption.transcription.passes import Pass, Rejection, speech_share
-
-SR = 16000
 
 
 def read_alone(

@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from livecaption.samples import SR
 from livecaption.transcription.decoder import Segment
 from livecaption.transcription.passes import KeptEncoding
 
 if TYPE_CHECKING:
     from livecaption.vocabulary import SessionVocabulary
 
-SR = 16000
 TEXT_CHARS = 2000  # committed text kept for the prompt (more than any prompt reads)
 
 

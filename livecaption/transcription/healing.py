@@ -15,10 +15,10 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from livecaption.samples import SR
 from livecaption.transcription.guard import collapse_loops, once_per_sentence
 from livecaption.transcription.passes import Pass
 
-SR = 16000
 MAX_CHARS_PER_S = 25  # faster than anyone speaks (letters and spaces a second): a pass to check again
 LOOP_CHARS_PER_S = 50  # twice that: a pass that wrote this much read more than the audio holds
 PUNCT_RUN = 3  # this many punctuation-only tokens in a row are a loop, not a sentence's end

@@ -6,17 +6,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from livecaption.streaming.segmenter import Chunk
+from livecaption.samples import SR, VAD_FRAME, Chunk
 from livecaption.transcription.decoder import Encoded, Segment, Word
 
-SR = 16000
-FRAME = 512  # samples per VAD probability (Chunk.speech)
 SPEECH_PROB = 0.5  # a frame is speech at this VAD probability or above (Silero's own default)
 REUSE_MAX_S = 0.5  # a look's encoding serves the final if only this much (silence) came after
 
 
 def speech_of(chunks: list[Chunk]) -> np.ndarray | None:
-    """The chunks' VAD probabilities, one per FRAME samples, if all of them carry theirs."""
+    """The chunks' VAD probabilities, one per VAD_FRAME samples, if all of them carry theirs."""
     if any(c.speech is None for c in chunks):
         return None
     return np.concatenate([c.speech for c in chunks]) if len(chunks) > 1 else chunks[0].speech
@@ -26,7 +24,7 @@ def speech_share(speech: np.ndarray | None, start: float, end: float) -> float |
     """Share of the frames between `start` and `end` (s) that the VAD heard as speech."""
     if speech is None:
         return None
-    part = speech[int(start * SR / FRAME) : max(int(start * SR / FRAME) + 1, int(np.ceil(end * SR / FRAME)))]
+    part = speech[int(start * SR / VAD_FRAME) : max(int(start * SR / VAD_FRAME) + 1, int(np.ceil(end * SR / VAD_FRAME)))]
     return float(np.mean(part >= SPEECH_PROB)) if len(part) else None
 
 
@@ -75,7 +73,7 @@ class Pass:
     rejected: tuple[Rejection, ...] = ()  # what the guard dropped from this pass
     segments: tuple[Segment, ...] = ()  # the text in timed pieces, seconds from `first`
     words: tuple[Word, ...] = ()  # its words, timed, when asked for (seconds from `first`)
-    speech: np.ndarray | None = None  # the VAD's speech probability per FRAME of `audio`, when known
+    speech: np.ndarray | None = None  # the VAD's speech probability per VAD_FRAME of `audio`, when known
 
 
 @dataclass(frozen=True)

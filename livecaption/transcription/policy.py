@@ -21,18 +21,16 @@ import numpy as np
 
 from livecaption.captions import Caption, at_ms
 from livecaption.languages.picker import LanguagePicker
-from livecaption.streaming.segmenter import Chunk
+from livecaption.samples import SR, VAD_FRAME, Chunk
 from livecaption.transcription import healing
 from livecaption.transcription.agreement import FORCE_S, SNAP_S, agreed_words, joined, quiet_point, words_to_commit
 from livecaption.transcription.context import Memory, Said
 from livecaption.transcription.decoder import WINDOW_S, Continuation, Decoder, Segment
 from livecaption.transcription.guard import collapse_loops, suspicious
 from livecaption.transcription.options import TranscribeOptions
-from livecaption.transcription.passes import FRAME, SPEECH_PROB, KeptEncoding, Log, Pass, Rejection, reusable, speech_of
+from livecaption.transcription.passes import SPEECH_PROB, KeptEncoding, Log, Pass, Rejection, reusable, speech_of
 from livecaption.transcription.rereading import Rereader
 from livecaption.transcription.text import drop_seam_repeat, words
-
-SR = 16000
 
 
 class Transcriber:
@@ -157,7 +155,7 @@ class Transcriber:
     def _choose_language(self, audio: np.ndarray, speech: np.ndarray | None, final: bool) -> None:
         """The language of this stretch: detected once it can be judged (by its seconds of speech), and
         again for its final when there is much more than then; otherwise the current language."""
-        seconds = len(audio) / SR if speech is None else int((speech >= SPEECH_PROB).sum()) * FRAME / SR
+        seconds = len(audio) / SR if speech is None else int((speech >= SPEECH_PROB).sum()) * VAD_FRAME / SR
         again = final and seconds >= 1.5 * self._detected_s
         if (not self._detected_s or again) and self.picker.needs_detection(seconds):
             self._detected_s = seconds
@@ -204,7 +202,7 @@ class Transcriber:
         if (hotwords := self.memory.learned()) is not None:  # words the user taught since the last pass
             self.settings = self.again.settings = replace(self.settings, hotwords=hotwords)
         if not chunk.is_look:
-            heard = len(chunk.audio) if chunk.speech is None else int((chunk.speech >= SPEECH_PROB).sum()) * FRAME
+            heard = len(chunk.audio) if chunk.speech is None else int((chunk.speech >= SPEECH_PROB).sum()) * VAD_FRAME
             self.watchdog.heard(heard)
         out = self._step(chunk, greedy)
         if self.watchdog.due and not self._pending and self._unheard:
@@ -304,7 +302,7 @@ class Transcriber:
         rest = result.audio[cut - result.first :]
         speech = speech_of(self._pending)
         if speech is not None:
-            speech = speech[(cut - result.first) // FRAME :]
+            speech = speech[(cut - result.first) // VAD_FRAME :]
         self._pending = [Chunk(cut, rest, False, self._pending[-1].ready, speech=speech)]
         left = units[take:]
         rest_text = joined(left)

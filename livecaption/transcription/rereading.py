@@ -13,14 +13,13 @@ from dataclasses import replace
 
 import numpy as np
 
+from livecaption.samples import SR
 from livecaption.transcription import healing
 from livecaption.transcription.alone import looped, read_alone
 from livecaption.transcription.context import Memory
 from livecaption.transcription.decoder import Decoder, DecodeSettings
 from livecaption.transcription.options import TranscribeOptions
 from livecaption.transcription.passes import Log, Pass, Rejection
-
-SR = 16000
 
 
 class Rereader:

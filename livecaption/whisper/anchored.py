@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from livecaption.samples import HOP, SR, WINDOW
 from livecaption.transcription.decoder import WINDOW_S, Continuation, Encoded, Segment, Word, token_budget
 from livecaption.whisper.characters import clean, whole
 
-SR = 16000
 TIME_PRECISION = 0.02  # seconds per Whisper timestamp token
-WINDOW_FRAMES = 3000  # Whisper's 30 s window, 100 feature frames a second
 
 
 def encode(model, context: np.ndarray, audio: np.ndarray, min_window_s: float = 20.0) -> Encoded | None:
@@ -32,8 +31,8 @@ def encode(model, context: np.ndarray, audio: np.ndarray, min_window_s: float = 
     if (len(context) + len(audio)) / SR > WINDOW_S:
         return None
     features = model.feature_extractor(np.concatenate((context, audio)))
-    used = min(features.shape[-1], WINDOW_FRAMES)
-    frames = min(WINDOW_FRAMES, max(int(min_window_s * 100), used + 100))
+    used = min(features.shape[-1], WINDOW)
+    frames = min(WINDOW, max(int(min_window_s * 100), used + 100))
     frames += frames % 2  # the encoder's stride-2 convolution
     window = np.zeros((features.shape[0], frames), np.float32)
     window[:, :used] = features[:, :used]  # zeros are faster-whisper's own padding
@@ -85,7 +84,7 @@ def timed_words(model, tokenizer, encoded: Encoded, context_text: str, ids: list
     whole window (the context's words place the new ones after them)."""
     new_ids = [i for i in ids if i < tokenizer.eot]
     ctx_ids = tokenizer.encode(" " + context_text.strip()) if context_text.strip() else []
-    frames = min(WINDOW_FRAMES, (encoded.context_len + encoded.audio_len) // (SR // 100))
+    frames = min(WINDOW, (encoded.context_len + encoded.audio_len) // HOP)
     aligned = model.find_alignment(tokenizer, [ctx_ids + new_ids], encoded.data, frames)[0]
     offset, duration = encoded.context_len / SR, encoded.audio_len / SR
     out: list[Word] = []

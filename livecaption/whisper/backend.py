@@ -18,6 +18,7 @@ import numpy as np
 from faster_whisper import WhisperModel
 from faster_whisper.tokenizer import Tokenizer
 
+from livecaption.samples import SR, WINDOW
 from livecaption.transcription.decoder import (
     WINDOW_S,
     Continuation,
@@ -31,8 +32,6 @@ from livecaption.transcription.decoder import (
 from livecaption.whisper import anchored
 from livecaption.whisper.characters import clean, whole
 
-SR = 16000
-FULL_FRAMES = 3000  # Whisper's 30 s window, 100 frames a second
 _MARGIN = 100  # keep 1 s of padding after the content
 
 
@@ -60,11 +59,11 @@ class WindowedWhisperModel(WhisperModel):
 
     @property
     def min_frames(self) -> int:
-        return getattr(self._local, "frames", FULL_FRAMES)
+        return getattr(self._local, "frames", WINDOW)
 
     @min_frames.setter
     def min_frames(self, frames: int) -> None:
-        self._local.frames = min(FULL_FRAMES, max(2, frames))
+        self._local.frames = min(WINDOW, max(2, frames))
 
     def encode(self, features: np.ndarray):
         f = features if features.ndim == 3 else features[None]
@@ -160,7 +159,7 @@ class WhisperDecoder:
             found = tuple(_segment(s, text) for s, text in zip(segments, texts, strict=True))
         finally:
             if windowed:
-                self.model.min_frames = FULL_FRAMES
+                self.model.min_frames = WINDOW
         return Transcription(found, info.language, info.language_probability)
 
     def _decode(self, tokens: list[int]) -> str:

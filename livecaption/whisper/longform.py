@@ -21,11 +21,9 @@ from faster_whisper.tokenizer import Tokenizer
 
 from livecaption.languages import codes
 from livecaption.languages.picker import LanguagePicker
+from livecaption.samples import HOP, SR
 from livecaption.whisper.characters import whole
 
-SR = 16000
-HOP = 160  # samples per feature frame
-WINDOW = 3000  # frames in Whisper's 30 s window
 EDGE = 10  # frames of real audio on each side of a window, so its edge frames see what the offline pass sees
 
 

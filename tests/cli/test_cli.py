@@ -3,10 +3,11 @@ import os
 
 import pytest
 import srt
-from conftest import SR, run_cli, write_wav
+from conftest import run_cli, write_wav
 
 import livecaption
 from livecaption import cli
+from livecaption.samples import SR
 
 pytestmark = pytest.mark.model  # loads the real Whisper model
 

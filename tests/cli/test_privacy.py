@@ -51,9 +51,10 @@ def test_the_trace_sees_a_connect_from_native_code(tmp_path):
 def talk(speech, tmp_path_factory):
     """About 19 s of speech: long enough, played in real time, for telemetry to have fired."""
     import numpy as np
-    from conftest import SR, write_wav
+    from conftest import write_wav
 
     from livecaption.audio.files import read_audio
+    from livecaption.samples import SR
 
     parts = [read_audio(speech / "jfk.flac"), np.zeros(SR, np.float32), read_audio(speech / "1089-134686-0001.flac")]
     return write_wav(tmp_path_factory.mktemp("talk") / "talk.wav", np.concatenate(parts))

@@ -9,10 +9,11 @@ import time
 
 import numpy as np
 import pytest
-from conftest import SR, run_cli, write_wav
+from conftest import run_cli, write_wav
 
 from benchmarks.metrics import align, tokens
 from livecaption.audio.files import read_audio
+from livecaption.samples import SR
 
 pytestmark = pytest.mark.model  # runs the real app and model in a subprocess
 

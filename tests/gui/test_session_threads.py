@@ -1,10 +1,11 @@
 """Closing the window mid-session: the GUI thread never waits for the last words."""
 
 import numpy as np
-from fakes import SR, FakeDecoder, FakeSource, FakeVad, say
+from fakes import FakeDecoder, FakeSource, FakeVad, say
 
 from livecaption.config import SessionConfig
 from livecaption.gui.main_window import MainWindow
+from livecaption.samples import SR
 from livecaption.session import Session
 from livecaption.streaming.engine import Engine
 from livecaption.transcription.options import TranscribeOptions

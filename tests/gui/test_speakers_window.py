@@ -5,13 +5,14 @@ import json
 import numpy as np
 import pytest
 import srt
-from conftest import SR, run_cli, write_wav
+from conftest import run_cli, write_wav
 from PySide6.QtCore import Qt
 
 from livecaption.audio import read_audio
 from livecaption.gui.main_window import MainWindow
 from livecaption.gui.session_settings import config_for
 from livecaption.gui.speakers import SpeakersDialog
+from livecaption.samples import SR
 
 
 @pytest.fixture

@@ -5,11 +5,12 @@ copy and a recovery's reading of the kept audio are the same caption, with no fl
 from types import SimpleNamespace
 
 import numpy as np
-from fakes import SR, FakeDecoder, FakeSource, FakeVad, hear_timed, say
+from fakes import FakeDecoder, FakeSource, FakeVad, hear_timed, say
 
 from livecaption.captions import Caption, at_ms
+from livecaption.samples import HOP, SR
 from livecaption.settle.recording import settle_recording
-from livecaption.settle.settler import HOP, SettlePass
+from livecaption.settle.settler import SettlePass
 from livecaption.storage.journal import Journal, load
 from livecaption.streaming.engine import Engine
 from livecaption.transcription.options import TranscribeOptions

@@ -6,10 +6,11 @@ import random
 
 import numpy as np
 import pytest
-from conftest import SR, non_speech, run_cli, write_wav
+from conftest import non_speech, run_cli, write_wav
 
 from benchmarks.metrics import tokens
 from livecaption.audio.files import read_audio
+from livecaption.samples import SR
 from livecaption.settle.settler import SettlePass
 from livecaption.whisper.longform import WindowReader
 

@@ -6,7 +6,8 @@ from types import SimpleNamespace
 import numpy as np
 from faster_whisper.feature_extractor import FeatureExtractor
 
-from livecaption.settle.settler import SR, SettlePass, language_stretch
+from livecaption.samples import SR
+from livecaption.settle.settler import SettlePass, language_stretch
 from livecaption.whisper.longform import WindowReader
 
 

@@ -8,9 +8,10 @@ import time
 
 import numpy as np
 import pytest
-from conftest import SR, run_cli, write_wav
+from conftest import run_cli, write_wav
 
 from livecaption.audio import read_audio
+from livecaption.samples import SR
 
 pytestmark = pytest.mark.model
 

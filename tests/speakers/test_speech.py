@@ -2,14 +2,12 @@
 
 import numpy as np
 import pytest
-from conftest import SR
 
 from livecaption.audio import read_audio
 from livecaption.captions import Caption
+from livecaption.samples import SR, VAD_FRAME
 from livecaption.speakers.encoder import SpeakerEncoder
 from livecaption.speakers.labeller import SpeakerLabeller
-
-FRAME = 512
 
 
 @pytest.fixture(scope="module")
@@ -32,11 +30,11 @@ def turns(speech, pause: float) -> tuple[np.ndarray, list[tuple[float, float, st
 
 def heard(labeller: SpeakerLabeller, audio: np.ndarray) -> None:
     """The audio fed as the pump feeds it: blocks of VAD frames, speech where it is loud enough."""
-    for k in range(0, len(audio) // FRAME * FRAME, FRAME * 16):
-        block = audio[k : k + FRAME * 16]
-        n = len(block) // FRAME
-        probs = np.sqrt(np.mean(block[: n * FRAME].reshape(n, FRAME) ** 2, axis=1)) > 0.003
-        labeller.track.feed(k, block[: n * FRAME], probs.astype(float))
+    for k in range(0, len(audio) // VAD_FRAME * VAD_FRAME, VAD_FRAME * 16):
+        block = audio[k : k + VAD_FRAME * 16]
+        n = len(block) // VAD_FRAME
+        probs = np.sqrt(np.mean(block[: n * VAD_FRAME].reshape(n, VAD_FRAME) ** 2, axis=1)) > 0.003
+        labeller.track.feed(k, block[: n * VAD_FRAME], probs.astype(float))
 
 
 def test_two_speakers_taking_turns_get_two_labels_and_the_right_turns(speech, encoder):

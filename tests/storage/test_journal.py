@@ -48,8 +48,9 @@ def test_full_disk_is_reported_once_and_loses_nothing_in_memory(sessions, monkey
     """The disk fills up after the first caption: that one stays on disk, the error is said once,
     and every caption of the session is still made and kept in memory (for the output and export)."""
     import numpy as np
-    from fakes import SR, FakeDecoder, FakeSource, FakeVad, say
+    from fakes import FakeDecoder, FakeSource, FakeVad, say
 
+    from livecaption.samples import SR
     from livecaption.streaming.engine import Engine, EngineListener
     from livecaption.transcription.options import TranscribeOptions
     from livecaption.transcription.policy import Transcriber

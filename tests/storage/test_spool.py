@@ -7,9 +7,10 @@ import time
 
 import numpy as np
 import pytest
-from fakes import SR, FakeDecoder, FakeSource, FakeVad, say
+from fakes import FakeDecoder, FakeSource, FakeVad, say
 
 from livecaption.errors import InputError, StorageError
+from livecaption.samples import SR
 from livecaption.storage.spool import AudioSpool, prune, read_spool
 from livecaption.streaming.engine import Engine, EngineListener
 from livecaption.transcription.options import TranscribeOptions

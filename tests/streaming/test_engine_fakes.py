@@ -1,8 +1,9 @@
 """The engine's threads with fake audio, VAD and decoder: timeline, end of input, falling behind."""
 
 import numpy as np
-from fakes import SR, FakeDecoder, FakeSource, FakeVad, say
+from fakes import FakeDecoder, FakeSource, FakeVad, say
 
+from livecaption.samples import SR
 from livecaption.streaming.engine import Engine, EngineListener
 from livecaption.streaming.scheduler import SchedulerConfig
 from livecaption.transcription.options import TranscribeOptions

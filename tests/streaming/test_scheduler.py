@@ -2,10 +2,10 @@
 degrade, skip. Pure, so these run in milliseconds."""
 
 import numpy as np
-from fakes import SR, FakeDecoder, say
+from fakes import FakeDecoder, say
 
+from livecaption.samples import SR, Chunk
 from livecaption.streaming.scheduler import Scheduler, SchedulerConfig
-from livecaption.streaming.segmenter import Chunk
 from livecaption.transcription.options import TranscribeOptions
 from livecaption.transcription.policy import Transcriber
 

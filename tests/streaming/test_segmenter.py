@@ -1,9 +1,10 @@
 import numpy as np
 
+from livecaption.samples import SR, VAD_FRAME
 from livecaption.streaming.segmenter import Segmenter, SegmenterConfig
-from livecaption.streaming.vad import FRAME, VadConfig
+from livecaption.streaming.vad import VadConfig
 
-FPS = 16000 / FRAME  # frames per second (31.25)
+FPS = SR / VAD_FRAME  # frames per second (31.25)
 
 
 def feed(probs, seg=None, vad=None, config=None):
@@ -13,7 +14,7 @@ def feed(probs, seg=None, vad=None, config=None):
         config or SegmenterConfig(chunk_s=3.0, look_after_ms=0, peek_s=0),
     )
     probs = np.asarray(probs, dtype=np.float32)
-    audio = np.repeat(np.arange(len(probs), dtype=np.float32), FRAME)
+    audio = np.repeat(np.arange(len(probs), dtype=np.float32), VAD_FRAME)
     return seg, seg.push(0, audio, probs)
 
 
@@ -55,7 +56,7 @@ def test_no_pause_in_reach_cuts_at_max_length():
     probs = run([(0.3, 0.0), (8.0, 0.95)])
     _, chunks = feed(probs)
     assert chunks and not chunks[0].utterance_end
-    assert len(chunks[0].audio) / 16000 <= 3.0 + 2.0 + 0.1
+    assert len(chunks[0].audio) / SR <= 3.0 + 2.0 + 0.1
 
 
 def test_utterance_end_flushes_with_padding_and_drops_silence():
@@ -87,7 +88,7 @@ def test_time_indices_follow_the_stream():
     _, chunks = feed(probs)
     assert len(chunks) == 2
     for c in chunks:
-        assert c.start == frames_of(c)[0] * FRAME  # the label matches the audio it carries
+        assert c.start == frames_of(c)[0] * VAD_FRAME  # the label matches the audio it carries
 
 
 def test_early_partial_at_the_first_short_pause_leaves_the_real_chunks_unchanged():
@@ -136,8 +137,8 @@ def test_peeks_come_at_the_pace_of_speech_and_leave_the_chunks_unchanged():
     real = [c for c in chunks if not c.is_look]
     assert [(c.start, frames_of(c)) for c in real] == [(c.start, frames_of(c)) for c in plain]
     peeks = [c for c in chunks if c.is_look]
-    ready = [p.ready / FRAME for p in peeks]  # in frames
-    gaps = np.diff([c.ready / FRAME for c in chunks if not c.utterance_end])
+    ready = [p.ready / VAD_FRAME for p in peeks]  # in frames
+    gaps = np.diff([c.ready / VAD_FRAME for c in chunks if not c.utterance_end])
     assert len(peeks) >= 14 and max(gaps) <= round(0.4 * FPS) + 1  # something new at least every 0.4 s
     assert ready[0] <= 0.5 * FPS + round(0.4 * FPS) + 4  # the first soon after speech starts
     # each peek reads the utterance so far, from the last chunk's end, up to the frame it was made at
@@ -152,7 +153,7 @@ def test_peeks_come_at_the_pace_of_speech_and_leave_the_chunks_unchanged():
 def test_the_peek_interval_can_change_while_speech_goes_on():
     seg = Segmenter(VadConfig(min_silence_ms=400, speech_pad_ms=96), SegmenterConfig(chunk_s=30.0, peek_s=0.4))
     speech = np.full(round(4 * FPS), 0.9, np.float32)
-    audio = np.zeros(len(speech) * FRAME, np.float32)
+    audio = np.zeros(len(speech) * VAD_FRAME, np.float32)
     fast = [c for c in seg.push(0, audio, speech) if c.is_look]
     seg.peek_s = 1.2  # the engine's cadence: the passes got slower
     slow = [c for c in seg.push(len(audio), audio, speech) if c.is_look]

@@ -4,10 +4,12 @@ labels, unique ids, echo dropped, held microphone finals released."""
 import itertools
 
 import numpy as np
-from fakes import SR, FakeDecoder, FakeSource, FakeVad, say
+from fakes import FakeDecoder, FakeSource, FakeVad, say
 
+from livecaption.captions import Label
+from livecaption.samples import SR
 from livecaption.streaming.engine import Engine, EngineListener
-from livecaption.streaming.pump import Input, Label
+from livecaption.streaming.pump import Input
 from livecaption.transcription.options import TranscribeOptions
 from livecaption.transcription.policy import Transcriber
 
@@ -96,7 +98,7 @@ def test_without_the_echo_check_both_copies_stay():
 
 def test_the_transcriber_takes_the_oldest_waiting_work_of_either_input():
     """First come, first served across inputs: a busy microphone cannot starve system audio."""
-    from livecaption.streaming.segmenter import Chunk
+    from livecaption.samples import Chunk
 
     def transcriber():
         return Transcriber(FakeDecoder(), TranscribeOptions(language="en"))

@@ -1,13 +1,14 @@
 import numpy as np
 import pytest
-from conftest import SR, non_speech
+from conftest import non_speech
 
+from livecaption.samples import SR, VAD_FRAME
 from livecaption.streaming.segmenter import Segmenter, SegmenterConfig
-from livecaption.streaming.vad import FRAME, SileroVad, VadConfig
+from livecaption.streaming.vad import SileroVad, VadConfig
 
 
 def trim(a):
-    return a[: len(a) // FRAME * FRAME]
+    return a[: len(a) // VAD_FRAME * VAD_FRAME]
 
 
 def test_finds_speech_in_real_clip(jfk):
@@ -29,7 +30,7 @@ def test_streaming_matches_whole(jfk):
     vad = SileroVad()
     whole = vad(audio)
     vad.reset()
-    pieces = np.concatenate([vad(audio[i : i + 3 * FRAME]) for i in range(0, len(audio), 3 * FRAME)])
+    pieces = np.concatenate([vad(audio[i : i + 3 * VAD_FRAME]) for i in range(0, len(audio), 3 * VAD_FRAME)])
     np.testing.assert_allclose(pieces, whole, atol=1e-6)
 
 
@@ -44,7 +45,7 @@ def test_hysteresis_and_padding_on_real_speech(jfk):
     chunks = seg.push(0, audio, probs) + seg.flush()
     assert len(chunks) == 1
     c = chunks[0]
-    first_speech = int(np.argmax(probs >= 0.5)) * FRAME
+    first_speech = int(np.argmax(probs >= 0.5)) * VAD_FRAME
     assert first_speech - 0.35 * SR <= c.start <= first_speech - 0.25 * SR  # 300 ms of pre-roll
     assert c.utterance_end
     assert c.end <= len(audio) - 1.5 * SR  # trailing silence was not sent to the model

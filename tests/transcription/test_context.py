@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from livecaption.transcription.context import SR, ContextBuffer, Said
+from livecaption.samples import SR
+from livecaption.transcription.context import ContextBuffer, Said
 from livecaption.transcription.decoder import Segment
 
 

@@ -4,7 +4,7 @@ import itertools
 from dataclasses import dataclass
 
 from livecaption.audio import read_audio
-from livecaption.streaming.segmenter import Chunk
+from livecaption.samples import Chunk
 from livecaption.transcription.guard import rejection
 from livecaption.transcription.options import TranscribeOptions
 from livecaption.transcription.policy import Transcriber

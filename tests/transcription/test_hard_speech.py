@@ -7,11 +7,11 @@ import itertools
 
 import numpy as np
 import pytest
-from conftest import SR
 
 from benchmarks.metrics import error_rate, normalize_words
 from livecaption.audio import read_audio
 from livecaption.audio.sources import ArraySource
+from livecaption.samples import SR
 from livecaption.streaming.engine import Engine
 from livecaption.transcription.options import TranscribeOptions
 from livecaption.transcription.policy import Transcriber

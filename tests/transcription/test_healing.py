@@ -6,10 +6,10 @@ import itertools
 from dataclasses import replace
 
 import numpy as np
-from fakes import SR, FakeDecoder, FakeSource, FakeVad, say
+from fakes import FakeDecoder, FakeSource, FakeVad, say
 
+from livecaption.samples import SR, Chunk
 from livecaption.streaming.engine import Engine, EngineListener
-from livecaption.streaming.segmenter import Chunk
 from livecaption.transcription.decoder import Continuation, Segment, Transcription
 from livecaption.transcription.healing import WATCHDOG_S, cut_degenerate
 from livecaption.transcription.options import TranscribeOptions
@@ -164,7 +164,7 @@ def test_a_caption_that_repeats_the_one_before_is_read_again_without_the_prompt(
     over while new speech went uncaptioned. A pass led by its prompt writes the prompt again."""
     from fakes import FakeDecoder, say
 
-    from livecaption.streaming.segmenter import Chunk
+    from livecaption.samples import Chunk
     from livecaption.transcription.options import TranscribeOptions
     from livecaption.transcription.policy import Transcriber
 

@@ -5,12 +5,12 @@ import re
 from dataclasses import dataclass, field
 
 import pytest
-from fakes import SR, FakeDecoder, say
+from fakes import FakeDecoder, say
 
 from livecaption.errors import LanguageError
 from livecaption.languages import codes
 from livecaption.languages.picker import MIN_S, SWITCH_SHARE, LanguagePicker
-from livecaption.streaming.segmenter import Chunk
+from livecaption.samples import SR, Chunk
 from livecaption.transcription.options import TranscribeOptions
 from livecaption.transcription.policy import Transcriber
 

@@ -3,9 +3,9 @@
 import itertools
 
 import numpy as np
-from fakes import SR, FakeDecoder, say
+from fakes import FakeDecoder, say
 
-from livecaption.streaming.segmenter import Chunk
+from livecaption.samples import SR, Chunk
 from livecaption.transcription.options import TranscribeOptions
 from livecaption.transcription.policy import Transcriber
 

@@ -1,11 +1,11 @@
 import numpy as np
 import pytest
-from conftest import SR, non_speech
+from conftest import non_speech
 
 from benchmarks.metrics import error_rate, normalize_words
 from livecaption.audio import FileSource, read_audio
+from livecaption.samples import SR, Chunk
 from livecaption.streaming.engine import Engine
-from livecaption.streaming.segmenter import Chunk
 from livecaption.transcription.options import TranscribeOptions
 from livecaption.transcription.policy import Transcriber
 from livecaption.transcription.text import drop_seam_repeat
@@ -146,7 +146,7 @@ def test_noise_is_never_sampled(loaded_model, monkeypatch):
 def test_encoder_window_is_shorter_only_when_asked(speech, loaded_model):
     from faster_whisper.audio import pad_or_trim
 
-    from livecaption.whisper.backend import FULL_FRAMES
+    from livecaption.samples import WINDOW
 
     model = loaded_model.model
     feats = pad_or_trim(model.feature_extractor(read_audio(speech / "jfk.flac")))
@@ -155,7 +155,7 @@ def test_encoder_window_is_shorter_only_when_asked(speech, loaded_model):
     try:
         assert model.encode(feats).shape[1] == 1000  # 20 s of 30 s: 11 s of speech fits with room
     finally:
-        model.min_frames = FULL_FRAMES
+        model.min_frames = WINDOW
     assert model.encode(feats).shape[1] == 1500
 
 

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 
 from fakes import FakeDecoder, say
 
-from livecaption.streaming.segmenter import Chunk
+from livecaption.samples import Chunk
 from livecaption.transcription.options import TranscribeOptions
 from livecaption.transcription.policy import Transcriber
 from livecaption.vocabulary import SessionVocabulary

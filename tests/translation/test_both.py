@@ -5,7 +5,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from fakes import FakeDecoder, hear, say
 
-from livecaption.streaming.segmenter import Chunk
+from livecaption.samples import Chunk
 from livecaption.transcription.decoder import DecodeSettings, Transcription
 from livecaption.transcription.guard import once_per_sentence
 from livecaption.transcription.options import TranscribeOptions

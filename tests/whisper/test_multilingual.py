@@ -7,8 +7,8 @@ from conftest import need
 
 from benchmarks.metrics import error_rate
 from livecaption.audio import FileSource, read_audio
+from livecaption.samples import Chunk
 from livecaption.streaming.engine import Engine
-from livecaption.streaming.segmenter import Chunk
 from livecaption.transcription.options import TranscribeOptions
 from livecaption.transcription.policy import Transcriber
 from livecaption.whisper import joined_model
