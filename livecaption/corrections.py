@@ -15,7 +15,7 @@ from difflib import SequenceMatcher
 from livecaption.captions import Caption
 
 _WORD = re.compile(r"[\w'’-]+")
-_BARE = re.compile(r"[\w-]+")  # a word without its "'s"
+BARE_WORD = re.compile(r"[\w-]+")  # a word without its "'s"
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,12 @@ def _term(word: str) -> bool:
     return any(ch.isupper() or ch.isdigit() for ch in word) or len(word) >= 10
 
 
+def sounds_like(word: str, other: str) -> bool:
+    """The same word, or one that sounds like it (the same consonants in order, three at least)."""
+    a, b = _skeleton(word), _skeleton(other)
+    return _norm(word) == _norm(other) or (a == b and len(a) >= 3)
+
+
 def _skeleton(word: str) -> str:
     """The consonants in order, doubled ones once: how a misspelt name still sounds."""
     w = _norm(word)
@@ -84,7 +90,7 @@ def fixed(text: str, fix: Fix, alike: bool = False) -> str:
         keys = {_skeleton(fix.wrong), _skeleton(fix.right)}
         if min(len(k) for k in keys) >= 3:  # two letters sound alike too often ("bl": blue, blow)
             right = _norm(fix.right)
-            text = _BARE.sub(
+            text = BARE_WORD.sub(
                 lambda m: fix.right if _norm(m.group()) != right and _skeleton(m.group()) in keys else m.group(), text
             )
     return text

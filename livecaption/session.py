@@ -17,7 +17,7 @@ from livecaption.streaming.engine import Engine, EngineListener
 from livecaption.streaming.pump import Input
 from livecaption.transcription.policy import Transcriber
 from livecaption.translation.both import Translating
-from livecaption.vocabulary import SessionVocabulary
+from livecaption.vocabulary import SessionVocabulary, heard
 from livecaption.whisper.models import LoadedModel
 
 Sources = list[tuple[AudioSource, Label]]
@@ -123,8 +123,8 @@ def build_session(
     first, label = sources[0]
     engine = Engine(first, transcribers[0], listener, config.vad_config(), config.segmenter_config(),
                     journal=journal, spool=spools[0], label=label, echo=config.echo)  # fmt: skip
-    for (src, lb), transcriber, spool in list(zip(sources, transcribers, spools, strict=True))[1:]:
-        engine.add(Input(src, transcriber, lb, config.vad_config(), config.segmenter_config(), spool=spool))
+    for (src, lb), policy, spool in list(zip(sources, transcribers, spools, strict=True))[1:]:
+        engine.add(Input(src, policy, lb, config.vad_config(), config.segmenter_config(), spool=spool))
     if config.settle:
         attach_settle(engine, config, settle_loaded, vocabulary)
     if config.speakers:
@@ -148,8 +148,8 @@ def attach_settle(
             continue  # its live captions have the loudspeaker's echo taken out; a settle pass would put it back
         task = "transcribe" if config.task == "both" else config.task  # translations come with the live captions
         reader = WindowReader(loaded.model, language, task, config.beam_size)
-        if vocabulary is not None:
-            reader.hotwords = lambda v=vocabulary: v.terms.hotwords
+        if vocabulary is not None:  # in a window whose live captions have them (or a misreading of them)
+            reader.hotwords = lambda a, b, v=vocabulary, s=inp.label.source: heard(v.terms.hotwords, engine.record.said(s, a, b))
         inp.settle = SettlePass(reader)
 
 

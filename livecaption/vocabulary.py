@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, replace
 
+from livecaption.corrections import BARE_WORD, sounds_like
 from livecaption.storage.userconfig import UserConfig, Vocabulary
 
 DEFAULT_PROFILE = "default"  # the profile in use when none is chosen (the app's and the command line's)
@@ -40,6 +41,15 @@ class SessionVocabulary:
                 self._terms = replace(self._terms, hotwords=merged)
                 self.version += 1
             return self._terms
+
+
+def heard(hotwords: str, text: str) -> str:
+    """The words to boost that `text` has, or has something that sounds like (a misreading): a settle
+    window boosts only those. Words to boost change how the whole window is read, and in windows
+    without them that costs words elsewhere (benchmarks/README.md, "Teaching a word")."""
+    said = BARE_WORD.findall(text)
+    wanted = [w.strip() for w in hotwords.split(",") if w.strip()]
+    return ", ".join(w for w in wanted if any(sounds_like(p, s) for p in w.split() for s in said))
 
 
 def learn(words: list[str], profile: str = "") -> Vocabulary:

@@ -39,3 +39,12 @@ def test_short_words_are_not_taken_for_a_name_that_sounds_like_them():
     assert fixed("a blue bell", Fix("Bell", "Bel")) == "a blue Bel"  # the same word only: "bl" is too short to match by sound
     assert fixed("the doctor oh con quo said", Fix("doctor oh con quo", "Dr Okonkwo")) == "the Dr Okonkwo said"
     assert fixed("doctor, oh con quo", Fix("doctor oh con quo", "Dr Okonkwo")) == "Dr Okonkwo"
+
+
+def test_a_settle_window_boosts_only_the_words_its_live_captions_heard():
+    from livecaption.vocabulary import heard
+
+    assert heard("Boolooroo, Ghip", "then the Buluru gave a yell") == "Boolooroo"  # a misreading of it
+    assert heard("Boolooroo, Ghip", "the bullaroo's room and Ghip") == "Boolooroo, Ghip"
+    assert heard("Boolooroo, Dr Okonkwo", "a blue sky at the doctor's") == ""  # "bl" and "dctr" are not them
+    assert heard("", "anything") == ""

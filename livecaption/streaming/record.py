@@ -46,6 +46,10 @@ class Record:
         with self.lock:
             return [c for c in self._captions if c.source == source and keep(c)]
 
+    def said(self, source: str, start: float, end: float) -> str:
+        """The input's live finals between two session times, as one text."""
+        return " ".join(c.text for c in self.live(source, lambda c: c.end > start and c.start < end))
+
     def add(self, caption: Caption) -> None:
         """One caption as it is told (call with the lock held)."""
         self._transcript.apply(caption)

@@ -62,9 +62,9 @@ class WindowReader:
         self.picker = LanguagePicker(codes.parse(language) if multilingual else ("en",))
         self.language = self.picker.current
         self.loudest = -10.0  # the highest log-mel value seen so far (see features)
-        # The session's words to boost now (vocabulary.py), read before each window: a word the user
-        # teaches is in the next window's prompt. None: the options' own (none).
-        self.hotwords: Callable[[], str] | None = None
+        # The session's words to boost in a window (start and end in session seconds), read before
+        # each: a word the user teaches is in the next window's prompt. None: the options' own (none).
+        self.hotwords: Callable[[float, float], str] | None = None
         self._tokenizers: dict[str, Tokenizer] = {}
 
     def features(self, audio: np.ndarray, first_frame: int) -> np.ndarray:
@@ -105,7 +105,7 @@ class WindowReader:
         `size` <= WINDOW), after the tokens `previous`. Times are seconds from `offset_s`."""
         m, o = self.model, self.options
         if self.hotwords is not None:
-            o = replace(o, hotwords=self.hotwords() or None)
+            o = replace(o, hotwords=self.hotwords(offset_s, offset_s + size * m.feature_extractor.time_per_frame) or None)
         segment = pad_or_trim(features[:, :size])
         encoded = m.encode(segment)
         before = self.language
@@ -116,7 +116,7 @@ class WindowReader:
         result, avg_logprob, temperature, compression = m.generate_with_fallback(encoded, prompt, tokenizer, o)
         no_speech = o.no_speech_threshold is not None and result.no_speech_prob > o.no_speech_threshold
         if no_speech and (o.log_prob_threshold is None or avg_logprob <= o.log_prob_threshold):
-            return WindowRead((), size, temperature, skipped=True, language=self.language)  # Whisper's own skip
+            return WindowRead((), size, temperature, skipped=True, language=self.language or "")  # Whisper's own skip
         pieces, seek, _ = m._split_segments_by_timestamps(
             tokenizer=tokenizer, tokens=result.sequences_ids[0], time_offset=offset_s, segment_size=size,
             segment_duration=size * m.feature_extractor.time_per_frame, seek=0,
@@ -127,7 +127,7 @@ class WindowReader:
                 continue
             out.append(ReadSegment(piece["start"], piece["end"], text, tuple(piece["tokens"]), avg_logprob,
                                    result.no_speech_prob, compression, temperature))  # fmt: skip
-        return WindowRead(tuple(out), seek, temperature, language=self.language)
+        return WindowRead(tuple(out), seek, temperature, language=self.language or "")
 
     def resets_prompt(self, temperature: float) -> bool:
         o = self.options
