@@ -24,6 +24,7 @@ if [ "$test_extras" = 1 ]; then
              strace  # the privacy test traces every system call
              desktop-file-utils appstream  # the menu entry's and AppStream file's validators
              dbus at-spi2-core python3-pyatspi gir1.2-atspi-2.0 x11-utils  # the accessibility bus, read as a screen reader does
+             xdotool  # gives the app's window the keyboard, as a window manager would (the keyboard-only tests)
              chromium chromium-driver)  # the shared caption page, tested in a real browser
 fi
 

@@ -3,6 +3,8 @@
     python3 atspi_probe.py tree            -> JSON: every showing node of the app's windows
     python3 atspi_probe.py wait TEXT SECS  -> JSON: the first transcript cell containing TEXT, and the
                                               announcements heard meanwhile
+    python3 atspi_probe.py focus ROLE NAME -> the keyboard focus moved to that control
+    python3 atspi_probe.py focus-events SECS -> JSON: each control that got the focus meanwhile
 """
 
 import json
@@ -40,6 +42,8 @@ def node(acc) -> dict:
         "showing": states.contains(pyatspi.STATE_SHOWING),
         "focusable": states.contains(pyatspi.STATE_FOCUSABLE),
         "enabled": states.contains(pyatspi.STATE_ENABLED),
+        "focused": states.contains(pyatspi.STATE_FOCUSED),
+        "active": states.contains(pyatspi.STATE_ACTIVE),
     }
 
 
@@ -106,8 +110,48 @@ def walk_cells(acc, out: list, depth: int = 0) -> None:
             walk_cells(child, out, depth + 1)
 
 
+def focus_events(seconds: float) -> None:
+    """What gets the keyboard focus over the next SECS, as a screen reader hears it (an editor opened
+    in a table is not among the table's children: the reader is told it has the focus)."""
+    find_app()
+    seen: list = []
+
+    def on_focus(event) -> None:
+        if event.detail1:
+            seen.append(node(event.source))
+
+    pyatspi.Registry.registerEventListener(on_focus, "object:state-changed:focused")
+    print("listening", file=sys.stderr, flush=True)
+    GLib.timeout_add(int(seconds * 1000), lambda: pyatspi.Registry.stop() and False)
+    pyatspi.Registry.start()
+    print(json.dumps(seen))
+
+
+def focus(role: str, name: str) -> None:
+    """Move the keyboard focus to a control, as a screen reader's "focus this" does."""
+    found: list = []
+    find(find_app(), role, name, found)
+    assert found, f"no {role} named {name}"
+    found[0].queryComponent().grabFocus()
+    print(json.dumps({"focused": name}))
+
+
+def find(acc, role: str, name: str, out: list, depth: int = 0) -> None:
+    for child in acc:
+        if child is None:
+            continue
+        if child.getRoleName() == role and child.name == name:
+            out.append(child)
+        elif depth < 25 and child.getRoleName() not in ("menu", "list", "menu bar", "table"):
+            find(child, role, name, out, depth + 1)
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "tree":
         tree()
+    elif sys.argv[1] == "focus-events":
+        focus_events(float(sys.argv[2]))
+    elif sys.argv[1] == "focus":
+        focus(sys.argv[2], sys.argv[3])
     else:
         wait(sys.argv[2], float(sys.argv[3]))

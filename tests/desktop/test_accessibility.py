@@ -1,6 +1,7 @@
 """What a screen reader gets from the app, read through the real accessibility bus (AT-SPI) with pyatspi."""
 
 import re
+import time
 
 import pytest
 from xdesktop import Desktop
@@ -63,4 +64,40 @@ def test_every_control_says_what_it_is_and_captions_reach_the_screen_reader(spee
     assert heard["cell"], f"no transcript cell with the caption; heard: {heard['announced']}"
     assert re.match(r"00:00:0\d, He began .* curtain on the left", heard["cell"]["name"]), heard["cell"]["name"]
     assert any("curtain on the left" in a for a in heard["announced"]), heard["announced"]
+    assert app.poll() is None, app.stderr.read()
+
+
+@pytest.mark.model  # runs a session with the real model in a subprocess
+def test_a_line_is_corrected_and_a_word_learned_from_the_keyboard_alone(speech, desktop, tmp_path):
+    """Review and correct (#36) through the accessibility bus: keys in, what a screen reader is told out."""
+    import json
+
+    app = desktop.app("--input", str(speech / "jfk.flac"))
+    desktop.probe("wait", "country", "90")
+    time.sleep(4)  # the session ends and settles: the line edited is the one kept
+    desktop.focus()
+    desktop.probe("focus", "table", "Transcript")
+    listening = desktop.listen("focus-events", "3")
+    desktop.keys("Home", "Return")  # the first line, opened in place
+    editing = json.loads(listening.communicate(timeout=30)[0])
+    desktop.keys("ctrl+a", "text:And so my fellow Boolooroos, ask not", "Return")
+    offered = desktop.probe("tree")
+    desktop.keys("alt+n")  # learn the word
+    learned = desktop.probe("tree")
+    editors = [n for n in editing if n["role"] == "text" and n["name"] == "Edit line"]
+    assert editors and editors[-1]["description"], editing  # the reader is told where the keys now go
+    shown = {(n["role"], n["name"]): n for n in offered if n["showing"]}
+    learn = shown.get(("push button", "Learn “Boolooroos”"))
+    assert learn is not None, sorted(k for k in shown if k[0] == "push button")
+    assert learn["description"] and shown[("push button", "Dismiss")]["description"]
+    cells = [n["name"] for n in offered if n["role"] == "table cell"]
+    assert any("Boolooroos" in c and "(edited)" in c for c in cells), cells
+    assert not any(n["name"] == "Learn “Boolooroos”" and n["showing"] for n in learned)  # learned: the offer goes
+    config = json.loads((tmp_path / "config" / "livecaption" / "livecaption.json").read_text())
+    assert config["profiles"]["default"]["words"] == ["Boolooroos"]
+    from livecaption.storage.journal import read_events
+
+    journal = sorted((tmp_path / "data" / "livecaption" / "sessions").glob("*.jsonl"))[-1]
+    assert any(getattr(e, "text", "").startswith("And so my fellow Boolooroos") and type(e).__name__ == "Edit"
+               for e in read_events(journal)[1])  # fmt: skip
     assert app.poll() is None, app.stderr.read()

@@ -77,6 +77,30 @@ class Desktop:
         self.procs.append(proc)
         return proc
 
+    def focus(self, title: str = "livecaption") -> None:
+        """The app's window gets the keyboard, as a window manager gives it to a window clicked (none runs here)."""
+        need(bool(shutil.which("xdotool")), "xdotool is not installed")
+        found = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", f"^{title}$"], env=self.env,
+                               capture_output=True, text=True, timeout=10).stdout.split()  # fmt: skip
+        assert found, f"no window called {title}"
+        subprocess.run(["xdotool", "windowfocus", "--sync", found[0]], env=self.env, capture_output=True, timeout=10)
+
+    def keys(self, *presses: str) -> None:
+        """Keys pressed on the keyboard (X's test extension): key names and chords ("Return", "ctrl+a",
+        "alt+n"), or "text:WORDS" typed."""
+        for press in presses:
+            cmd = ["type", "--delay", "20", press[5:]] if press.startswith("text:") else ["key", press]
+            subprocess.run(["xdotool", *cmd], env=self.env, check=True, timeout=30)
+            time.sleep(0.3)
+
+    def listen(self, *args: str) -> subprocess.Popen:
+        """A probe that runs while the test goes on (it says "listening" on stderr once it does)."""
+        proc = subprocess.Popen([SYSTEM_PYTHON, str(HERE / "atspi_probe.py"), *args], env=self.env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+        self.procs.append(proc)
+        assert "listening" in proc.stderr.readline()
+        return proc
+
     def probe(self, *args: str, timeout: float = 120):
         out = subprocess.run([SYSTEM_PYTHON, str(HERE / "atspi_probe.py"), *args], env=self.env,
                              capture_output=True, text=True, timeout=timeout)  # fmt: skip
