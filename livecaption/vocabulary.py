@@ -52,6 +52,11 @@ def heard(hotwords: str, text: str) -> str:
     return ", ".join(w for w in wanted if any(sounds_like(p, s) for p in w.split() for s in said))
 
 
+def saved(profile: str = "") -> Vocabulary:
+    """The vocabulary profile as saved (empty if there is none of that name)."""
+    return UserConfig.load().profiles.get(profile or DEFAULT_PROFILE, Vocabulary())
+
+
 def learn(words: list[str], profile: str = "") -> Vocabulary:
     """`words` saved in the vocabulary profile (created if new): the next session knows them."""
     config = UserConfig.load()

@@ -127,6 +127,9 @@ def pulse(tmp_path_factory):
         time.sleep(0.2)
     subprocess.run(["pactl", "set-default-source", "lc_sink.monitor"], check=True)
     subprocess.run(["pactl", "set-default-sink", "lc_speakers"], check=True)
+    from livecaption.audio.portaudio import reinitialise
+
+    reinitialise()  # PortAudio lists the devices once: a test before this one may have started it without this server
     yield {"server": server, "sink": "lc_sink", "speakers": "lc_speakers", "runtime": runtime}
     proc.terminate()
     proc.wait(10)

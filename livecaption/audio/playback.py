@@ -18,7 +18,8 @@ import numpy as np
 
 from livecaption.audio.portaudio import portaudio
 from livecaption.errors import DeviceError, InputError, LivecaptionError
-from livecaption.storage.spool import SR, read_spool
+from livecaption.samples import SR
+from livecaption.storage.spool import read_spool
 
 Done = Callable[[LivecaptionError | None], None]
 MARGIN_S = 3.0  # past the stretch's length, a stream that never says it finished is closed anyway

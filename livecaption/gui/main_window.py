@@ -29,6 +29,7 @@ from livecaption.gui.find_bar import FindBar
 from livecaption.gui.icons import app_icon
 from livecaption.gui.menus import build_menus
 from livecaption.gui.overlay import CaptionOverlay
+from livecaption.gui.playback import LinePlayback
 from livecaption.gui.remedies import remedies
 from livecaption.gui.review import Review
 from livecaption.gui.session_settings import config_for
@@ -99,6 +100,9 @@ class MainWindow(QMainWindow):
         root.addWidget(self.find_bar)
         self.review = Review(self, self)  # edits, undo, and what an edit teaches (its bar over the transcript)
         root.addWidget(self.review.bar)
+        self.playback = LinePlayback(self, lambda: self.session_id, self.banner.show_error)  # hear a line
+        self.playback.started.connect(self.model.set_playing)
+        self.playback.stopped.connect(lambda: self.model.set_playing(None))
         self.placeholder = QLabel(
             "Press Start (Space) to caption the microphone.\nCaptions appear here as people speak."
         )
@@ -164,6 +168,7 @@ class MainWindow(QMainWindow):
 
     def _on_started(self, session: Session, desc: str) -> None:
         self.session = session
+        self.setWindowTitle("livecaption")  # not a past session's any more
         self.session_id = session.journal.id if session.journal is not None else None
         self.toolbar.set_state("running")
         settled = {i.label.source for i in session.engine.inputs if i.settle is not None}
@@ -212,12 +217,6 @@ class MainWindow(QMainWindow):
                 a11y.announce(self.view, caption.labelled())
 
     # -- dialogs ----------------------------------------------------------------------
-    @property
-    def vocabulary(self):
-        from livecaption.storage.userconfig import UserConfig, Vocabulary
-
-        return UserConfig.load().profiles.get(self.profile, Vocabulary())
-
     def zoom(self, step: int) -> None:
         size = min(40.0, max(8.0, self.view.font().pointSizeF() + step))
         self.view.set_font_size(size)
@@ -290,6 +289,7 @@ class MainWindow(QMainWindow):
                 event.ignore()
                 return
         window_state.save(self)
+        self.playback.stop()
         self.overlay.close()
         self.worker_thread.quit()
         self.worker_thread.wait(5000)

@@ -23,6 +23,7 @@ def build_menus(win: MainWindow) -> None:
             a.setShortcut(QKeySequence.StandardKey.Save)
     file.addAction("Improve transcript…", win.after.improve)
     file.addSeparator()
+    file.addAction("Open session…", QKeySequence.StandardKey.Open, lambda: open_session(win))
     file.addAction("Open recording…", win.open_recording)
     file.addSeparator()
     file.addAction("Quit", QKeySequence.StandardKey.Quit, win.close)
@@ -34,6 +35,7 @@ def build_menus(win: MainWindow) -> None:
     redo.setShortcuts(QKeySequence.StandardKey.Redo)  # Ctrl+Shift+Z and Ctrl+Y
     edit.addActions([undo, redo])
     edit.addAction("Edit line", QKeySequence(Qt.Key.Key_F2), win.view.edit_current)
+    edit.addAction("Play line", QKeySequence("Ctrl+P"), lambda: play_line(win))
     edit.addSeparator()
     edit.addAction("Copy", QKeySequence.StandardKey.Copy, win.view.copy_selection)
     edit.addAction("Copy all", QKeySequence("Ctrl+Shift+C"), win.view.copy_all)
@@ -79,6 +81,7 @@ def build_menus(win: MainWindow) -> None:
     session.addAction("Share captions…", lambda: share_captions(win))
 
     win.view.speakerActivated.connect(lambda speaker: edit_speakers(win, speaker))
+    win.view.playActivated.connect(win.playback.play)
     QShortcut(QKeySequence(Qt.Key.Key_Space), win, win.toggle)
     QShortcut(QKeySequence(Qt.Key.Key_End), win, win.view.jump_to_live)
 
@@ -87,6 +90,22 @@ def edit_speakers(win: MainWindow, focus: str = "") -> None:
     from livecaption.gui.speakers import edit_speakers as edit
 
     edit(win, focus)
+
+
+def play_line(win: MainWindow) -> None:
+    """The selected line's audio, or stop it (Ctrl+P again)."""
+    caption = win.view.current_caption()
+    if caption is not None and caption.final:
+        win.playback.play(caption)
+    elif win.playback.playing is not None:
+        win.playback.stop()
+
+
+def open_session(win: MainWindow) -> None:
+    from livecaption.gui.open_session import open_session as choose
+
+    win.playback.stop()
+    choose(win)
 
 
 def set_click_through(win: MainWindow, on: bool) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -34,8 +34,7 @@ from livecaption.errors import StorageError
 from livecaption.gui import a11y
 from livecaption.storage.journal import SessionInfo, read_events, sessions_dir, transcript_of
 
-if TYPE_CHECKING:
-    from livecaption.gui.main_window import MainWindow
+MainWindow = Any  # the app's window (not imported: it is the one that opens this)
 
 RECENT = 200  # sessions listed, newest first
 INPUT_NAMES = {"mic": "microphone", "system": "system audio"}

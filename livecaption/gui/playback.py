@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 
@@ -20,9 +20,6 @@ from livecaption.captions import Caption
 from livecaption.errors import InputError, LivecaptionError
 from livecaption.storage.journal import SessionInfo, sessions_dir
 from livecaption.transcript import Key, key
-
-if TYPE_CHECKING:
-    from livecaption.gui.main_window import MainWindow
 
 PAD_S = 0.15  # heard before the line's start and after its end, so its first and last words are whole
 
@@ -49,9 +46,16 @@ class LinePlayback(QObject):
     stopped = Signal()  # nothing plays any more (the line ended, was stopped, or failed)
     _ended = Signal(int, object)  # from the player's thread: (which play, its error or None)
 
-    def __init__(self, win: MainWindow, player: LinePlayer | None = None) -> None:
-        super().__init__(win)
-        self.win = win
+    def __init__(
+        self,
+        parent: QObject,
+        session_id: Callable[[], str | None],
+        report: Callable[[LivecaptionError], None],
+        player: LinePlayer | None = None,
+    ) -> None:
+        """`session_id()`: the session whose lines the window shows; `report`: says what went wrong (the banner)."""
+        super().__init__(parent)
+        self.session_id, self.report = session_id, report
         self.player = player or LinePlayer()
         self.playing: Key | None = None
         self._play = 0  # which play is the current one: the end of an earlier one is not told
@@ -65,7 +69,7 @@ class LinePlayback(QObject):
             self.stop()
             return False
         try:
-            path = session_audio(self.win.session_id, caption.source)
+            path = session_audio(self.session_id(), caption.source)
             self._play += 1
             play = self._play
             self.player.play(
@@ -73,7 +77,7 @@ class LinePlayback(QObject):
             )
         except LivecaptionError as exc:
             self.stop()
-            self.win.banner.show_error(exc)
+            self.report(exc)
             return False
         self.playing = k
         self.started.emit(k)
@@ -99,4 +103,4 @@ class LinePlayback(QObject):
         self.playing = None
         self.stopped.emit()
         if error is not None:
-            self.win.banner.show_error(error)
+            self.report(error)

@@ -19,8 +19,8 @@ from livecaption.errors import LivecaptionError
 from livecaption.gui import a11y
 from livecaption.gui.teach_bar import TeachBar
 from livecaption.gui.transcript_model import TranscriptModel
-from livecaption.storage.userconfig import Vocabulary
 from livecaption.transcript import Edit, Key, key
+from livecaption.vocabulary import saved
 
 
 class ReviewHost(Protocol):
@@ -36,9 +36,6 @@ class ReviewHost(Protocol):
 
     @property
     def engine(self) -> Any: ...
-
-    @property
-    def vocabulary(self) -> Vocabulary: ...
 
     def statusBar(self) -> QStatusBar: ...
 
@@ -109,7 +106,7 @@ class Review(QObject):
         """The other lines with the misreading, and the words to learn, shown in the bar (not a dialog)."""
         rows = [c for c in self.win.model.transcript.rows if key(c) != key(caption)]
         lines = lines_to_fix(rows, fix)
-        words = new_words(fix, known=self.win.vocabulary.all_hotwords)
+        words = new_words(fix, known=saved(self.win.profile).all_hotwords)
         if lines or words:
             self.bar.offer(fix, lines, words)
 

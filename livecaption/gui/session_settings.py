@@ -177,7 +177,9 @@ def session_options(settings: QSettings) -> dict:
 
 def config_for(win: MainWindow) -> SessionConfig:
     """The session the window's toolbar, vocabulary and Session → Settings describe."""
-    tb, vocabulary = win.toolbar, win.vocabulary  # one read of the profiles file
+    from livecaption.vocabulary import saved
+
+    tb, vocabulary = win.toolbar, saved(win.profile)  # one read of the profiles file
     capture, mic = tb.capture()
     labels = (cfg.get(win.settings, "labels/mic"), cfg.get(win.settings, "labels/system"))
     return SessionConfig(

@@ -180,7 +180,6 @@ def test_the_window_hears_the_line_of_its_input_and_is_told_on_its_own_thread(pu
     from PySide6.QtCore import QThread
 
     from livecaption.gui.main_window import MainWindow
-    from livecaption.gui.playback import LinePlayback
 
     win = MainWindow()
     win.automation = True
@@ -196,7 +195,7 @@ def test_the_window_hears_the_line_of_its_input_and_is_told_on_its_own_thread(pu
     journal.append(line)
     journal.close()
     win.session_id = journal.id
-    playback = LinePlayback(win)
+    playback = win.playback  # the window's own
     told_on: list[bool] = []
     playback.stopped.connect(lambda: told_on.append(QThread.currentThread() is win.thread()))
 
@@ -226,7 +225,6 @@ def test_the_window_hears_the_line_of_its_input_and_is_told_on_its_own_thread(pu
 
 def test_the_window_says_in_one_line_when_a_line_has_no_audio(qtbot, tmp_path):
     from livecaption.gui.main_window import MainWindow
-    from livecaption.gui.playback import LinePlayback
 
     win = MainWindow()
     win.automation = True
@@ -237,7 +235,7 @@ def test_the_window_says_in_one_line_when_a_line_has_no_audio(qtbot, tmp_path):
     journal.append(line)
     journal.close()
     win.session_id = journal.id
-    playback = LinePlayback(win)
+    playback = win.playback  # the window's own
     assert not playback.play(line) and playback.playing is None
     assert win.banner.isVisible() and "audio is missing" in win.banner.label.text()
     assert "\n" not in win.banner.label.text()

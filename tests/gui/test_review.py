@@ -144,3 +144,32 @@ def test_an_edit_while_a_session_runs_goes_through_its_record(sessions, qtbot):
     win.review.apply(Edit("", 2, "We met Ghip on Tuesday."))
     assert taken == [Edit("", 2, "We met Ghip on Tuesday.")] and kept(win)[1] == "We met Ghip on Tuesday."
     win.session = None
+
+
+def test_a_line_is_heard_from_its_play_control_or_ctrl_p_and_marked_while_it_plays(sessions, qtbot):
+    """The window's wiring (the player itself plays into a real sound server in tests/audio/test_playback.py)."""
+    win = stopped_session(qtbot)
+    played = []
+
+    class Player:  # records what the window asks to hear
+        playing = False
+
+        def play(self, path, start_s, end_s, on_done=None):
+            played.append((path.name, round(start_s, 2), round(end_s, 2)))
+
+        def stop(self):
+            pass
+
+    win.playback.player = Player()
+    rect = win.view.visualRect(win.model.index(2))
+    option = _option(win, rect)
+    x = next(x for x in range(rect.left(), rect.right()) if win.view.delegate.on_play(option, QPoint(x, rect.top() + 8)))
+    qtbot.mouseClick(win.view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x + 2, rect.top() + 8))
+    assert played == [(f"{win.session_id}.flac", 3.85, 5.65)]  # line 3 (4.0–5.5 s), a little either side
+    assert win.model.playing == ("", 3) and "▶" in win.view.delegate.mark(option, win.model.index(2))
+    win.view.setFocus()
+    win.view.setCurrentIndex(win.model.index(0))
+    press(qtbot, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert played[-1] == (f"{win.session_id}.flac", 0.0, 1.65) and win.model.playing == ("", 1)
+    press(qtbot, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)  # again: stop
+    assert win.model.playing is None
