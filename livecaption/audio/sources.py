@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -18,6 +19,9 @@ from livecaption.audio.portaudio import InputDevice, find_input_device, portaudi
 from livecaption.audio.ring import RingBuffer
 from livecaption.errors import DeviceError
 from livecaption.samples import SR
+
+if TYPE_CHECKING:
+    import sounddevice
 
 RING_SECONDS = 120  # >= 60 s: room for the transcriber to fall behind without loss
 
@@ -62,7 +66,7 @@ class MicrophoneSource(AudioSource):
         self.sample_rate = SR if supports_16k(device) else int(device.default_rate)
         self.ring = RingBuffer(self.sample_rate * RING_SECONDS)
         self._blocksize = blocksize
-        self._stream = None
+        self._stream: sounddevice.InputStream | None = None
         self._stopped = False  # the session is over: never open a stream again
         self._closing = False  # we are closing the stream ourselves (not a device loss)
 

@@ -27,7 +27,7 @@ class LanguagePicker:
         return self.allowed is not None and len(self.allowed) == 1
 
     def __post_init__(self) -> None:
-        if self.fixed and self.current is None:
+        if self.fixed and self.current is None and self.allowed:
             self.current = self.allowed[0]
 
     def needs_detection(self, seconds: float) -> bool:

@@ -9,6 +9,7 @@ read before the session finishes.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from typing import TYPE_CHECKING, Protocol
@@ -98,8 +99,8 @@ class SettleRunner:
             while (work := self._take()) is not None:
                 inp, sp, final = work
                 t = time.monotonic()
-                window = sp.step(final, lambda a, b, inp=inp: self._live_words(inp, a, b),
-                                 lambda a, b, inp=inp: self._live_spans(inp, a, b))  # fmt: skip
+                words, spans = functools.partial(self._live_words, inp), functools.partial(self._live_spans, inp)
+                window = sp.step(final, words, spans)
                 engine.settle_compute_s += time.monotonic() - t
                 if window is not None:
                     engine.emit_settled(self._captions(inp, window))
@@ -159,6 +160,7 @@ class SettleRunner:
 
     def _caption(self, start, end, text, language, source, speaker, ids, translation="") -> Caption:
         return Caption(at_ms(start), at_ms(max(start, end)), text, True, language, id=self.engine.ids.settled(),
-                       source=source, speaker=speaker, settled=True, replaces=tuple(ids), translation=translation)  # fmt: skip
+                       source=source, speaker=speaker, settled=True, replaces=tuple(ids),
+                       translation=translation)  # fmt: skip
 
 

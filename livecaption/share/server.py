@@ -140,7 +140,7 @@ class ShareServer:
         """Closes every viewer's connection (their pages reconnect and catch up); the server goes on."""
         loop = self._loop
         if loop is not None and loop.is_running():
-            loop.call_soon_threadsafe(lambda: [self._drop(v) for v in list(self.viewers)])
+            loop.call_soon_threadsafe(self._drop_all)
 
     # -- the server's loop -------------------------------------------------------------------------
     async def _start(self) -> None:
@@ -172,6 +172,10 @@ class ShareServer:
                 except asyncio.QueueFull:
                     self.dropped += 1
                     self._drop(viewer)
+
+    def _drop_all(self) -> None:
+        for viewer in list(self.viewers):
+            self._drop(viewer)
 
     def _drop(self, viewer: Viewer) -> None:
         self.viewers.discard(viewer)

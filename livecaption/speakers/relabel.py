@@ -63,9 +63,9 @@ def by_voice(new: list[Caption], known: Sequence[Caption], audio: np.ndarray, of
     after = max(numbers, default=0)
     out = []
     for c in new:
-        pieces = _pieces(encoder, audio, offset, c.start, c.end)
-        if pieces is not None:
-            index = clusters.assign(pieces, c.end - c.start)
+        heard = _pieces(encoder, audio, offset, c.start, c.end)
+        if heard is not None:
+            index = clusters.assign(heard, c.end - c.start)
             if index not in names:
                 after += 1
                 names[index] = f"Speaker {after}"

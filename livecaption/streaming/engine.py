@@ -70,7 +70,7 @@ class Engine:
         self._stop = threading.Event()
         self.finished = threading.Event()
         self._threads: list[threading.Thread] = []
-        self._wall0 = self._vclock = 0.0  # when it started (monotonic); a simulated clock for replay as fast as possible
+        self._wall0 = self._vclock = 0.0  # when it started (monotonic); a simulated clock for replay at full speed
         self.compute_s = 0.0
         self._reported: dict[int, int] = {}  # per input: rejections passed to the listener so far
         self._noticed: dict[int, int] = {}  # ...and notices
@@ -305,7 +305,7 @@ class Engine:
     def _transcribe_loop(self) -> None:
         try:
             while (taken := self._take()) is not None:
-                if taken == IDLE:
+                if isinstance(taken, str):  # IDLE
                     self._release()
                     continue
                 inp, step = taken

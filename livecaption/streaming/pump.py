@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from livecaption.audio.sources import AudioSource
+from livecaption.audio.sources import AudioSource, MicrophoneSource
 from livecaption.captions import Label
 from livecaption.errors import CaptioningError, DeviceError, LivecaptionError
 from livecaption.samples import SR, VAD_FRAME, Chunk
@@ -28,6 +28,8 @@ from livecaption.transcription.policy import Transcriber
 if TYPE_CHECKING:
     import threading
 
+    from livecaption.settle.settler import SettlePass
+    from livecaption.speakers.labeller import SpeakerLabeller
     from livecaption.streaming.events import EngineListener, EngineStatus
 
 
@@ -41,6 +43,8 @@ class PumpHost(Protocol):
     def stopping(self) -> bool: ...
 
     def status(self, state: str | None = None) -> EngineStatus: ...
+
+    def level(self) -> float: ...
 
 POLL_S = 0.03  # the pump wakes this often during speech, so the end of speech is seen at once
 IDLE_POLL_S = 0.1  # and this often between utterances: the start of speech keeps its pre-roll anyway
@@ -65,8 +69,8 @@ class Input:
         self.transcriber = transcriber
         self.label = label or Label()
         self.spool = spool  # this input's audio goes to disk as it arrives (pump thread); closed at the end
-        self.settle = None  # a SettlePass (livecaption/settle) reading this input again, behind the live edge
-        self.speakers = None  # a SpeakerLabeller (livecaption/speakers) telling this input's voices apart
+        self.settle: SettlePass | None = None  # reading this input again, behind the live edge (livecaption/settle)
+        self.speakers: SpeakerLabeller | None = None  # telling this input's voices apart (livecaption/speakers)
         self.vad = vad or SileroVad()
         self.segmenter = Segmenter(vad_config, segmenter_config)
         if not source.realtime:  # a recording read as fast as possible: nobody watches its words come
@@ -115,11 +119,11 @@ class Input:
         src = self.source
         pos = 0
         last_report = 0.0
-        reopenable = hasattr(src, "reopen")
+        reopenable = isinstance(src, MicrophoneSource)  # a device, which can be lost and opened again
         try:
             while True:
-                if reopenable and not engine.stopping:
-                    pos = self._watch_device(pos)
+                if isinstance(src, MicrophoneSource) and not engine.stopping:
+                    pos = self._watch_device(pos, src)
                 draining = engine.stopping or src.exhausted.is_set() or (src.error is not None and not reopenable)
                 first, samples, lost = src.ring.read(pos, max_samples=src.sample_rate)
                 if lost:
@@ -167,12 +171,11 @@ class Input:
                 engine.cond.notify_all()  # before waiting for room again: the transcriber must know
             self._open = self.segmenter.open_from
 
-    def _watch_device(self, pos: int) -> int:
+    def _watch_device(self, pos: int, src: MicrophoneSource) -> int:
         """Device loss keeps the session: flush what was heard, retry, resume on one timeline.
         System audio also follows the default output when the user switches it."""
         engine = self.engine
         assert engine is not None
-        src = self.source
         word = self.label.device_word
         now = time.monotonic()
         if self._lost_at is None:

@@ -154,7 +154,7 @@ class Segmenter:
         self._start_was_cut = False
         self._since = 0
         self._preroll.clear()
-        self._preroll.extend(tail[-self._preroll.maxlen :] if tail else [])
+        self._preroll.extend(tail)  # bounded: it keeps the newest `pad` frames of the tail
         return [chunk] if chunk is not None else []
 
     _start_was_cut = False  # the utterance already produced a chunk, so its tail is kept

@@ -15,6 +15,7 @@ a look's pause, the final decodes that encoding again at the final beam.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -25,7 +26,7 @@ from livecaption.samples import SR, VAD_FRAME, Chunk
 from livecaption.transcription import healing
 from livecaption.transcription.agreement import FORCE_S, SNAP_S, agreed_words, joined, quiet_point, words_to_commit
 from livecaption.transcription.context import Memory, Said
-from livecaption.transcription.decoder import WINDOW_S, Continuation, Decoder, Segment
+from livecaption.transcription.decoder import WINDOW_S, Continuation, Decoder, Segment, Word
 from livecaption.transcription.guard import collapse_loops, suspicious
 from livecaption.transcription.options import TranscribeOptions
 from livecaption.transcription.passes import SPEECH_PROB, KeptEncoding, Log, Pass, Rejection, reusable, speech_of
@@ -88,22 +89,25 @@ class Transcriber:
 
         `kept` is an earlier encoding of this same audio and context (a look's), read
         again instead of encoding anew."""
+        language = self.language
+        if language is None:
+            return None  # no context before the language is known (it is, whenever there is context)
         if kept is None:
             room, window = int(WINDOW_S * SR) - len(audio), None
             if self._peek:  # a peek is read again soon: a short context and encoder window will do
                 room, window = min(room, int(self.options.peek_context_s * SR)), self.options.peek_window_s
-            ctx = self.memory.context_for(self.language, first, room)  # none in another language
+            ctx = self.memory.context_for(language, first, room)  # none in another language
             encoded = self.decoder.encode(ctx[0], audio, window) if ctx is not None else None
-            if encoded is None:
+            if ctx is None or encoded is None:
                 return None
             kept = KeptEncoding(first, ctx[1], encoded, look)
         else:
             self.stats["reused"] += 1
         self.memory.kept = kept
-        prompt = self.memory.prompt_after(kept.context_text, self.language)
+        prompt = self.memory.prompt_after(kept.context_text, language)
         self.stats["context_passes"] += 1
         found = self.decoder.continue_after(
-            kept.encoded, kept.context_text, language=self.language, prompt=prompt, beam_size=beam,
+            kept.encoded, kept.context_text, language=language, prompt=prompt, beam_size=beam,
             settings=self.settings, word_times=word_times,
         )  # fmt: skip
         new = collapse_loops(found.text)
@@ -269,7 +273,7 @@ class Transcriber:
         if result is None:
             return []
         total = self._pending_s()
-        units = result.words or result.segments
+        units: Sequence[Word | Segment] = result.words or result.segments
         if self.options.task == "translate":
             # A translation's words do not follow the audio's order: no word time to cut at. The
             # whole pass is committed; it ends where the segmenter cut (a pause, or the quietest frame).
@@ -295,11 +299,11 @@ class Transcriber:
         text = collapse_loops(joined(kept))
         t0 = result.first / SR
         pieces = tuple(Segment(u.text, u.start, u.end) for u in kept)  # context can start at any of them
-        done = Pass(text, t0 + kept[0].start, cut / SR, result.language, result.first, result.audio[: cut - result.first],
+        done = Pass(text, t0 + kept[0].start, cut / SR, result.language, result.first, audio[: cut - result.first],
                     result.beam, rejected=result.rejected, segments=pieces)  # fmt: skip
         out = self._commit(done)
         self._seam = cut
-        rest = result.audio[cut - result.first :]
+        rest = audio[cut - result.first :]
         speech = speech_of(self._pending)
         if speech is not None:
             speech = speech[(cut - result.first) // VAD_FRAME :]

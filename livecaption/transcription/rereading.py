@@ -64,8 +64,8 @@ class Rereader:
         if result.audio is not None and healing.said_before(self.memory.text, result.text):
             again = self._alone(result.audio, result.first, result.speech, language, result.beam or 1)
             if healing.read_again_differs(result.text, again.text):
-                why = Rejection(result.start, result.end, "repeats the captions before", result.text)
-                self.log.rejections.append(why)
+                note = Rejection(result.start, result.end, "repeats the captions before", result.text)
+                self.log.rejections.append(note)
                 self.log.count("repeats")
                 result = again
         if self.options.task == "translate":

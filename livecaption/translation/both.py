@@ -72,6 +72,8 @@ class Translating(Transcriber):
         return super()._partial(result)
 
     def translate(self, result: Pass, language: str) -> str:
+        if result.audio is None:  # _commit translates only a pass with its audio
+            return ""
         found, _ = read_alone(self.decoder, result.audio, result.first, result.speech, language=language or None,
                               prompt=None, beam=1, settings=self.translate_settings, guard=self.options.guard)  # fmt: skip
         self.stats["translations"] += 1

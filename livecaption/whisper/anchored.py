@@ -111,7 +111,8 @@ def timed_segments(
         return min(duration, max(0.0, (token - tokenizer.timestamp_begin) * TIME_PRECISION - offset))
 
     pieces: list[tuple[list[int], float, float]] = []
-    start, text_ids = at(anchor), []
+    start = at(anchor)
+    text_ids: list[int] = []
     for token in ids:
         if token >= tokenizer.timestamp_begin:
             if text_ids:

