@@ -154,14 +154,17 @@ def attach_settle(
 
 
 def attach_speakers(engine: Engine) -> None:
-    """Speaker labels on every input but a meeting's microphone (that stays You). One encoder for all."""
+    """Speaker labels on every input but a meeting's microphone (that stays You). One encoder for all, and
+    the voices remembered by name (speakers/voices.py; none unless someone remembered one)."""
     from livecaption.speakers.encoder import SpeakerEncoder
     from livecaption.speakers.labeller import SpeakerLabeller
+    from livecaption.speakers.voices import known_voices
 
     encoder = SpeakerEncoder()
+    known = known_voices()
     for inp in engine.inputs:
         if not (inp.label.source == "mic" and engine.input("system") is not None):
-            inp.speakers = SpeakerLabeller(encoder)
+            inp.speakers = SpeakerLabeller(encoder, known=known)
 
 
 def _echo_checked(config: SessionConfig, labels: list[Label]) -> bool:

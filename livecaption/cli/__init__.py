@@ -1,4 +1,4 @@
-"""Command line: `livecaption caption`, `devices`, `models`, `sessions`, `export`; the app by default."""
+"""Command line: `livecaption caption`, `devices`, `models`, `sessions`, `export`, `correct`, `voices`; the app by default."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from livecaption.cli.commands import (
 )
 from livecaption.cli.parser import build_parser
 from livecaption.cli.review import cmd_correct
+from livecaption.cli.voices import cmd_voices
 from livecaption.errors import LivecaptionError
 
 
@@ -28,6 +29,7 @@ def _run(args: argparse.Namespace) -> int:
         "export": cmd_export,
         "install-desktop": cmd_install_desktop,
         "correct": cmd_correct,
+        "voices": cmd_voices,
     }
     return commands.get(args.command, cmd_gui)(args)
 

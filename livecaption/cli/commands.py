@@ -185,6 +185,9 @@ def _caption(args, config, sources, stream, writer, listener: CliListener) -> in
     listener.transcript, listener.streaming = Transcript(settled), not settled or args.format == "jsonl"
     if args.verbose and session.journal is not None:
         say(f"journal: {session.journal.path}")
+    known = next((i.speakers.known for i in session.engine.inputs if i.speakers and i.speakers.known), None)
+    if known is not None:  # nobody is named by voice without the user knowing
+        say(f"recognising remembered voices: {', '.join(known.names)} (`livecaption voices` lists them)")
     session.start()
     names = " and ".join(src.name for src, _ in sources)
     say(f"listening on {names} (Ctrl+C stops)" if not args.input else f"captioning {names}")

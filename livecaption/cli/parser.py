@@ -22,6 +22,7 @@ examples:
   livecaption caption --mic default --system-audio --labels "Ana,Room" -f srt -o meeting.srt
   livecaption devices                           list microphones and the system audio monitor
   livecaption correct latest Buluru Boolooroo --learn   fix a name in the last session, and learn it
+  livecaption voices remember latest "Speaker 2" Ana   name Ana's voice in later sessions with --speakers
 """
 
 
@@ -188,6 +189,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="also add the right words to the vocabulary profile, so later sessions spell them right",
     )  # fmt: skip
     fix.add_argument("--profile", metavar="NAME", help="with --learn: the profile (default: default)")
+    v = sub.add_parser(
+        "voices",
+        help="voices remembered by name on this computer (voice prints, no audio): list, remember, forget",
+        description="Without an action: list the remembered voices. Sessions with --speakers (and the app's "
+        "Speakers setting) give a voice close enough to a remembered one its name from its first line.",
+    )
+    vs = v.add_subparsers(dest="voices_command", metavar="ACTION")
+    r = vs.add_parser("remember", help="remember a session's speaker by name (needs the session's kept audio)")
+    r.add_argument("session", help="latest, or a session id from `livecaption sessions`")
+    r.add_argument("label", help='the speaker as the session labels them, e.g. "Speaker 2" or a name given there')
+    r.add_argument("name", help="the person's name, e.g. Ana")
+    f = vs.add_parser("forget", help="forget a remembered voice (its file is deleted at once)")
+    f.add_argument("name", help="the name the voice is remembered by")
     d = sub.add_parser(
         "install-desktop", help="add livecaption to the desktop's application menu (icon and menu entry, for you only)"
     )

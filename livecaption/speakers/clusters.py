@@ -78,6 +78,32 @@ class Clusters:
         self.speakers.append(new)
         return new.index
 
+    def give(self, index: int, pieces: np.ndarray, seconds: float) -> int:
+        """A stretch known to be this speaker's (a remembered voice, labeller.py): learnt from as assign
+        learns; returns the speaker's index."""
+        s = self.find(index)
+        assert s is not None
+        self._pool, self._pool_s = [], 0.0
+        if seconds >= self.config.learn_s:
+            s.total = s.total + pieces.sum(axis=0)
+            s.pieces += len(pieces)
+        return s.index
+
+    def add(self, pieces: np.ndarray) -> int:
+        """A new speaker of these pieces, whoever is close (a remembered voice heard for the first time)."""
+        self._pool, self._pool_s = [], 0.0
+        self.speakers.append(Speaker(len(self.speakers) + 1, pieces.sum(axis=0), len(pieces)))
+        return len(self.speakers)
+
+    def undo_new(self, into: int) -> int:
+        """The speaker just made is `into` after all (a remembered voice already named): their pieces join
+        `into`'s and the next new speaker takes the number back."""
+        new = self.speakers.pop()
+        s = self.find(into)
+        assert s is not None
+        s.total, s.pieces = s.total + new.total, s.pieces + new.pieces
+        return s.index
+
     def nearest(self, pieces: np.ndarray) -> int:
         """The closest known speaker, learning nothing (0 when there is none)."""
         ranked = self.ranked(pieces)

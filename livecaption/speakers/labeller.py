@@ -3,6 +3,12 @@
 A final caption gets its label once, when it is final, and keeps it (only the settled transcript
 may say otherwise). A partial shows the label its voice so far is closest to (from pieces already
 embedded, so it costs nothing), or the input's last label.
+
+With remembered voices (known.py, voices.py) a line whose voice is clearly a remembered person's is
+theirs, named from their first line (a new speaker, or the one already called so); other lines go to the
+clusters as before, and a new speaker they make is recognised too. A partial like no speaker so far shows
+the remembered voice it clearly is, and never borrows a remembered name from a speaker it is not like.
+Unknown voices are numbered among themselves: "Speaker 1", "Speaker 2"…
 """
 
 from __future__ import annotations
@@ -11,22 +17,32 @@ import threading
 import time
 from dataclasses import replace
 
+import numpy as np
+
 from livecaption import ids
 from livecaption.captions import Caption, at_ms
 from livecaption.samples import SR
 from livecaption.speakers.clusters import ClusterConfig, Clusters
 from livecaption.speakers.encoder import SpeakerEncoder
+from livecaption.speakers.known import KnownVoices
 from livecaption.speakers.track import PIECE_N, SpeakerTrack, Voice
 from livecaption.speakers.turns import cut, split_text
 
 DEFAULT_NAME = "Speaker {}"
+KEEP_PIECES = 1000  # pieces kept per speaker for remembering their voice (about 13 minutes of speech)
 
 
 class SpeakerLabeller:
-    def __init__(self, encoder: SpeakerEncoder, config: ClusterConfig | None = None) -> None:
+    def __init__(
+        self, encoder: SpeakerEncoder, config: ClusterConfig | None = None, known: KnownVoices | None = None
+    ) -> None:
         self.track = SpeakerTrack(encoder)
         self.clusters = Clusters(config or ClusterConfig())
-        self.names: dict[int, str] = {}  # speaker index → a name the user gave
+        self.known = known if known else None  # remembered voices (None: none)
+        self.names: dict[int, str] = {}  # speaker index → a name the user gave, or a remembered voice's
+        self._numbers: dict[int, int] = {}  # speaker index → N of "Speaker N" (unknown voices only)
+        self._voices: dict[int, list[np.ndarray]] = {}  # speaker index → pieces given to them (remembering)
+        self._checked: dict[int, int] = {}  # unknown speaker index → their pieces when last compared
         self._last = 0
         self._lock = threading.Lock()
         self.latencies: list[float] = []  # seconds spent labelling each final (benchmarks)
@@ -34,7 +50,7 @@ class SpeakerLabeller:
     def name(self, index: int) -> str:
         s = self.clusters.find(index)
         index = s.index if s is not None else index
-        return self.names.get(index) or DEFAULT_NAME.format(index)
+        return self.names.get(index) or DEFAULT_NAME.format(self._numbers.get(index, index))
 
     def index_of(self, name: str) -> int:
         """The speaker a label names (0: none of this input's)."""
@@ -64,8 +80,8 @@ class SpeakerLabeller:
             texts = split_text(caption, at)
             if texts is not None:
                 share = k / len(voice.pieces)
-                first = self.clusters.assign(voice.pieces[:k], voice.seconds * share)
-                second = self.clusters.assign(voice.pieces[k:], voice.seconds * (1 - share))
+                first = self._place(voice.pieces[:k], voice.seconds * share)
+                second = self._place(voice.pieces[k:], voice.seconds * (1 - share))
                 if first != second:
                     self._last = second
                     a = replace(caption, end=at, text=texts[0], speaker=self.name(first))
@@ -74,8 +90,61 @@ class SpeakerLabeller:
                     return [a, b]
                 self._last = first
                 return [replace(caption, speaker=self.name(first))]
-        self._last = self.clusters.assign(voice.pieces, voice.seconds)
+        self._last = self._place(voice.pieces, voice.seconds)
         return [replace(caption, speaker=self.name(self._last))]
+
+    def _place(self, pieces: np.ndarray, seconds: float) -> int:
+        """The speaker (index) of a stretch: a remembered person it clearly is, else as the clusters find it
+        (a new speaker recognised or numbered). What a speaker learns from is kept as their voice."""
+        learnt = sum(s.pieces for s in self.clusters.live())
+        name = self._remembered(pieces)
+        if name and (index := self.index_of(name)):
+            index = self.clusters.give(index, pieces, seconds)
+        elif name:  # heard for the first time this session
+            index = self.clusters.add(pieces)
+            self.names[index] = name
+        else:
+            count = len(self.clusters.speakers)
+            index = self.clusters.assign(pieces, seconds)
+            index = self._recognise(index) if len(self.clusters.speakers) > count else self._recognise_later(index)
+        if sum(s.pieces for s in self.clusters.live()) > learnt and sum(map(len, self._voices.get(index, []))) < KEEP_PIECES:
+            self._voices.setdefault(index, []).append(pieces)
+        return index
+
+    def _remembered(self, pieces: np.ndarray) -> str:
+        """The remembered person whose voice a stretch clearly is ("": none)."""
+        return self.known.match(pieces) if self.known is not None else ""
+
+    def _recognise_later(self, index: int) -> int:
+        """An unknown speaker whose voice, grown since, is now clearly a remembered person's: named from
+        now on (their earlier lines keep the label they were shown with)."""
+        s = self.clusters.find(index)
+        if self.known is None or s is None or s.index in self.names or s.pieces < self._checked.get(s.index, 0) + 3:
+            return index
+        self._checked[s.index] = s.pieces
+        name = self.known.match_mean(s.total / s.pieces, s.pieces)
+        other = self.index_of(name) if name else 0
+        if other:
+            self.clusters.merge(s.index, other)
+            return other
+        if name:
+            self.names[s.index] = name
+        return s.index
+
+    def _is_remembered(self, index: int) -> bool:
+        return self.known is not None and self.name(index) in self.known.names
+
+    def _recognise(self, index: int) -> int:
+        new = self.clusters.speakers[-1]
+        name = self.known.match_mean(new.total / new.pieces, new.pieces) if self.known is not None else ""
+        if not name:
+            self._numbers[index] = len(self._numbers) + 1
+            return index
+        other = self.index_of(name)
+        if other:  # someone already named so: the same person, no new speaker
+            return self.clusters.undo_new(other)
+        self.names[index] = name
+        return index
 
     def _name_last(self) -> str:
         return self.name(self._last) if self._last else ""
@@ -83,9 +152,14 @@ class SpeakerLabeller:
     def _partial(self, caption: Caption) -> str:
         voice = self.track.known(caption.start, caption.end)
         with self._lock:
-            if voice is not None and self.clusters.live():
-                return self.name(self.clusters.nearest(voice))
-            return self._name_last()
+            ranked = self.clusters.ranked(voice) if voice is not None else []
+            if voice is not None and self.known is not None and (not ranked or ranked[0][0] < self.clusters.config.same):
+                name = self.known.match(voice)  # a new voice: a remembered one?
+                if name:
+                    return name
+            if ranked and (ranked[0][0] >= self.clusters.config.same or not self._is_remembered(ranked[0][1].index)):
+                return self.name(ranked[0][1].index)
+            return "" if ranked else self._name_last()  # a voice like nobody's borrows no remembered name
 
     def nearest_name(self, start: float, end: float) -> str:
         """The known speaker closest to a stretch's voice, learning nothing ("" when unknown)."""
@@ -94,6 +168,22 @@ class SpeakerLabeller:
             if voice is None or not self.clusters.live():
                 return ""
             return self.name(self.clusters.nearest(voice.pieces))
+
+    def pieces_of(self, name: str) -> np.ndarray | None:
+        """The embeddings of the pieces of speech given to the speaker with this label so far (a copy; None
+        when no speaker of this input has it): their voice, to remember (any thread)."""
+        with self._lock:
+            index = self.index_of(name)
+            mine = [p for i, kept in self._voices.items() if (s := self.clusters.find(i)) is not None
+                    and s.index == index for p in kept] if index else []  # fmt: skip
+        return np.concatenate(mine) if mine else None
+
+    def forget(self, name: str) -> None:
+        """A remembered voice forgotten while the session runs: no one is named so by voice from now on (a
+        speaker who already has the name keeps it: it is their label in this session)."""
+        with self._lock:
+            if self.known is not None:
+                self.known = self.known.without(name) or None
 
     def rename(self, old: str, new: str) -> bool:
         """Give a speaker a name; a name another speaker has merges the two. False: not this input's."""
