@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from livecaption.config import SessionConfig, default_threads
 from livecaption.gui import settings as cfg
 from livecaption.gui.toolbar import BUNDLED
+from livecaption.gui.voices import RememberedVoices
 from livecaption.storage.userconfig import UserConfig
 
 if TYPE_CHECKING:
@@ -111,6 +112,8 @@ class SessionSettingsDialog(QDialog):
             form.addRow(label, widget)
         note = QLabel("Used from the next Start.")
         form.addRow(note)
+        self.voices = RememberedVoices(lambda: getattr(parent, "engine", None), self)
+        form.addRow("Remembered voices", self.voices)  # each forgotten at once, whatever the dialog's buttons
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save
             | QDialogButtonBox.StandardButton.Cancel

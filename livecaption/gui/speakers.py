@@ -1,11 +1,22 @@
-"""Session → Speakers…: name the voices a session told apart, or say two labels are one person."""
+"""Session → Speakers…: name the voices a session told apart, say two labels are one person, and remember a
+named person's voice on this computer so later sessions name them (gui/voices.py)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+)
 
+from livecaption.errors import LivecaptionError
 from livecaption.gui import a11y
 from livecaption.transcript import Rename
 
@@ -25,7 +36,6 @@ def rename_speaker(win: MainWindow, old: str, new: str) -> bool:
     if win.engine is not None:
         win.engine.rename_speaker(old, new)
     elif win.session_id:  # the session has stopped: its journal still learns the name
-        from livecaption.errors import LivecaptionError
         from livecaption.storage.journal import rename_in, sessions_dir
 
         path = sessions_dir() / f"{win.session_id}.jsonl"
@@ -47,12 +57,14 @@ class SpeakersDialog(QDialog):
         self.setWindowTitle("Speakers")
         self.win = win
         self.rows: list[tuple[str, QLineEdit, QComboBox]] = []
+        self.remember: dict[str, QCheckBox] = {}  # label → "Remember this voice"
         form = QFormLayout(self)
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(640)
         labels = win.model.speakers()
         intro = QLabel(
             "Type a name for each voice: it replaces the label in every line so far and to come, and in exports. "
-            "If two labels are one person, pick who they are the same as."
+            "If two labels are one person, pick who they are the same as. Remember this voice keeps a named "
+            "person's voice print (no audio) on this computer, so later sessions with Speakers on name them."
             if labels else "No one is labelled yet. Turn on Speakers in Session → Settings… and start."
         )
         intro.setWordWrap(True)
@@ -67,15 +79,25 @@ class SpeakersDialog(QDialog):
                 if other != label:
                     same.addItem(other, other)
             a11y.name(same, f"{label} is the same person as", "Merge this label into another")
+            keep = QCheckBox("Remember this voice")
+            a11y.name(keep, f"Remember {label}'s voice",
+                      "Keeps a voice print under the name typed, on this computer only: later sessions name this person")  # fmt: skip
+            name.textChanged.connect(lambda text, box=keep: _allow(box, text))
+            _allow(keep, label)
             row = QHBoxLayout()
             row.addWidget(name, 3)
             row.addWidget(same, 2)
+            row.addWidget(keep)
+            self.remember[label] = keep
             form.addRow(label, row)
             self.rows.append((label, name, same))
             if label == focus:
                 name.setFocus()
                 name.selectAll()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        a11y.name(buttons.button(QDialogButtonBox.StandardButton.Save), "Save",
+                  "Applies the names and merges, and remembers the voices ticked")  # fmt: skip
+        a11y.name(buttons.button(QDialogButtonBox.StandardButton.Cancel), "Cancel", "Closes without changes")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
@@ -88,6 +110,46 @@ class SpeakersDialog(QDialog):
         for label, _, same in self.rows:
             if same.currentData():
                 rename_speaker(self.win, label, final[same.currentData()])
+        for label, _, same in self.rows:
+            if self.remember[label].isChecked() and self.remember[label].isEnabled():
+                remember_voice(self.win, final[same.currentData() or label])
+
+
+def _allow(box: QCheckBox, name: str) -> None:
+    """A voice is remembered under a name: not under "Speaker N" (or nothing)."""
+    from livecaption.speakers.voices import clean_name
+
+    try:
+        clean_name(name)
+    except LivecaptionError:
+        box.setChecked(False)
+        box.setEnabled(False)
+        box.setToolTip("Type the person's name first")
+        return
+    box.setEnabled(True)
+    box.setToolTip(f"Later sessions with Speakers on name this voice {' '.join(name.split())}")
+
+
+def remember_voice(win: MainWindow, name: str) -> None:
+    """Keep the voice of the speaker now called `name`: from the running session's labeller, else from the
+    session's kept audio (on a thread); the status bar says when it is kept, the banner if it cannot be."""
+    from livecaption.gui.voices import VoiceKeeper, kept_voice, running_voice, speech
+
+    keeper = win.findChild(VoiceKeeper)
+    if keeper is None:
+        keeper = VoiceKeeper(win)
+        keeper.remembered.connect(lambda v: win.statusBar().showMessage(
+            f"Remembered {v.name}'s voice ({speech(v.seconds)} of speech): later sessions with Speakers on name them",
+            8000))  # fmt: skip
+        keeper.failed.connect(win.banner.show_error)
+    held = running_voice(win.engine, name) if win.engine is not None else None
+    session_id = win.session_id
+    if held is not None:
+        keeper.remember(name, lambda: held)
+    elif session_id:
+        keeper.remember(name, lambda: kept_voice(session_id, name))
+    else:
+        win.banner.show_error(LivecaptionError(f"there is no voice of {name} to remember: this session kept none"))
 
 
 def edit_speakers(win: MainWindow, focus: str = "") -> None:
