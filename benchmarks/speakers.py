@@ -34,7 +34,7 @@ from livecaption.streaming.events import EngineListener
 
 HERE = Path(__file__).resolve().parent
 SHARED = HERE.parents[1] / "shared" / "speech"
-STREAMS = ("talk_a", "talk_b", "meeting_en")
+STREAMS = ("talk_a", "talk_b", "talk_c", "meeting_en")
 
 
 def load(name: str) -> tuple[Path, list[dict]]:
@@ -119,7 +119,22 @@ def plain_cpu(name: str, settle: bool, realtime: bool) -> float:
     return cpu_s() - c0
 
 
-def run(name: str, settle: bool, cluster: ClusterConfig, realtime: bool = False, compare: bool = False) -> dict:
+def relabelled(labeller, finals: list[Caption], clips: list[dict]) -> dict:
+    """The live finals with the labels the voices sorted again at the end give them, for a grid of
+    recluster settings: what the kept transcript's labels are made of, without the settle pass's text."""
+    from livecaption.speakers.recluster import ReclusterConfig
+
+    out = {}
+    for join in (0.56, 0.58, 0.60, 0.62, 0.65, 0.70, 1.01):
+        for move in (0.04, 0.08, 0.12, 9.0):
+            kept = labeller.kept_names(ReclusterConfig(join=join, move=move))
+            e = speaker_error([replace(c, speaker=kept.get(c.id, c.speaker)) for c in finals], clips)
+            out[f"join={join} move={move}"] = (e["error"], e["labels"])
+    return out
+
+
+def run(name: str, settle: bool, cluster: ClusterConfig, realtime: bool = False, compare: bool = False,
+        grid: bool = False, dump: str | None = None) -> dict:  # fmt: skip
     path, clips = load(name)
     rec = Recorder()
     config = SessionConfig(input_file=str(path), speakers=True, settle=settle, journal=False, realtime=realtime)
@@ -148,6 +163,16 @@ def run(name: str, settle: bool, cluster: ClusterConfig, realtime: bool = False,
         "wall_s": round(wall, 1),
         "process_cpu_s": round(cpu, 1),
     }
+    if grid:
+        out["relabelled"] = relabelled(labeller, finals, clips)
+    if dump:  # every final line's voice and who said it, to study the sorting without a session
+        import numpy as np
+
+        truth_of = {c.id: sorted(truth((c.start + c.end) / 2, clips)) for c in finals}
+        units = [u for u in labeller.units if truth_of.get(u.id)]
+        np.savez(Path(dump) / f"{name}.npz", total=np.array([u.total for u in units]), n=[u.n for u in units],
+                 label=[labeller.clusters.find(u.label).index for u in units], who=[truth_of[u.id][0] for u in units],
+                 start=[u.start for u in units], end=[u.end for u in units])  # fmt: skip
     if compare:  # the same session without labels, right after: the difference is what labels cost
         plain = plain_cpu(name, settle, realtime)
         out["process_cpu_s_without"] = round(plain, 1)
@@ -170,13 +195,16 @@ def main() -> int:
     ap.add_argument("--realtime", action="store_true", help="play each stream at the speed of speech")
     ap.add_argument("--compare", action="store_true", help="also run each session without labels: the added CPU")
     ap.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE", help="a ClusterConfig field")
+    ap.add_argument("--grid", action="store_true", help="the live finals relabelled at the end, for recluster settings")
+    ap.add_argument("--dump", metavar="DIR", help="save each stream's line voices and who said them (npz)")
     ap.add_argument("--out")
     args = ap.parse_args()
     cluster = ClusterConfig()
     for item in args.set:
         key, value = item.split("=")
         cluster = replace(cluster, **{key: type(getattr(cluster, key))(value)})
-    results = [run(s, not args.no_settle, cluster, args.realtime, args.compare) for s in args.streams]
+    results = [run(s, not args.no_settle, cluster, args.realtime, args.compare, args.grid, args.dump)
+               for s in args.streams]  # fmt: skip
     report = {"cluster": cluster.__dict__, "settle": not args.no_settle, "realtime": args.realtime,
               "results": results}  # fmt: skip
     text = json.dumps(report, indent=1)

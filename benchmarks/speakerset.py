@@ -1,6 +1,6 @@
 """Conversation streams for speaker labels: four to six voices taking turns of 2-20 s, with back-channels.
 
-    python benchmarks/speakerset.py         # writes benchmarks/streams/talk_{a,b}.wav + .json (not in git)
+    python benchmarks/speakerset.py         # writes benchmarks/streams/talk_{a,b,c}.wav + .json (not in git)
 
 Built from ../shared/speech (see its README for sources and licences): the Hi-Fi TTS reader (speaker
 6097), the spontaneous speaker of the MFA recordings, the continuous address (cut at its pauses), the
@@ -140,6 +140,15 @@ def main() -> int:
     b = {v: second[v] for v in ("reader", "spontaneous", "address", "austen")}
     b |= {v: every[v] for v in ("libri_1221", "libri_61", "libri_1089", "jfk")}
     build("talk_b", b, seed=11, minutes=4)
+    # talk_c: one person whose voice changes (whispered, falsetto, laughing, creaky, breathy, exaggerated),
+    # every such clip of the spontaneous speaker with as many of their plain ones, and two other people.
+    meta = json.loads((SHARED / "spontaneous_en.json").read_text(encoding="utf-8"))
+    spont = _clip(SHARED / "spontaneous_en.wav")
+    odd = ("whisper", "falsetto", "laughter", "creaky", "breathy", "exaggerated", "registershift", "breaths")
+    changed = [c for c in meta["clips"] if any(w in c["file"] for w in odd)]
+    plain = [c for c in meta["clips"] if c not in changed][: len(changed)]
+    mine = [(c["text"], spont[int(c["start"] * SR) : int(c["end"] * SR)]) for c in changed + plain]
+    build("talk_c", {"spontaneous": mine, "reader": second["reader"], "address": second["address"]}, seed=13, minutes=4)
     return 0
 
 

@@ -8,7 +8,8 @@ back, recovery and every export. The rules live here once:
 * a partial is shown until its final (same id) replaces it; an empty final takes the partial back;
 * a settled reading takes the place of the live captions it names (`replaces`, ids of its input): it
   sits where the first of them was and the others go; a settled reading without words only takes
-  live text away; with none of them on show it goes in time order;
+  live text away; with none of them on show it goes in time order; told again (the same id, when the
+  session's voices are settled anew) it changes in place;
 * an input without a settle pass keeps its live finals: a settled reading for it is not applied;
 * a rename changes every row of that speaker, and every caption of that name still to come;
 * an edit is the user's text for one line: it stays that line's text, and a settled reading that
@@ -160,6 +161,12 @@ class Transcript:
     def _settle(self, caption: Caption) -> Revision:
         if not self.settle_reads(caption.source):
             return Revision()  # its input keeps its live finals (a meeting's microphone)
+        k = key(caption)
+        if (row := self._row.get(k)) is not None and self.rows[row].settled:  # told again: its speaker settled anew
+            if k in self._edits:
+                self._own[k] = caption
+                caption = replace(caption, text=self._edits[k])
+            return Revision((self._change(row, caption),))
         named = [(caption.source, i) for i in caption.replaces]
         if any(k in self._edits for k in named):
             # The user's line stands, and the reading's words for it would say it twice: the lines it

@@ -122,6 +122,22 @@ def test_an_edit_of_a_settled_line_and_a_rename_after_it():
     assert [c.labelled() for c in t.kept()] == ["Ana: Hello, Buluru."]  # its own words, its new name
 
 
+def test_a_settled_reading_told_again_changes_in_place_and_keeps_an_edit():
+    t = Transcript({""})
+    t.apply(live(1, 0, "hello there", speaker="Speaker 1"))
+    t.apply(live(2, 2, "and you", speaker="Speaker 3"))
+    first = settled(100, 0, "Hello there.", [1], speaker="Speaker 1")
+    t.apply(first)
+    t.apply(settled(101, 2, "And you?", [2], speaker="Speaker 3"))
+    t.apply(Edit("", 101, "And you, Ana?"))
+    rev = t.apply(replace(settled(101, 2, "And you?", [2]), speaker="Speaker 1"))  # the voices settled: one person
+    assert [op.kind for op in rev.ops] == ["change"]
+    assert [c.labelled() for c in t.kept()] == ["Speaker 1: Hello there.", "Speaker 1: And you, Ana?"]
+    t.apply(Rename("Speaker 1", "Ana"))
+    t.apply(first)  # told again with the label it had: the name given stands
+    assert [c.labelled() for c in t.kept()] == ["Ana: Hello there.", "Ana: And you, Ana?"] and len(t.rows) == 2
+
+
 def test_captions_cannot_be_changed_after_they_are_made():
     c = live(1, 0, "hi")
     with pytest.raises(dataclasses.FrozenInstanceError):

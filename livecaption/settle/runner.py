@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import threading
 import time
+from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
 
 from livecaption.captions import Caption, at_ms
@@ -19,7 +20,7 @@ from livecaption.ids import SessionIds
 from livecaption.samples import HOP, SR, WINDOW
 from livecaption.settle.owners import owners
 from livecaption.settle.settler import SettledWindow, SettlePass
-from livecaption.speakers.relabel import by_turns, majority
+from livecaption.speakers.relabel import by_turns, majority, overlapping
 
 if TYPE_CHECKING:
     from livecaption.streaming.events import EngineListener, EngineStatus
@@ -56,6 +57,7 @@ class SettleRunner:
         self.abandoned = threading.Event()  # stop after the window being read; `export` settles the rest
         self.warned = False
         self._replaced: set[tuple[str, int]] = set()
+        self._told: dict[tuple[str, int], tuple[Caption, list[Caption]]] = {}  # settled: (it, the lines it read again)
         self._thread: threading.Thread | None = None
 
     @property
@@ -104,6 +106,7 @@ class SettleRunner:
                 engine.settle_compute_s += time.monotonic() - t
                 if window is not None:
                     engine.emit_settled(self._captions(inp, window))
+                    engine.emit_settled(self._retold(inp))
                 behind = self.behind_s()
                 if final:
                     engine.listener.on_status(engine.status("settling"))
@@ -142,20 +145,50 @@ class SettleRunner:
         pieces = [(min(p.start, end_cap), min(p.end, end_cap), p.text) for p in window.pieces]
         self._replaced.update((source, c.id) for c in live)
         ids_of = owners(live, [(a, b) for a, b, _ in pieces])
+        kept = inp.speakers.kept_names() if inp.speakers is not None else {}
+        heard = [replace(c, speaker=kept.get(c.id, c.speaker)) for c in live]  # the voices sorted again
         language = window.language or self.engine.transcriber.language or ""
         translated = {c.id: c.translation for c in live if c.translation}
         out = []
         for (start, end, text), ids in zip(pieces, ids_of, strict=True):
-            mine = [c for c in live if c.end > start and c.start < end]  # whose words it reads again
+            mine = [c for c in heard if c.end > start and c.start < end]  # whose words it reads again
             for k, (a, b, words, who) in enumerate(by_turns(start, end, text, mine)):
                 if not who and inp.speakers is not None:  # no live caption there: the closest voice
                     who = inp.speakers.nearest_name(a, b)
                 # --task both: a settled caption keeps the translations of the live captions it replaces
                 english = " ".join(translated[i] for i in ids if i in translated) if k == 0 else ""
                 out.append(self._caption(a, b, words, language, source, who or speaker, ids, english))  # one a turn
+                self._told[(source, out[-1].id)] = (out[-1], [c for c in live if c.end > a and c.start < b])
         if not pieces and live:
             who = majority(live) or speaker
             out.append(self._caption(window.start, window.end, "", language, source, who, [c.id for c in live]))
+        return out
+
+    def _retold(self, inp: Input) -> list[Caption]:
+        """Settled captions the voices sorted again (with more heard now) give other speakers: told
+        again with the speaker they have now, or cut where the lines they read again now change
+        speaker (the first part keeps its place and id; a line the user edited is left whole)."""
+        if inp.speakers is None:
+            return []
+        kept, out = inp.speakers.kept_names(), []
+        for k, (caption, read) in list(self._told.items()):
+            if k[0] != inp.label.source or not read:
+                continue
+            heard = [replace(c, speaker=kept.get(c.id, c.speaker)) for c in read]
+            turns = by_turns(caption.start, caption.end, caption.text, heard)
+            if len(turns) > 1 and not self.engine.record.edited(k):
+                for n, (a, b, words, who) in enumerate(turns):
+                    part = replace(caption, start=at_ms(a), end=at_ms(b), text=words, speaker=who or caption.speaker)
+                    if n:  # a new line after the first, in time order
+                        part = replace(part, id=self.engine.ids.settled(), replaces=(), translation="")
+                    self._told[(k[0], part.id)] = (part, [c for c in read if c.end > a and c.start < b])
+                    out.append(part)
+                continue
+            who = turns[0][3] if len(turns) == 1 else overlapping(caption, heard)
+            if who and who != caption.speaker:
+                caption = replace(caption, speaker=who)
+                self._told[k] = (caption, read)
+                out.append(caption)
         return out
 
     def _caption(self, start, end, text, language, source, speaker, ids, translation="") -> Caption:

@@ -25,6 +25,7 @@ from livecaption.samples import SR
 from livecaption.speakers.clusters import ClusterConfig, Clusters
 from livecaption.speakers.encoder import SpeakerEncoder
 from livecaption.speakers.known import KnownVoices
+from livecaption.speakers.recluster import ReclusterConfig, Unit, recluster
 from livecaption.speakers.track import PIECE_N, SpeakerTrack, Voice
 from livecaption.speakers.turns import cut, split_text
 
@@ -46,6 +47,7 @@ class SpeakerLabeller:
         self._last = 0
         self._lock = threading.Lock()
         self.latencies: list[float] = []  # seconds spent labelling each final (benchmarks)
+        self.units: list[Unit] = []  # every final line's voice, for sorting them again (recluster.py)
 
     def name(self, index: int) -> str:
         s = self.clusters.find(index)
@@ -87,11 +89,28 @@ class SpeakerLabeller:
                     a = replace(caption, end=at, text=texts[0], speaker=self.name(first))
                     b = replace(caption, start=at, text=texts[1], speaker=self.name(second), id=ids.split(caption.id),
                                 translation="")  # the translation stays with the first part, whole
+                    self._heard(a, voice.pieces[:k], first)
+                    self._heard(b, voice.pieces[k:], second)
                     return [a, b]
                 self._last = first
-                return [replace(caption, speaker=self.name(first))]
+                return [self._heard(replace(caption, speaker=self.name(first)), voice.pieces, first)]
         self._last = self._place(voice.pieces, voice.seconds)
-        return [replace(caption, speaker=self.name(self._last))]
+        return [self._heard(replace(caption, speaker=self.name(self._last)), voice.pieces, self._last)]
+
+    def _heard(self, caption: Caption, pieces: np.ndarray, index: int) -> Caption:
+        self.units.append(Unit(caption.id, caption.start, caption.end, pieces.sum(axis=0), len(pieces), index))
+        return caption
+
+    def kept_names(self, config: ReclusterConfig | None = None) -> dict[int, str]:
+        """Each final line's speaker in the kept transcript (caption id -> name): the session's voices
+        sorted again with everything heard so far (recluster.py). Any thread; the sorting runs unlocked."""
+        with self._lock:
+            resolved = {u.label: s.index for u in self.units if (s := self.clusters.find(u.label)) is not None}
+            units = [replace(u, label=resolved[u.label]) for u in self.units if u.label in resolved]
+            named = {i: n for i, n in self.names.items() if i in resolved.values()}
+        groups = recluster(units, named, config)
+        with self._lock:
+            return {cid: self.name(g) for cid, g in groups.items()}
 
     def _place(self, pieces: np.ndarray, seconds: float) -> int:
         """The speaker (index) of a stretch: a remembered person it clearly is, else as the clusters find it

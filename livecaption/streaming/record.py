@@ -46,6 +46,12 @@ class Record:
         with self.lock:
             return [c for c in self._captions if c.source == source and keep(c)]
 
+    def edited(self, k: tuple[str, int]) -> bool:
+        """Whether the user edited the line (source, id)."""
+        with self.lock:
+            row = self._transcript.row_of(k)
+            return row is not None and self._transcript.edited(self._transcript.rows[row])
+
     def said(self, source: str, start: float, end: float) -> str:
         """The input's live finals between two session times, as one text."""
         return " ".join(c.text for c in self.live(source, lambda c: c.end > start and c.start < end))

@@ -1,0 +1,42 @@
+"""The session's voices sorted again (livecaption/speakers/recluster.py), on made-up embeddings: fast."""
+
+import numpy as np
+
+from livecaption.speakers.recluster import Unit, recluster
+
+RNG = np.random.default_rng(7)
+
+
+def voice(centre: np.ndarray, n: int, spread: float = 0.5) -> np.ndarray:
+    pieces = centre + spread * RNG.standard_normal((n, len(centre))) / np.sqrt(len(centre))
+    return pieces / np.linalg.norm(pieces, axis=1, keepdims=True)
+
+
+def unit(i: int, pieces: np.ndarray, label: int) -> Unit:
+    return Unit(i, 2.0 * i, 2.0 * i + 1.5, pieces.sum(axis=0), len(pieces), label)
+
+
+def centres(k: int, dim: int = 64) -> list[np.ndarray]:
+    c = RNG.standard_normal((k, dim))
+    return list(c / np.linalg.norm(c, axis=1, keepdims=True))
+
+
+def test_one_person_split_in_two_labels_is_joined_and_a_line_given_the_wrong_person_moves():
+    ana, ben = centres(2)
+    laughing = ana * 0.9 + 0.1 * centres(1)[0]  # Ana's voice changes: the live path heard a new speaker
+    units = [unit(i, voice(ana, 4), 1) for i in range(6)] + [unit(6 + i, voice(ben, 4), 2) for i in range(6)]
+    units += [unit(20 + i, voice(laughing, 3), 3) for i in range(3)]
+    units += [unit(30, voice(ben, 1), 1)]  # Ben's first short line went to whoever was closest
+    groups = recluster(units, named={})
+    assert {groups[u.id] for u in units if u.id < 6 or 20 <= u.id < 30} == {1}  # Ana is one label: 1
+    assert {groups[u.id] for u in units if 6 <= u.id < 12} == {2} and groups[30] == 2
+
+
+def test_people_the_user_named_apart_are_never_joined_and_distinct_people_stay_apart():
+    ana, ben, cy = centres(3)
+    units = [unit(i, voice(ana, 4), 1) for i in range(4)] + [unit(10 + i, voice(ana, 4), 2) for i in range(4)]
+    units += [unit(20 + i, voice(ben, 4), 3) for i in range(4)] + [unit(30 + i, voice(cy, 2), 4) for i in range(2)]
+    assert len(set(recluster(units, named={}).values())) == 3  # labels 1 and 2 are one voice: joined
+    kept = recluster(units, named={1: "Ana", 2: "Anna"})  # the user said they are two people
+    assert len(set(kept.values())) == 4 and kept[0] == 1 and kept[10] == 2
+    assert recluster([], named={}) == {}
