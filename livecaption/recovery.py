@@ -45,10 +45,16 @@ def _config(info: SessionInfo, model: str | None = None) -> SessionConfig:
 
 
 def recover_tail(
-    info: SessionInfo, captions: list[Caption], log: Callable[[str], None] = lambda _m: None
+    info: SessionInfo,
+    captions: list[Caption],
+    log: Callable[[str], None] = lambda _m: None,
+    ids: SessionIds | None = None,
 ) -> list[Caption]:
     """Captions for a crashed session's audio after its last final caption (`captions`, from the
-    journal), for each input whose audio was kept, labelled as that input; empty without audio."""
+    journal), for each input whose audio was kept, labelled as that input; empty without audio.
+    Each has an id of its own from `ids`' recovered range (a settled caption can name it, and the
+    person can edit it as any line)."""
+    ids = ids or SessionIds()
     out: list[Caption] = []
     loaded = None
     for kept in info.inputs:
@@ -82,7 +88,7 @@ def recover_tail(
 
             found = by_voice(found, mine, before, begin, SpeakerEncoder())
         out += found
-    return sorted(out, key=lambda c: c.start)
+    return [replace(c, id=ids.recovered()) for c in sorted(out, key=lambda c: c.start)]
 
 
 def restore(which: str, log: Callable[[str], None] = lambda _m: None) -> tuple[SessionInfo, list[Caption]]:
@@ -96,10 +102,9 @@ def restore(which: str, log: Callable[[str], None] = lambda _m: None) -> tuple[S
     ids = SessionIds()  # ids apart from the session's own: recovered, then settled late
     if info.crashed:
         try:
-            tail = recover_tail(info, captions, log)
+            tail = recover_tail(info, captions, log, ids)
         except LivecaptionError as exc:  # the captions in the journal are still good
             log(f"the words after the last caption could not be recovered: {exc}")
-        tail = [replace(c, id=ids.recovered()) for c in tail]  # a settled caption can name them
         if tail:
             log(f"recovered {sum(len(c.text.split()) for c in tail)} words spoken after the last caption")
     settled: list[Caption] = []

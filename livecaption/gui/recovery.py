@@ -6,7 +6,6 @@ thread, so the worker's signals reach its slots queued, on the GUI thread.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
@@ -51,8 +50,10 @@ class AfterSession(QObject):
                 mark_recovered(s)  # not offered again; its audio stays for Improve transcript
         if answer != QMessageBox.StandardButton.Yes:
             return False
-        self.show(load(info.id)[1])
-        win.session_id = info.id
+        from livecaption.gui.open_session import show_session
+
+        show_session(win, info)  # with each line's own id: every line can be edited and played
+        win.banner.hide()  # its offer to recover the last words: done here at once
         if info.has_audio:
             win.status.loading("Recovering the last words from the kept audio…")
             self.requestRecover.emit(info)  # the worker appends them to the journal, then on_recovered
@@ -60,13 +61,10 @@ class AfterSession(QObject):
             mark_recovered(info)
         return True
 
-    def show(self, captions: list[Caption]) -> None:
-        for c in captions:
-            self.win.on_caption(replace(c, id=0))  # restored captions never collide with a new session's ids
-
     @Slot(object)
     def on_recovered(self, captions: list[Caption]) -> None:
-        self.show(captions)
+        for c in captions:  # ids of the recovered range: they do not collide with the session's own
+            self.win.on_caption(c)
         words = sum(len(c.text.split()) for c in captions)
         self.win.status.idle(f"Recovered {words} words spoken after the last caption" if words else "Ready")
 

@@ -9,6 +9,7 @@ from PySide6.QtGui import QFontMetrics
 
 from benchmarks.metrics import tokens
 from livecaption.captions import Caption
+from livecaption.transcript import Edit
 from livecaption.gui.main_window import MainWindow
 from livecaption.gui.overlay import CaptionOverlay, OverlayStyle, stable_parts
 from livecaption.gui.toolbar import select
@@ -406,6 +407,14 @@ def test_restoring_a_crashed_session_brings_back_its_last_words(speech, qtbot, m
     qtbot.waitUntil(lambda: "country" in " ".join(c.text for c in win.model.finals()), timeout=60_000)
     assert win.status.state_label.text().startswith("Recovered")
     assert list_sessions()[-1].finished  # closed with the recovered captions, not offered again
+    # every line has its own id, restored and recovered alike: each can be edited on its own
+    keys = [(c.source, c.id) for c in win.model.finals()]
+    assert len(set(keys)) == len(keys) >= 2 and all(win.model.editable(r) for r in range(len(keys)))
+    win.review.apply(Edit("", keys[-1][1], "Ask not what your country can do for you."))
+    assert [c.text for c in win.model.finals()][-1] == "Ask not what your country can do for you."
+    from livecaption.storage.journal import load
+
+    assert load("latest")[1][-1].text == "Ask not what your country can do for you."  # in its journal
     win.model.clear()
     win.unsaved = False
     win.close()
