@@ -77,19 +77,19 @@ class TeachBar(QFrame):
 
     def _replace(self) -> None:
         lines, self.lines = self.lines, []
-        self.replace_btn.hide()
-        if not self.learn_btn.isVisible():
-            self.hide()
-        if lines:
-            self.replaceAll.emit(lines)
+        self._done(self.replace_btn, self.replaceAll, lines)
 
     def _learn(self) -> None:
         words, self.words = self.words, []
-        self.learn_btn.hide()
-        if not self.replace_btn.isVisible():
+        self._done(self.learn_btn, self.learn, words)
+
+    def _done(self, button: QPushButton, signal, taken: list) -> None:
+        """One offer taken: its button goes, and the bar with it once nothing else is offered."""
+        button.hide()
+        if not (self.replace_btn.isVisible() or self.learn_btn.isVisible()):
             self.hide()
-        if words:
-            self.learn.emit(words)
+        if taken:
+            signal.emit(taken)
 
     def keyPressEvent(self, e) -> None:
         if e.key() == Qt.Key.Key_Escape:
