@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolBut
 from livecaption.errors import LivecaptionError, Remedy
 from livecaption.gui import a11y
 
-Action = tuple[str, Callable[[], None]]
+Action = tuple[str, Callable[[], object]]  # the button's text, and what it does
 
 
 class ErrorBanner(QFrame):
@@ -38,7 +38,7 @@ class ErrorBanner(QFrame):
         lay.addWidget(self.action)
         lay.addWidget(close)
         self.remedies: dict[Remedy, Callable[[], Action | None]] = {}  # set by the window
-        self._handler: Callable[[], None] | None = None
+        self._handler: Callable[[], object] | None = None
         self.action.clicked.connect(self._act)
         self.hide()
 

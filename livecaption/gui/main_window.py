@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QStandardPaths, Qt, QThread, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QLabel,
-    QMainWindow,
-    QMessageBox,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QCloseEvent, QResizeEvent
+from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
 from livecaption.captions import Caption
 from livecaption.config import SessionConfig
@@ -34,11 +28,15 @@ from livecaption.gui.remedies import remedies
 from livecaption.gui.review import Review
 from livecaption.gui.session_settings import config_for
 from livecaption.gui.status import StatusArea
-from livecaption.gui.toolbar import Toolbar
+from livecaption.gui.toolbar import State, Toolbar
 from livecaption.gui.transcript import TranscriptModel, TranscriptView
 from livecaption.gui.tray import add_tray
 from livecaption.session import Session
 from livecaption.storage.export import save
+
+if TYPE_CHECKING:
+    from livecaption.share.server import ShareServer
+    from livecaption.streaming.engine import Engine
 
 
 class MainWindow(QMainWindow):
@@ -49,13 +47,16 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("livecaption")
         self.setWindowIcon(app_icon())
         self.settings = cfg.settings()
+        self.profile: str = cfg.get(self.settings, "profile")  # the vocabulary in use
+        self.state = State.IDLE  # never read from the Start button's text
         self.session: Session | None = None
         self.session_id: str | None = None  # the journal of the last session shown
         self.input_file: str | None = None  # replay a recording instead of the microphone
         self.realtime = True
         self.unsaved = False
         self.automation = False  # driven by --exit-when-done: no questions on close
-        self.on_finished_hooks: list = []
+        self.share_server: ShareServer | None = None  # Session → Share captions…
+        self.on_finished_hooks: list[Callable[[], None]] = []
         self._close_when_finished = False
 
         # engine plumbing: the bridge lives on the GUI thread, the worker on its own
@@ -77,7 +78,7 @@ class MainWindow(QMainWindow):
         window_state.restore(self)
 
     @property
-    def engine(self):
+    def engine(self) -> Engine | None:
         return self.session.engine if self.session is not None else None
 
     def _build(self) -> None:
@@ -116,7 +117,8 @@ class MainWindow(QMainWindow):
         a11y.name(self.live_btn, "Jump to live", "Scrolls to the newest caption and follows new ones again (End)")
         self.live_btn.clicked.connect(self.view.jump_to_live)
         self.live_btn.hide()
-        self.view.followingChanged.connect(lambda f: (self.live_btn.setVisible(not f), self._place_live_button()))
+        self.view.followingChanged.connect(lambda following: self.live_btn.setVisible(not following))
+        self.view.followingChanged.connect(lambda _following: self._place_live_button())
         self.setCentralWidget(central)
         self.status = StatusArea(self.statusBar())
         self.status.cancel_btn.clicked.connect(self.worker.cancel.set)
@@ -127,13 +129,13 @@ class MainWindow(QMainWindow):
         self.bridge.error.connect(self.banner.show_session_error)
         self.bridge.notice.connect(self.status.show_notice)
         self.after = recovery.AfterSession(self)
-        build_menus(self)
+        self.menu_actions = build_menus(self)
         self.tray = add_tray(self)
         self.toolbar.stateChanged.connect(self.tray.show_state)
         self.toolbar.refresh_devices()
         self.toolbar.fill_models()
 
-    def resizeEvent(self, e) -> None:
+    def resizeEvent(self, e: QResizeEvent) -> None:
         super().resizeEvent(e)
         self._place_live_button()
 
@@ -146,16 +148,20 @@ class MainWindow(QMainWindow):
     def session_config(self) -> SessionConfig:
         return config_for(self)
 
+    def set_state(self, state: State) -> None:
+        self.state = state
+        self.toolbar.set_state(state)  # the Start button, and the tray through its stateChanged
+
     def toggle(self) -> None:
         if self.session is not None:
             self.stop()
-        elif self.toolbar.start_btn.text() == "Start":
+        elif self.state is State.IDLE:
             self.start()
 
     def start(self) -> None:
         self.banner.hide()
         window_state.save(self)
-        self.toolbar.set_state("starting")
+        self.set_state(State.STARTING)
         self.status.state_label.setText("Starting")
         self.requestSession.emit(self.session_config())
 
@@ -163,14 +169,14 @@ class MainWindow(QMainWindow):
         if self.session is None:
             return
         self.status.state_label.setText("Finishing the last words…")
-        self.toolbar.set_state("finishing")
+        self.set_state(State.FINISHING)
         threading.Thread(target=self.session.stop, daemon=True).start()  # PortAudio may block briefly
 
     def _on_started(self, session: Session, desc: str) -> None:
         self.session = session
         self.setWindowTitle("livecaption")  # not a past session's any more
         self.session_id = session.journal.id if session.journal is not None else None
-        self.toolbar.set_state("running")
+        self.set_state(State.RUNNING)
         settled = {i.label.source for i in session.engine.inputs if i.settle is not None}
         self.model.begin(settled or None)
         spool = session.engine.spool
@@ -179,7 +185,7 @@ class MainWindow(QMainWindow):
             self.stop()
 
     def _on_failed(self, error: LivecaptionError) -> None:
-        self.toolbar.set_state("idle")
+        self.set_state(State.IDLE)
         self.status.idle("Not running")
         self.banner.show_error(error)
         if self._close_when_finished:
@@ -195,7 +201,7 @@ class MainWindow(QMainWindow):
     def _on_finished(self) -> None:
         self.session = None
         self.model.settling(None)
-        self.toolbar.set_state("idle")
+        self.set_state(State.IDLE)
         self.status.idle("Stopped")
         hooks, self.on_finished_hooks = self.on_finished_hooks, []
         for hook in hooks:
@@ -221,14 +227,6 @@ class MainWindow(QMainWindow):
         size = min(40.0, max(8.0, self.view.font().pointSizeF() + step))
         self.view.set_font_size(size)
         self.settings.setValue("font_size", size)
-
-    def clear_transcript(self) -> None:
-        if not self.model.rowCount():
-            return
-        text = "Remove all captions from the window? Export first if you need them."
-        if QMessageBox.question(self, "Clear transcript", text) == QMessageBox.StandardButton.Yes:
-            self.model.clear()
-            self.unsaved = False
 
     def default_export_path(self, fmt: str) -> Path:
         folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
@@ -269,7 +267,7 @@ class MainWindow(QMainWindow):
 
     # -- closing -----------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.session is not None or self.toolbar.start_btn.text() == "Starting…":
+        if self.session is not None or self.state is State.STARTING:
             # Finish the last words (and settle the rest) off the GUI thread; the window closes once they are in.
             event.ignore()
             settler = self.engine.settler if self.engine is not None else None

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -32,9 +32,11 @@ from PySide6.QtWidgets import (
 from livecaption.captions import hms
 from livecaption.errors import StorageError
 from livecaption.gui import a11y
+from livecaption.gui.host import Host
+from livecaption.gui.review import Review
+from livecaption.gui.status import StatusArea
+from livecaption.gui.transcript import TranscriptView
 from livecaption.storage.journal import SessionInfo, read_events, sessions_dir, transcript_of
-
-MainWindow = Any  # the app's window (not imported: it is the one that opens this)
 
 RECENT = 200  # sessions listed, newest first
 INPUT_NAMES = {"mic": "microphone", "system": "system audio"}
@@ -110,11 +112,27 @@ def recent_sessions(folder: Path | None = None, limit: int = RECENT) -> list[Pas
     return sorted(out, key=lambda s: (s.info.started, s.info.id), reverse=True)
 
 
+class Recovers(Protocol):
+    def recover(self, info: SessionInfo) -> None: ...  # the words after a dead session's last caption
+
+
+class OpenSessionHost(Host, Protocol):
+    """What showing a past session needs of the window: its transcript, view and status, and its undo steps."""
+
+    review: Review
+    placeholder: QLabel
+    view: TranscriptView
+    status: StatusArea
+
+    @property
+    def after(self) -> Recovers: ...
+
+
 class OpenSessionDialog(QDialog):
     """The recent sessions, newest first: arrows pick, Enter opens, Esc closes."""
 
-    def __init__(self, win: MainWindow, sessions: list[PastSession] | None = None) -> None:
-        super().__init__(win)
+    def __init__(self, win: OpenSessionHost, sessions: list[PastSession] | None = None) -> None:
+        super().__init__(win.window())
         self.setWindowTitle("Open session")
         self.setMinimumWidth(760)
         self.sessions = recent_sessions() if sessions is None else sessions
@@ -170,7 +188,7 @@ class OpenSessionDialog(QDialog):
         super().accept()
 
 
-def show_session(win: MainWindow, info: SessionInfo) -> bool:
+def show_session(win: OpenSessionHost, info: SessionInfo) -> bool:
     """The session's transcript in the window, as its journal has it; False when it was not shown."""
     if win.session is not None:
         win.statusBar().showMessage("Stop the running session first: a past session opens in its place.", 8000)
@@ -188,15 +206,13 @@ def show_session(win: MainWindow, info: SessionInfo) -> bool:
     for event in events:
         win.model.upsert(event)
     win.model.settling(None)
-    review = getattr(win, "review", None)
-    if review is not None:
-        review.undo.clear()  # the steps were another transcript's
+    win.review.undo.clear()  # the steps were another transcript's
     win.session_id = info.id
     win.unsaved = False  # the journal keeps it, edits included
     win.placeholder.hide()
     win.view.show()
     when = started_text(info.started or header.get("started", ""))
-    win.setWindowTitle(f"livecaption — session of {when}")
+    win.window().setWindowTitle(f"livecaption — session of {when}")
     kept = win.model.transcript.kept()
     length = hms(max((c.end for c in kept), default=0.0))
     win.status.idle(f"Session of {when} ({length}, {len(kept)} captions)")
@@ -211,16 +227,16 @@ def show_session(win: MainWindow, info: SessionInfo) -> bool:
     return True
 
 
-def recover_tail(win: MainWindow, info: SessionInfo) -> None:
+def recover_tail(win: OpenSessionHost, info: SessionInfo) -> None:
     """The words after a dead session's last caption, from its kept audio, through the window's restore path."""
     if win.session is not None or win.session_id != info.id:
         return
     win.banner.hide()
     win.status.loading("Recovering the last words from the kept audio…")
-    win.after.requestRecover.emit(info)  # the worker appends them to the journal, then AfterSession shows them
+    win.after.recover(info)  # the worker appends them to the journal, then AfterSession shows them
 
 
-def open_session(win: MainWindow) -> bool:
+def open_session(win: OpenSessionHost) -> bool:
     """File → Open session…: pick one, then show it. False when none was opened."""
     if win.session is not None:
         win.statusBar().showMessage("Stop the running session first: a past session opens in its place.", 8000)

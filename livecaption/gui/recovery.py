@@ -6,25 +6,34 @@ thread, so the worker's signals reach its slots queued, on the GUI thread.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QProgressDialog
 
 from livecaption.captions import Caption, hms
 from livecaption.errors import LivecaptionError
-from livecaption.storage.journal import list_sessions, load, mark_recovered
+from livecaption.gui.bridge import SessionWorker
+from livecaption.gui.open_session import OpenSessionHost, show_session
+from livecaption.gui.toolbar import Toolbar
+from livecaption.storage.journal import SessionInfo, list_sessions, load, mark_recovered
 
-if TYPE_CHECKING:
-    from livecaption.gui.main_window import MainWindow
+
+class RecoveryHost(OpenSessionHost, Protocol):
+    """What restoring and improving a session need of the window: its worker, and the model picked."""
+
+    worker: SessionWorker
+    toolbar: Toolbar
+
+    def on_caption(self, caption: Caption) -> None: ...
 
 
 class AfterSession(QObject):
     requestRecover = Signal(object)  # SessionInfo of a crashed session, to the worker
     requestPolish = Signal(object)  # (SessionInfo, model), to the worker
 
-    def __init__(self, win: MainWindow) -> None:
-        super().__init__(win)
+    def __init__(self, win: RecoveryHost) -> None:
+        super().__init__(win.window())
         self.win = win
         self.dialog: QProgressDialog | None = None  # while a polish runs
         self.requestRecover.connect(win.worker.recover)
@@ -41,7 +50,7 @@ class AfterSession(QObject):
             return False
         info = crashed[-1]
         answer = QMessageBox.question(
-            win, "Restore session?",
+            win.window(), "Restore session?",
             f"The session started {info.started.replace('T', ' ')} did not finish ({info.captions} captions, "
             f"{hms(info.duration)}). Restore its transcript?",
         )  # fmt: skip
@@ -50,16 +59,18 @@ class AfterSession(QObject):
                 mark_recovered(s)  # not offered again; its audio stays for Improve transcript
         if answer != QMessageBox.StandardButton.Yes:
             return False
-        from livecaption.gui.open_session import show_session
-
         show_session(win, info)  # with each line's own id: every line can be edited and played
         win.banner.hide()  # its offer to recover the last words: done here at once
         if info.has_audio:
             win.status.loading("Recovering the last words from the kept audio…")
-            self.requestRecover.emit(info)  # the worker appends them to the journal, then on_recovered
+            self.recover(info)
         else:
             mark_recovered(info)
         return True
+
+    def recover(self, info: SessionInfo) -> None:
+        """The words after a crashed session's last caption, from its kept audio, on the worker thread."""
+        self.requestRecover.emit(info)  # the worker appends them to the journal, then on_recovered
 
     @Slot(object)
     def on_recovered(self, captions: list[Caption]) -> None:
@@ -84,7 +95,7 @@ class AfterSession(QObject):
                 "(the default), or restore one."
             )
             return
-        self.dialog = QProgressDialog("Reading the whole session again…", "Cancel", 0, 100, win)
+        self.dialog = QProgressDialog("Reading the whole session again…", "Cancel", 0, 100, win.window())
         self.dialog.setWindowTitle("Improve transcript")
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
         self.dialog.setMinimumDuration(0)
@@ -108,6 +119,7 @@ class AfterSession(QObject):
             return  # cancelled or failed: the live transcript stays as it was
         win = self.win
         win.model.clear()
-        self.show(captions)
+        for c in captions:  # each a new line: a whole-recording reading has no live ids
+            win.on_caption(c)
         win.unsaved = True
         win.statusBar().showMessage(f"Transcript improved: {len(captions)} captions from the whole recording", 8000)

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import Protocol
 
 from livecaption.errors import Remedy
-from livecaption.gui.toolbar import BUNDLED, select
-
-if TYPE_CHECKING:
-    from livecaption.gui.banner import Action
-    from livecaption.gui.main_window import MainWindow
+from livecaption.gui.banner import Action
+from livecaption.gui.host import MenuActions
+from livecaption.gui.toolbar import BUNDLED, Toolbar, select
 
 
-def remedies(win: MainWindow) -> dict:
+class RemediesHost(Protocol):
+    """What the remedies change or open in the window."""
+
+    toolbar: Toolbar
+    menu_actions: MenuActions
+
+    def open_recording(self) -> None: ...
+
+    def export_dialog(self, fmt: str = "srt") -> bool: ...
+
+
+def remedies(win: RemediesHost) -> dict[Remedy, Callable[[], Action | None]]:
     tb = win.toolbar
 
     def bundled() -> Action | None:
@@ -22,8 +32,8 @@ def remedies(win: MainWindow) -> dict:
 
     def english() -> Action:
         def apply() -> None:
-            win.translate_action.setChecked(False)
-            win.both_action.setChecked(False)
+            win.menu_actions.translate.setChecked(False)
+            win.menu_actions.both.setChecked(False)
             select(tb.lang_box, "en")
 
         return ("Caption in English", apply)

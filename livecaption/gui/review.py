@@ -7,37 +7,29 @@ page. Undo is Qt's undo stack: each edit, and each "replace in the other lines",
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Protocol
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QUndoCommand, QUndoStack
-from PySide6.QtWidgets import QStatusBar, QWidget
+from PySide6.QtWidgets import QWidget
 
 from livecaption.captions import Caption
 from livecaption.corrections import Fix, LineFix, fix_of, lines_to_fix, new_words
 from livecaption.errors import LivecaptionError
 from livecaption.gui import a11y
+from livecaption.gui.host import Host
 from livecaption.gui.teach_bar import TeachBar
-from livecaption.gui.transcript_model import TranscriptModel
 from livecaption.transcript import Edit, Key, key
 from livecaption.vocabulary import saved
 
 
-class ReviewHost(Protocol):
+class ReviewHost(Host, Protocol):
     """What the review needs of the window (the window is not imported: it builds the review)."""
 
-    model: TranscriptModel
-    view: QWidget
-    banner: Any  # ErrorBanner
-    session: Any  # the running Session, or None
-    session_id: str | None
-    profile: str
-    unsaved: bool
+    profile: str  # the vocabulary that learns
 
     @property
-    def engine(self) -> Any: ...
-
-    def statusBar(self) -> QStatusBar: ...
+    def view(self) -> QWidget: ...
 
 
 class _EditLine(QUndoCommand):
@@ -95,9 +87,8 @@ class Review(QObject):
                     append_to(path, edit.to_dict())
         except LivecaptionError as exc:  # the window keeps the edit; saying so is enough
             win.banner.show_error(exc)
-        server = getattr(win, "share_server", None)
-        if server is not None:
-            server.publish(edit)
+        if win.share_server is not None:
+            win.share_server.publish(edit)
         win.unsaved = True
         return True
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import (
@@ -19,12 +19,10 @@ from PySide6.QtWidgets import (
 
 from livecaption.config import SessionConfig, default_threads
 from livecaption.gui import settings as cfg
-from livecaption.gui.toolbar import BUNDLED
+from livecaption.gui.host import MenuActions
+from livecaption.gui.toolbar import BUNDLED, Toolbar
 from livecaption.gui.voices import RememberedVoices
 from livecaption.storage.userconfig import UserConfig
-
-if TYPE_CHECKING:
-    from livecaption.gui.main_window import MainWindow
 
 
 def _spin(lo: float, hi: float, step: float, decimals: int, suffix: str = "") -> QDoubleSpinBox:
@@ -178,7 +176,18 @@ def session_options(settings: QSettings) -> dict:
     return options
 
 
-def config_for(win: MainWindow) -> SessionConfig:
+class ConfigHost(Protocol):
+    """The window's choices that make a session."""
+
+    toolbar: Toolbar
+    menu_actions: MenuActions
+    settings: QSettings
+    profile: str
+    input_file: str | None  # a recording to caption instead of the microphone
+    realtime: bool
+
+
+def config_for(win: ConfigHost) -> SessionConfig:
     """The session the window's toolbar, vocabulary and Session → Settings describe."""
     from livecaption.vocabulary import saved
 
@@ -194,7 +203,7 @@ def config_for(win: MainWindow) -> SessionConfig:
         model=tb.model_box.currentData() or BUNDLED,
         device=tb.compute_box.currentData(),
         language=tb.lang_box.currentData(),
-        task="both" if win.both_action.isChecked() else "translate" if win.translate_action.isChecked() else "transcribe",
+        task=win.menu_actions.task(),
         prompt=vocabulary.prompt,
         hotwords=vocabulary.all_hotwords,
         **session_options(win.settings),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QGuiApplication, QPixmap
@@ -22,12 +22,19 @@ from PySide6.QtWidgets import (
 
 from livecaption.errors import LivecaptionError
 from livecaption.gui import a11y
+from livecaption.gui.bridge import EngineBridge
+from livecaption.gui.host import Host
 
 if TYPE_CHECKING:
-    from livecaption.gui.main_window import MainWindow
     from livecaption.share.server import ShareServer
 
 LOCAL = "127.0.0.1"
+
+
+class ShareHost(Host, Protocol):
+    """What sharing needs of the window: its transcript so far, and each caption as it comes."""
+
+    bridge: EngineBridge
 
 
 def addresses() -> list[tuple[str, str]]:
@@ -53,8 +60,8 @@ def qr_pixmap(url: str, scale: int = 6) -> QPixmap:
 
 
 class ShareDialog(QDialog):
-    def __init__(self, win: MainWindow) -> None:
-        super().__init__(win)
+    def __init__(self, win: ShareHost) -> None:
+        super().__init__(win.window())
         self.win = win
         self.setWindowTitle("Share captions")
         self.setMinimumWidth(480)
@@ -115,7 +122,7 @@ class ShareDialog(QDialog):
 
     @property
     def server(self) -> ShareServer | None:
-        return getattr(self.win, "share_server", None)
+        return self.win.share_server
 
     def start_or_stop(self) -> None:
         if self.server is not None:
@@ -136,12 +143,12 @@ class ShareDialog(QDialog):
             self.shown_on = on
             self.toggle.setText("&Stop sharing" if on else "&Start sharing")
             a11y.name(self.toggle, self.toggle.text().replace("&", ""), "Starts or stops the caption page")
-            for w in (self.address, self.port):
-                w.setEnabled(not on)
-            for w in (self.link, self.copy, self.qr, self.viewers):
-                w.setVisible(on)
+            for choice in (self.address, self.port):
+                choice.setEnabled(not on)
+            for shown in (self.link, self.copy, self.qr, self.viewers):
+                shown.setVisible(on)
             QTimer.singleShot(0, self.adjustSize)
-        if on:
+        if server is not None:
             if self.link.text() != server.url:
                 self.link.setText(server.url)
                 self.link.setCursorPosition(0)
@@ -153,7 +160,7 @@ class ShareDialog(QDialog):
             self.viewers.setText(text)
 
 
-def start_sharing(win: MainWindow, host: str, port: int) -> ShareServer:
+def start_sharing(win: ShareHost, host: str, port: int) -> ShareServer:
     from livecaption.share.server import ShareServer
 
     server = ShareServer(host, port)
@@ -161,14 +168,16 @@ def start_sharing(win: MainWindow, host: str, port: int) -> ShareServer:
     for caption in win.model.finals():  # the page starts with what the window has
         server.publish(caption)
     win.bridge.caption.connect(server.publish)
-    QApplication.instance().aboutToQuit.connect(server.stop)
+    app = QApplication.instance()
+    assert app is not None  # the window is a widget: the application exists
+    app.aboutToQuit.connect(server.stop)
     win.share_server = server
     win.statusBar().showMessage(f"Sharing captions at {server.url}", 8000)
     return server
 
 
-def stop_sharing(win: MainWindow) -> None:
-    server = getattr(win, "share_server", None)
+def stop_sharing(win: ShareHost) -> None:
+    server = win.share_server
     if server is None:
         return
     win.bridge.caption.disconnect(server.publish)

@@ -3,7 +3,7 @@ named person's voice on this computer so later sessions name them (gui/voices.py
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -18,15 +18,20 @@ from PySide6.QtWidgets import (
 
 from livecaption.errors import LivecaptionError
 from livecaption.gui import a11y
+from livecaption.gui.host import Host
+from livecaption.gui.overlay import CaptionOverlay
 from livecaption.transcript import Rename
-
-if TYPE_CHECKING:
-    from livecaption.gui.main_window import MainWindow
 
 SAME = "Same person as…"
 
 
-def rename_speaker(win: MainWindow, old: str, new: str) -> bool:
+class SpeakersHost(Host, Protocol):
+    """What naming speakers needs of the window: the transcript's views (rows, overlay, shared page, journal)."""
+
+    overlay: CaptionOverlay
+
+
+def rename_speaker(win: SpeakersHost, old: str, new: str) -> bool:
     """`old` is `new` in the window, the overlay, the shared page, the journal and what comes next."""
     new = " ".join(new.split())
     if not new or new == old or old not in win.model.speakers():
@@ -44,16 +49,15 @@ def rename_speaker(win: MainWindow, old: str, new: str) -> bool:
                 rename_in(path, old, new)
         except LivecaptionError as exc:
             win.banner.show_error(exc)
-    server = getattr(win, "share_server", None)
-    if server is not None and changed:
-        server.publish(Rename(old, new))  # the page puts the renamed rows in place
+    if win.share_server is not None and changed:
+        win.share_server.publish(Rename(old, new))  # the page puts the renamed rows in place
     win.unsaved = True
     return True
 
 
 class SpeakersDialog(QDialog):
-    def __init__(self, win: MainWindow, focus: str = "") -> None:
-        super().__init__(win)
+    def __init__(self, win: SpeakersHost, focus: str = "") -> None:
+        super().__init__(win.window())
         self.setWindowTitle("Speakers")
         self.win = win
         self.rows: list[tuple[str, QLineEdit, QComboBox]] = []
@@ -130,14 +134,14 @@ def _allow(box: QCheckBox, name: str) -> None:
     box.setToolTip(f"Later sessions with Speakers on name this voice {' '.join(name.split())}")
 
 
-def remember_voice(win: MainWindow, name: str) -> None:
+def remember_voice(win: SpeakersHost, name: str) -> None:
     """Keep the voice of the speaker now called `name`: from the running session's labeller, else from the
     session's kept audio (on a thread); the status bar says when it is kept, the banner if it cannot be."""
     from livecaption.gui.voices import VoiceKeeper, kept_voice, running_voice, speech
 
-    keeper = win.findChild(VoiceKeeper)
+    keeper = win.window().findChild(VoiceKeeper)
     if keeper is None:
-        keeper = VoiceKeeper(win)
+        keeper = VoiceKeeper(win.window())
         keeper.remembered.connect(lambda v: win.statusBar().showMessage(
             f"Remembered {v.name}'s voice ({speech(v.seconds)} of speech): later sessions with Speakers on name them",
             8000))  # fmt: skip
@@ -152,7 +156,7 @@ def remember_voice(win: MainWindow, name: str) -> None:
         win.banner.show_error(LivecaptionError(f"there is no voice of {name} to remember: this session kept none"))
 
 
-def edit_speakers(win: MainWindow, focus: str = "") -> None:
+def edit_speakers(win: SpeakersHost, focus: str = "") -> None:
     dlg = SpeakersDialog(win, focus)
     if dlg.exec():
         dlg.apply()

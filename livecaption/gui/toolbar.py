@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import itertools
+from enum import StrEnum
 from pathlib import Path
-from typing import ClassVar
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -38,6 +38,20 @@ BOTH = "__both__"
 CAPTURE = {SYSTEM: "system", BOTH: "both"}
 
 
+class State(StrEnum):
+    """Where the window's session is: the window keeps it, the Start button and the tray show it."""
+
+    IDLE = "idle"
+    STARTING = "starting"  # the model loads; Start is disabled
+    RUNNING = "running"
+    FINISHING = "finishing"  # the last words are transcribed (and settled) after Stop
+
+
+# The Start button in each state: its text and whether it can be pressed.
+BUTTON = {State.IDLE: ("Start", True), State.STARTING: ("Starting…", False), State.RUNNING: ("Stop", True),
+          State.FINISHING: ("Stop", False)}  # fmt: skip
+
+
 def _combo(name: str, tooltip: str, min_chars: int, max_width: int | None = None) -> QComboBox:
     """A picker that shrinks to `min_chars` at 800 px and, with max_width, grows on wide screens."""
     box = QComboBox()
@@ -60,7 +74,7 @@ def select(box: QComboBox, data) -> bool:
 
 class Toolbar(QWidget):
     failed = Signal(object, object)  # LivecaptionError, (button text, handler) to offer
-    stateChanged = Signal(str)  # idle, starting, running, finishing
+    stateChanged = Signal(object)  # State: idle, starting, running, finishing
 
     def __init__(self) -> None:
         super().__init__()
@@ -240,11 +254,9 @@ class Toolbar(QWidget):
         select(self.model_box, folder)
         return True
 
-    STATES: ClassVar[dict[str, tuple[str, bool]]] = {"idle": ("Start", True), "starting": ("Starting…", False), "running": ("Stop", True),
-              "finishing": ("Stop", False)}  # fmt: skip
-
-    def set_state(self, state: str) -> None:
-        text, enabled = self.STATES[state]
+    def set_state(self, state: State) -> None:
+        """Show the window's state (it is never read back from the button)."""
+        text, enabled = BUTTON[state]
         self.start_btn.setText(text)
         self.start_btn.setEnabled(enabled)
         self.stateChanged.emit(state)

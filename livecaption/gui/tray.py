@@ -2,23 +2,32 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QColor, QIcon, QPainter
-from PySide6.QtWidgets import QMenu, QSystemTrayIcon
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
 
 from livecaption.gui.icons import app_icon
-
-if TYPE_CHECKING:
-    from livecaption.gui.main_window import MainWindow
+from livecaption.gui.toolbar import State, Toolbar
 
 # The dot on the icon while a session runs: red as in a recording light.
-DOTS = {"running": "#d93025", "starting": "#f2b705", "finishing": "#f2b705"}
-TIPS = {"idle": "not captioning", "starting": "starting…", "running": "captioning", "finishing": "finishing…"}
+DOTS = {State.RUNNING: "#d93025", State.STARTING: "#f2b705", State.FINISHING: "#f2b705"}
+TIPS = {State.IDLE: "not captioning", State.STARTING: "starting…", State.RUNNING: "captioning",
+        State.FINISHING: "finishing…"}  # fmt: skip
 
 
-def state_icon(base: QIcon, state: str, size: int = 64) -> QIcon:
+class TrayHost(Protocol):
+    """What the tray's menu does with the window: start or stop, the overlay, show it, quit."""
+
+    toolbar: Toolbar
+
+    def toggle(self) -> None: ...
+
+    def window(self) -> QWidget: ...
+
+
+def state_icon(base: QIcon, state: State, size: int = 64) -> QIcon:
     if state not in DOTS:
         return base
     pix = base.pixmap(size, size)
@@ -33,9 +42,9 @@ def state_icon(base: QIcon, state: str, size: int = 64) -> QIcon:
 
 
 class Tray(QObject):
-    def __init__(self, win: MainWindow) -> None:
-        super().__init__(win)
-        self.win = win
+    def __init__(self, win: TrayHost) -> None:
+        super().__init__(win.window())
+        self.window = win.window()
         self.base = app_icon()
         self.icon = QSystemTrayIcon(self.base, self)
         self.menu = QMenu()
@@ -46,28 +55,28 @@ class Tray(QObject):
         self.menu.addAction(self.overlay_action)
         self.menu.addAction("Show window", self.show_window)
         self.menu.addSeparator()
-        self.menu.addAction("Quit", win.close)
+        self.menu.addAction("Quit", self.window.close)
         self.icon.setContextMenu(self.menu)
         self.icon.activated.connect(self._activated)
-        self.show_state("idle")
+        self.show_state(State.IDLE)
 
-    def show_state(self, state: str) -> None:
+    def show_state(self, state: State) -> None:
         self.icon.setIcon(state_icon(self.base, state))
         self.icon.setToolTip(f"livecaption: {TIPS.get(state, state)}")
-        self.start_action.setText("Stop captioning" if state in ("running", "finishing") else "Start captioning")
-        self.start_action.setEnabled(state in ("idle", "running"))
+        self.start_action.setText("Stop captioning" if state in (State.RUNNING, State.FINISHING) else "Start captioning")
+        self.start_action.setEnabled(state in (State.IDLE, State.RUNNING))
 
     def show_window(self) -> None:
-        self.win.showNormal()
-        self.win.raise_()
-        self.win.activateWindow()
+        self.window.showNormal()
+        self.window.raise_()
+        self.window.activateWindow()
 
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         if reason == QSystemTrayIcon.ActivationReason.Trigger:
             self.show_window()
 
 
-def add_tray(win: MainWindow) -> Tray:
+def add_tray(win: TrayHost) -> Tray:
     """A tray icon where the desktop shows one (not on GNOME without an extension, nor on a bare X server)."""
     tray = Tray(win)
     if QSystemTrayIcon.isSystemTrayAvailable():

@@ -9,11 +9,11 @@ from PySide6.QtGui import QFontMetrics
 
 from benchmarks.metrics import tokens
 from livecaption.captions import Caption
-from livecaption.transcript import Edit
 from livecaption.gui.main_window import MainWindow
 from livecaption.gui.overlay import CaptionOverlay, OverlayStyle, stable_parts
-from livecaption.gui.toolbar import select
+from livecaption.gui.toolbar import State, select
 from livecaption.gui.transcript import TranscriptModel
+from livecaption.transcript import Edit
 
 
 def make_window(qtbot) -> MainWindow:
@@ -78,7 +78,7 @@ def test_overlay_shows_newest_caption_with_its_flags(speech, qtbot):
     assert ov.isVisible()
     run_file(qtbot, win, speech / "61-70968-0000.flac")
     assert "left" in ov.text.lower()  # the clip ends "...behind the curtain on the left"
-    win.overlay_action.trigger()  # the shortcut's action hides it again
+    win.menu_actions.overlay.trigger()  # the shortcut's action hides it again
     assert not ov.isVisible()
     win.close()
 
@@ -148,6 +148,26 @@ def test_settings_survive_a_restart(qtbot):
     select(again.toolbar.lang_box, "auto")
     select(again.toolbar.compute_box, "auto")
     again.close()
+
+
+def test_start_and_close_follow_the_window_state_not_the_button_text(qtbot):
+    """The window keeps its state; the Start button and the tray only show it (#35 item 6)."""
+    win = make_window(qtbot)
+    assert win.state is State.IDLE and win.toolbar.start_btn.text() == "Start"
+    started = []
+    win.start = lambda: started.append(win.state)  # what Start would do, without a session
+    win.toolbar.start_btn.setText("Commencer")  # a button reworded (or translated) changes nothing
+    win.toggle()
+    assert started == [State.IDLE]
+    win.set_state(State.STARTING)  # the model loads
+    assert win.toolbar.start_btn.text() == "Starting…" and not win.toolbar.start_btn.isEnabled()
+    assert "starting" in win.tray.icon.toolTip()
+    win.toggle()
+    assert started == [State.IDLE]  # a second press while starting waits for the session
+    assert not win.close()  # closing while the model loads waits for it, then stops it
+    win.set_state(State.IDLE)
+    assert win.toolbar.start_btn.text() == "Start" and win.toolbar.start_btn.isEnabled()
+    assert win.close()
 
 
 def test_bad_device_shows_a_banner_not_a_crash(qtbot):
@@ -264,7 +284,7 @@ def test_translate_and_vocabulary_reach_the_session(speech, qtbot):
     win.input_file = str(speech / "jfk.flac")
     requests = []
     win.requestSession.connect(requests.append)
-    win.translate_action.setChecked(True)
+    win.menu_actions.translate.setChecked(True)
     win.start()
     req = requests[-1]
     assert req.task == "translate" and req.prompt == "The Wizard of Oz." and req.hotwords == "wizard"
@@ -272,8 +292,8 @@ def test_translate_and_vocabulary_reach_the_session(speech, qtbot):
     assert win.banner.isVisible() and "cannot translate" in win.banner.label.text()
     assert win.banner.action.text() == "Caption in English"  # the remedy its kind of error offers
     qtbot.mouseClick(win.banner.action, Qt.MouseButton.LeftButton)
-    assert not win.translate_action.isChecked() and win.toolbar.lang_box.currentData() == "en"
-    win.translate_action.setChecked(False)
+    assert not win.menu_actions.translate.isChecked() and win.toolbar.lang_box.currentData() == "en"
+    win.menu_actions.translate.setChecked(False)
     win.profile = "default"
     win.close()
 

@@ -12,6 +12,7 @@ from livecaption.gui.contrast import TARGET, luminance, min_opacity, ratio, rgb,
 from livecaption.gui.main_window import MainWindow
 from livecaption.gui.overlay import PRESETS, CaptionOverlay, OverlayStyle
 from livecaption.gui.overlay_settings import OverlaySettingsDialog
+from livecaption.gui.toolbar import State
 from livecaption.gui.tray import Tray
 
 
@@ -139,11 +140,11 @@ def test_tray_shows_the_state_and_offers_start_overlay_and_quit(qtbot):
     assert isinstance(tray, Tray)
     assert "not captioning" in tray.icon.toolTip()
     idle_icon = tray.icon.icon().pixmap(32, 32).toImage()
-    win.toolbar.set_state("running")
+    win.set_state(State.RUNNING)
     assert "captioning" in tray.icon.toolTip() and "not" not in tray.icon.toolTip()
     assert tray.start_action.text() == "Stop captioning"
     assert tray.icon.icon().pixmap(32, 32).toImage() != idle_icon
-    win.toolbar.set_state("idle")
+    win.set_state(State.IDLE)
     tray.overlay_action.trigger()
     assert win.overlay.isVisible() and win.toolbar.overlay_btn.isChecked()
     tray.overlay_action.trigger()
