@@ -170,6 +170,16 @@ def test_start_and_close_follow_the_window_state_not_the_button_text(qtbot):
     assert win.close()
 
 
+def test_an_improved_transcript_replaces_the_window_s_lines(qtbot):
+    """File → Improve transcript: what the worker read again takes the place of every line shown."""
+    win = make_window(qtbot)
+    win.on_caption(Caption(0.0, 1.0, "live words", True, id=1))
+    win.after.on_polished([Caption(0.0, 1.0, "read again", True), Caption(1.0, 2.0, "from the whole recording", True)])
+    assert [c.text for c in win.model.finals()] == ["read again", "from the whole recording"]
+    assert win.unsaved and win.after.dialog is None
+    win.close()
+
+
 def test_bad_device_shows_a_banner_not_a_crash(qtbot):
     win = make_window(qtbot)
     win.toolbar.device_box.addItem("no-such-microphone", "no-such-microphone")
