@@ -138,7 +138,8 @@ def labeller_mode(match: MatchConfig) -> dict:
         results[name] = {"finals": score(finals, clips, remembered), "partials": score(partials, clips, remembered),
                          "seconds": round(time.perf_counter() - t0, 1)}  # fmt: skip
         print(name, json.dumps(results[name]), file=sys.stderr)
-    return {"remembered": {n: len(p) for n, p in prints}, "results": results}
+    return {"remembered": {n: len(p) for n, p in prints if n in remembered},
+            "too_little": {n: len(p) for n, p in prints if n not in remembered}, "results": results}  # fmt: skip
 
 
 # -- session mode ----------------------------------------------------------------------------------------------
@@ -156,17 +157,22 @@ def session(name: str) -> tuple[list[Caption], list[Caption], str]:
 
 
 def session_mode() -> dict:
+    from livecaption.errors import LivecaptionError
     from livecaption.speakers.from_session import session_voice
     from livecaption.speakers.voices import remember, remembered
 
     folder = Path(tempfile.mkdtemp(prefix="voices-bench-"))
     os.environ["LIVECAPTION_SESSIONS"] = str(folder / "sessions")
     os.environ["LIVECAPTION_VOICES"] = str(folder / "voices")
+    too_little = {}
     for name in FIRST:
         finals, _, sid = session(name)
         for label, person in people(finals, stream(name)[1]).items():
             _, pieces, seconds = session_voice(sid, label)
-            remember(person, pieces, seconds)
+            try:
+                remember(person, pieces, seconds)
+            except LivecaptionError:  # too little of their voice: someone never remembered
+                too_little[person] = round(seconds, 1)
     names = {v.name for v in remembered()}
     results = {}
     for name in SECOND:
@@ -176,7 +182,7 @@ def session_mode() -> dict:
         results[name] = {"live": score(finals, clips, names), "kept": score(kept, clips, names),
                          "seconds": round(time.perf_counter() - t0, 1)}  # fmt: skip
         print(name, json.dumps(results[name]), file=sys.stderr)
-    return {"remembered": {v.name: len(v.pieces) for v in remembered()}, "results": results}
+    return {"remembered": {v.name: len(v.pieces) for v in remembered()}, "too_little_s": too_little, "results": results}
 
 
 def main() -> int:

@@ -2,13 +2,14 @@
 
 A voice print is the embeddings of a person's 1.6 s pieces of speech. A voice is compared with a print the
 way clusters.py compares a stretch with a speaker: the mean cosine similarity between its pieces and the
-print's. That similarity tops out at how alike the person's own pieces are (the print's coherence: 0.67-0.78
+print's. That similarity tops out at how alike the person's own pieces are (the print's coherence: 0.66-0.74
 for the shared speech set's voices), so it is taken as a share of that. A voice is the person's when it
 reaches `close` of their coherence (`close_one` for a single piece) and beats every other remembered voice by
-`apart`; anything less stays unknown ("Speaker N"). Set from measurements (benchmarks/voices.py; benchmarks/
-README.md, "Remembered voices"): people never remembered reached at most 0.81 with a whole line and 0.89 with
-one piece; the remembered people's lines mostly 0.94 and more, and naming them fell below 90 % of their words
-with `close` 0.92 and `close_one` 0.94, or with `apart` 0.10.
+`apart`; anything less stays unknown ("Speaker N"). A line the clusters would give to a remembered person's
+speaker but that reaches less than `unlike` of their print is not theirs (labeller.py). Set from measurements
+(benchmarks/voices.py; benchmarks/README.md, "Remembered voices"): the remembered people's lines mostly
+reach 0.93 and more; people never remembered reached 0.87 (a LibriVox reader against another's print), and
+0.86 against a print of 9 pieces, hence `close` 0.90 and at least MIN_PIECES pieces in a print.
 """
 
 from __future__ import annotations
@@ -19,14 +20,15 @@ from dataclasses import dataclass
 import numpy as np
 
 DIM = 256  # numbers in one piece's embedding
-MIN_PIECES = 4  # a print of fewer pieces (about 4 s of speech) says too little about a voice
+MIN_PIECES = 16  # a print of fewer pieces (about 15 s of speech) says too little about a voice: others match it
 
 
 @dataclass(frozen=True)
 class MatchConfig:
-    close: float = 0.86  # share of the print's own coherence a voice must reach
+    close: float = 0.90  # share of the print's own coherence a voice must reach
     close_one: float = 0.92  # ...when it is a single piece (a line under about 2 s: more alike by chance)
     apart: float = 0.05  # ...and by how much more than any other remembered voice (same scale)
+    unlike: float = 0.70  # a line under this for the person whose speaker the clusters would give it is not theirs
 
 
 def coherence(pieces: np.ndarray) -> float:
@@ -64,6 +66,13 @@ class KnownVoices:
     def scores(self, mean: np.ndarray) -> np.ndarray:
         """Each print's closeness to a voice given as the mean of its pieces, as a share of the print's coherence."""
         return (self.means @ mean) / self.coherence
+
+    def score(self, name: str, pieces: np.ndarray) -> float:
+        """How close a voice is to one remembered person's print (as `scores`; 0 for a name not remembered)."""
+        if name not in self.names:
+            return 0.0
+        k = self.names.index(name)
+        return float(self.means[k] @ pieces.mean(axis=0)) / float(self.coherence[k])
 
     def match(self, pieces: np.ndarray) -> str:
         """The remembered person a voice (its pieces' embeddings, (k, 256)) is, or "" when none clearly is."""

@@ -6,9 +6,10 @@ embedded, so it costs nothing), or the input's last label.
 
 With remembered voices (known.py, voices.py) a line whose voice is clearly a remembered person's is
 theirs, named from their first line (a new speaker, or the one already called so); other lines go to the
-clusters as before, and a new speaker they make is recognised too. A partial like no speaker so far shows
-the remembered voice it clearly is, and never borrows a remembered name from a speaker it is not like.
-Unknown voices are numbered among themselves: "Speaker 1", "Speaker 2"…
+clusters as before, but never to a remembered person's speaker whose voice they clearly are not (they start
+a speaker of their own instead), and a new speaker is recognised too. A partial shows a remembered name only
+from its own voice: like no speaker so far, or without a voice heard yet, it borrows none. Unknown voices are
+numbered among themselves: "Speaker 1", "Speaker 2"…
 """
 
 from __future__ import annotations
@@ -122,6 +123,9 @@ class SpeakerLabeller:
         elif name:  # heard for the first time this session
             index = self.clusters.add(pieces)
             self.names[index] = name
+        elif self._unlike(pieces, seconds):  # the clusters would give it to a remembered person it is not
+            index = self.clusters.add(pieces)
+            self._numbers[index] = len(self._numbers) + 1
         else:
             count = len(self.clusters.speakers)
             index = self.clusters.assign(pieces, seconds)
@@ -133,6 +137,18 @@ class SpeakerLabeller:
     def _remembered(self, pieces: np.ndarray) -> str:
         """The remembered person whose voice a stretch clearly is ("": none)."""
         return self.known.match(pieces) if self.known is not None else ""
+
+    def _unlike(self, pieces: np.ndarray, seconds: float) -> bool:
+        """Whether the speaker the clusters would give a stretch to has a remembered voice that the stretch is
+        clearly not (a new voice that is close enough, or too short to found a speaker, goes to the closest)."""
+        if self.known is None:
+            return False
+        ranked = self.clusters.ranked(pieces)
+        cfg = self.clusters.config
+        if not ranked or (ranked[0][0] < cfg.same and seconds >= cfg.new_after_s):
+            return False  # a new speaker all the same
+        name = self.name(ranked[0][1].index)
+        return name in self.known.names and self.known.score(name, pieces) < self.known.config.unlike
 
     def _recognise_later(self, index: int) -> int:
         """An unknown speaker whose voice, grown since, is now clearly a remembered person's: named from
@@ -151,7 +167,7 @@ class SpeakerLabeller:
         return s.index
 
     def _is_remembered(self, index: int) -> bool:
-        return self.known is not None and self.name(index) in self.known.names
+        return self.known is not None and index > 0 and self.name(index) in self.known.names
 
     def _recognise(self, index: int) -> int:
         new = self.clusters.speakers[-1]
@@ -178,7 +194,9 @@ class SpeakerLabeller:
                     return name
             if ranked and (ranked[0][0] >= self.clusters.config.same or not self._is_remembered(ranked[0][1].index)):
                 return self.name(ranked[0][1].index)
-            return "" if ranked else self._name_last()  # a voice like nobody's borrows no remembered name
+            if ranked or self._is_remembered(self._last):  # no voice to go by lends no remembered name either
+                return ""
+            return self._name_last()
 
     def nearest_name(self, start: float, end: float) -> str:
         """The known speaker closest to a stretch's voice, learning nothing ("" when unknown)."""

@@ -117,7 +117,8 @@ def remember(name: str, pieces: np.ndarray, seconds: float, folder: Path | None 
     pieces = np.asarray(pieces, np.float32).reshape(-1, DIM)
     if len(pieces) < MIN_PIECES:
         raise LivecaptionError(
-            f"too little of {name}'s voice to remember ({seconds:.0f} s of speech): a few sentences are needed"
+            f"too little of {name}'s voice to remember ({seconds:.0f} s of speech; about 15 s are needed): "
+            "remember them from a session where they say more"
         )
     before = find(name, folder)
     if before is not None:

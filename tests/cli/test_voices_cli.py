@@ -22,13 +22,21 @@ def home(tmp_path, monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def turns(speech):
-    """JFK's first 5.6 s, another reader's first 3.3 s, and the rest of each: [(audio, who)]."""
+def hifi(speech):
+    """The Hi-Fi TTS reader's clips (one person, many utterances), in the order the shared set lists them."""
     from livecaption.audio import read_audio
 
-    jfk, reader = read_audio(speech / "jfk.flac"), read_audio(speech / "1089-134686-0001.flac")
-    return [(jfk[: int(5.6 * SR)], "jfk"), (reader[: int(3.3 * SR)], "reader"),
-            (jfk[int(5.6 * SR) :], "jfk"), (reader[int(3.3 * SR) :], "reader")]  # fmt: skip
+    index = json.loads((speech.root / "clips.json").read_text(encoding="utf-8"))
+    return [read_audio(speech / c["file"].removeprefix("clips/")) for c in index if "6097" in c.get("licence", "")]
+
+
+@pytest.fixture(scope="module")
+def three(speech, hifi):
+    """JFK (11 s), then the Hi-Fi reader's first ten lines, then a LibriSpeech reader's two: [(audio, who)]."""
+    from livecaption.audio import read_audio
+
+    ben = [read_audio(speech / f"1221-135766-000{k}.flac") for k in (1, 2)]
+    return [(read_audio(speech / "jfk.flac"), "jfk")] + [(a, "ruth") for a in hifi[:10]] + [(a, "ben") for a in ben]
 
 
 def kept_session(parts, keep_audio: bool = True) -> Journal:
@@ -54,59 +62,56 @@ def said(r) -> str:
     return r.stderr.strip()
 
 
-def test_remembering_listing_and_forgetting_from_the_command_line(home, turns):
+def test_remembering_listing_and_forgetting_from_the_command_line(home, three):
     r = run_cli("voices")
     assert r.returncode == 0 and "no voices remembered" in r.stdout, r.stderr
-    r = run_cli("voices", "remember", "latest", "Speaker 1", "Kennedy")
+    r = run_cli("voices", "remember", "latest", "Speaker 2", "Ruth")
     assert r.returncode == 2 and said(r) == f"livecaption: error: no sessions recorded yet (looked in {home / 'sessions'})"
 
-    silent = kept_session(turns, keep_audio=False)
-    r = run_cli("voices", "remember", "latest", "Speaker 1", "Kennedy")
-    assert r.returncode == 2 and f"error: session {silent.id} kept no audio, so Speaker 1's voice cannot be" in said(r)
+    silent = kept_session(three, keep_audio=False)
+    r = run_cli("voices", "remember", "latest", "Speaker 2", "Ruth")
+    assert r.returncode == 2 and f"error: session {silent.id} kept no audio, so Speaker 2's voice cannot be" in said(r)
     assert len(said(r).splitlines()) == 1
 
-    session = kept_session(turns)
-    r = run_cli("voices", "remember", session.id, "Speaker 7", "Kennedy")
+    session = kept_session(three)
+    r = run_cli("voices", "remember", session.id, "Speaker 7", "Ruth")
     assert r.returncode == 2
     assert said(r) == (f"livecaption: error: no line of session {session.id} is labelled 'Speaker 7' "
-                       "(its speakers: Speaker 1, Speaker 2)")  # fmt: skip
-    r = run_cli("voices", "remember", session.id, "Speaker 1", "Speaker 3")
+                       "(its speakers: Speaker 1, Speaker 2, Speaker 3)")  # fmt: skip
+    r = run_cli("voices", "remember", session.id, "Speaker 2", "Speaker 3")
     assert r.returncode == 2 and "is a label, not a name" in said(r)
-    r = run_cli("voices", "remember", session.id, "Speaker 1", " ")
+    r = run_cli("voices", "remember", session.id, "Speaker 2", " ")
     assert r.returncode == 2 and "give the person a name" in said(r)
+    r = run_cli("voices", "remember", session.id, "Speaker 1", "John")  # JFK's 11 s
+    assert r.returncode == 2 and said(r) == ("livecaption: error: too little of John's voice to remember (11 s of "
+                                             "speech; about 15 s are needed): remember them from a session where "
+                                             "they say more")  # fmt: skip
     assert not (home / "voices").exists() or not list((home / "voices").iterdir())
 
-    r = run_cli("voices", "remember", session.id, "Speaker 1", "Kennedy")
+    r = run_cli("voices", "remember", session.id, "Speaker 2", "Ruth")
     assert r.returncode == 0, r.stderr
-    assert f"remembered Kennedy's voice from 11 s of speech by Speaker 1 in session {session.id}" in said(r)
+    ruth_s = round(sum(len(a) for a, who in three if who == "ruth" and len(a) >= SR // 2) / SR)
+    assert f"remembered Ruth's voice from {ruth_s} s of speech by Speaker 2 in session {session.id}" in said(r)
     # a name given in the session is a label too
-    rename_in(session.path, "Speaker 2", "Ana")
-    r = run_cli("voices", "remember", session.id, "Ana", "Ana")
-    assert r.returncode == 0 and "remembered Ana's voice from 7 s of speech by Ana" in said(r), r.stderr
+    rename_in(session.path, "Speaker 3", "Ben")
+    r = run_cli("voices", "remember", session.id, "Ben", "Ben")
+    assert r.returncode == 0 and "remembered Ben's voice from 22 s of speech by Ben" in said(r), r.stderr
     r = run_cli("voices")
     assert r.returncode == 0, r.stderr
     rows = r.stdout.splitlines()
     assert rows[0].split() == ["name", "voice", "saved"]
-    assert rows[1].startswith("Ana ") and " 7 s " in rows[1] and rows[2].startswith("Kennedy ") and " 11 s " in rows[2]
+    assert rows[1].startswith("Ben ") and " 22 s " in rows[1]
+    assert rows[2].startswith("Ruth ") and f" {ruth_s} s " in rows[2]
     assert f"(2 in {home / 'voices'}; voice prints only, no audio)" == rows[3]
     assert len(list((home / "voices").glob("*.npz"))) == 2
 
-    r = run_cli("voices", "forget", "kennedy")
-    assert r.returncode == 0 and "forgot Kennedy's voice (deleted " in said(r)
-    assert [p.name.split("-")[0] for p in (home / "voices").glob("*.npz")] == ["ana"]
-    r = run_cli("voices", "forget", "Kennedy")
-    assert r.returncode == 2 and said(r) == "livecaption: error: no voice is remembered as 'Kennedy' (remembered: Ana)"
+    r = run_cli("voices", "forget", "ruth")
+    assert r.returncode == 0 and "forgot Ruth's voice (deleted " in said(r)
+    assert [p.name.split("-")[0] for p in (home / "voices").glob("*.npz")] == ["ben"]
+    r = run_cli("voices", "forget", "Ruth")
+    assert r.returncode == 2 and said(r) == "livecaption: error: no voice is remembered as 'Ruth' (remembered: Ben)"
     r = run_cli("voices", "forget")
     assert r.returncode == 2 and "the following arguments are required: name" in r.stderr
-
-
-@pytest.fixture(scope="module")
-def hifi(speech):
-    """The Hi-Fi TTS reader's clips (one person, many utterances), in the order the shared set lists them."""
-    from livecaption.audio import read_audio
-
-    index = json.loads((speech.root / "clips.json").read_text(encoding="utf-8"))
-    return [read_audio(speech / c["file"].removeprefix("clips/")) for c in index if "6097" in c.get("licence", "")]
 
 
 @pytest.mark.model  # a session with the real model

@@ -88,8 +88,10 @@ def name_and_remember(qtbot, dlg: SpeakersDialog, label: str, name: str) -> None
     assert box.isChecked()
 
 
-def test_a_named_speaker_is_remembered_from_the_kept_audio_and_forgotten_in_settings(home, hifi, jfk, qtbot):
-    journal = kept_session([(a, "reader") for a in hifi[:8]] + [(jfk, "jfk")])
+def test_a_named_speaker_is_remembered_from_the_kept_audio_and_forgotten_in_settings(home, hifi, speech, qtbot):
+    from livecaption.audio import read_audio
+
+    journal = kept_session([(a, "reader") for a in hifi[:10]] + [(read_audio(speech / "jfk.flac"), "jfk")])
     win = window(qtbot)
     assert show_session(win, load(journal.id)[0])
     dlg = speakers_dialog(qtbot, win)
@@ -147,12 +149,12 @@ def test_a_voice_is_remembered_from_the_running_session(home, hifi, qtbot, tmp_p
     from livecaption.gui.voices import running_voice
 
     gap = np.zeros(int(0.6 * SR), np.float32)
-    talk = write_wav(tmp_path / "ruth.wav", np.concatenate([x for a in hifi[:12] for x in (gap, a)]))
+    talk = write_wav(tmp_path / "ruth.wav", np.concatenate([x for a in hifi[:16] for x in (gap, a)]))
     win = window(qtbot)
     win.input_file, win.realtime = str(talk), True
     win.start()
-    qtbot.waitUntil(lambda: win.engine is not None and max((c.end for c in win.engine.captions), default=0) > 12,
-                    timeout=120_000)  # fmt: skip
+    qtbot.waitUntil(lambda: win.engine is not None and max((c.end for c in win.engine.captions), default=0) > 25,
+                    timeout=120_000)  # fmt: skip (enough of her voice to remember: about 15 s of speech)
     assert win.model.speakers() == ["Speaker 1"]
     dlg = speakers_dialog(qtbot, win)
     name_and_remember(qtbot, dlg, "Speaker 1", "Ruth")

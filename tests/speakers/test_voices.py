@@ -46,7 +46,7 @@ def test_a_voice_is_kept_forgotten_and_holds_nothing_but_embeddings(folder):
     # remembered again: the print grows, up to its cap, spread over all of it
     more = voices.remember("Ana María", unit(voices.MAX_PIECES, seed=1), 400.0)
     assert len(more.pieces) == voices.MAX_PIECES and more.seconds == 431.5 and more.path == kept.path
-    voices.remember("Bo", unit(5, seed=2), 6.0)
+    voices.remember("Bo", unit(20, seed=2), 16.0)
     assert [v.name for v in voices.remembered()] == ["Ana María", "Bo"]
     # forgetting deletes the file at once
     gone = voices.forget("ana maría")
@@ -61,13 +61,13 @@ def test_names_and_prints_it_refuses(folder):
                        ("x" * 41, "at most 40 characters")):  # fmt: skip
         with pytest.raises(LivecaptionError, match=said):
             voices.remember(name, unit(10), 10.0)
-    with pytest.raises(LivecaptionError, match="too little of Ana's voice"):
-        voices.remember("Ana", unit(2), 2.0)
+    with pytest.raises(LivecaptionError, match=r"too little of Ana's voice to remember \(12 s of speech; about 15 s"):
+        voices.remember("Ana", unit(10), 12.0)
     assert not folder.exists() or not list(folder.iterdir())
     # a damaged file is named, and left out of what sessions compare with
     folder.mkdir(exist_ok=True)
     (folder / "broken-0000.npz").write_bytes(b"not a voice")
-    voices.remember("Bo", unit(5), 6.0)
+    voices.remember("Bo", unit(20), 16.0)
     assert [v.name for v in voices.remembered()] == ["Bo"] and voices.damaged() == [folder / "broken-0000.npz"]
     with pytest.raises(StorageError, match="cannot be read"):
         voices.read(folder / "broken-0000.npz")
@@ -160,12 +160,18 @@ def test_people_remembered_from_one_conversation_are_named_in_another_and_no_one
     audio, lines = conversation(first, 45.0, seed=1)
     labeller_a = SpeakerLabeller(encoder)
     finals, _ = label(labeller_a, audio, lines)
+    refused = []
     for who, labels in words(finals).items():
         most = max(set(labels), key=labels.count)
         pieces = labeller_a.pieces_of(most)
         assert pieces is not None
-        voices.remember(who.title(), pieces, len(pieces) * 0.77)
-    assert [v.name for v in voices.remembered()] == ["Address", "Austen", "Reader", "Spontaneous"]
+        try:
+            voices.remember(who.title(), pieces, len(pieces) * 0.77)
+        except LivecaptionError as exc:
+            assert "too little of" in str(exc)
+            refused.append(who)
+    assert refused == ["austen"]  # her 10 s are too little to know her by: she is someone never remembered
+    assert [v.name for v in voices.remembered()] == ["Address", "Reader", "Spontaneous"]
     known = voices.known_voices()
 
     # the same people's other utterances: each named right from their first line on, never as someone else
@@ -174,6 +180,8 @@ def test_people_remembered_from_one_conversation_are_named_in_another_and_no_one
     for who, labels in words(finals).items():
         right = labels.count(who.title()) / len(labels)
         assert not set(labels) - {who.title()} & set(known.names), (who, labels)
+        if who == "austen":
+            continue
         if who == "spontaneous":  # whispers and laughs: those lines are "Speaker N" (benchmarks/README.md)
             assert right >= 0.7, (who, right, labels)
             continue
@@ -189,18 +197,19 @@ def test_people_remembered_from_one_conversation_are_named_in_another_and_no_one
     assert {c.speaker for c, _ in finals} <= {f"Speaker {n}" for n in range(1, 13)}
 
 
-def test_off_unless_remembered_and_a_voice_not_there_changes_nothing(people, encoder, folder, jfk):
+def test_off_unless_remembered_and_a_voice_not_there_changes_nothing(people, encoder, folder):
     """No voice remembered: recognition is off. Someone remembered who does not speak: the same labels."""
     from livecaption.speakers.from_session import embed_lines
 
     assert not voices.known_voices() and SpeakerLabeller(encoder, known=voices.known_voices()).known is None
     audio, lines = conversation(people[0], 20.0, seed=4)
     plain, _ = label(SpeakerLabeller(encoder), audio, lines)
-    voices.remember("Kennedy", embed_lines([jfk], encoder), len(jfk) / SR)
+    ben = [clip for _, clip in people[2]["libri_1221"]]  # 21 s of a reader who is not in the conversation
+    voices.remember("Ben", embed_lines(ben, encoder), sum(len(c) for c in ben) / SR)
     known = voices.known_voices()
-    assert known.names == ("Kennedy",)
+    assert known.names == ("Ben",)
     with_him, partials = label(SpeakerLabeller(encoder, known=known), audio, lines)
     assert [c.speaker for c, _ in with_him] == [c.speaker for c, _ in plain]
-    assert "Kennedy" not in partials
+    assert "Ben" not in partials
     said = {c.speaker for c, _ in plain}
     assert said == {f"Speaker {n}" for n in range(1, len(said) + 1)}  # unknown voices, numbered
