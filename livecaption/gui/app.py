@@ -81,7 +81,7 @@ def _log_startup(win) -> None:
             f.write(f"{event} {time.time():.3f}\n")
 
     QTimer.singleShot(0, lambda: log("window_shown"))  # once the event loop has painted it
-    first = []
+    first: list[object] = []
 
     def on_caption(caption) -> None:
         if not first and caption.text:
@@ -113,7 +113,8 @@ def run_gui(args: argparse.Namespace) -> int:
         except LivecaptionError as exc:
             print(f"livecaption: error: {exc}", file=sys.stderr)
             return 2
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    existing = QApplication.instance()  # a test's, or none
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
     app.setApplicationName(desktop.WM_CLASS)
     app.setOrganizationName("livecaption")
     app.setDesktopFileName(desktop.APP_ID)  # Wayland's app id: the menu entry's icon and name for the window

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QPalette, QPen
-from PySide6.QtWidgets import QLineEdit, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import QLineEdit, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from livecaption.captions import Caption, hms
 from livecaption.gui.transcript_model import CaptionRole, TranscriptModel
@@ -17,15 +17,16 @@ class CaptionDelegate(QStyledItemDelegate):
     The space between rows grows with the text size (View → Larger text), so large type stays easy to follow.
     """
 
-    def __init__(self, model: TranscriptModel, parent=None) -> None:
-        super().__init__(parent)
+    def __init__(self, model: TranscriptModel, view: QWidget) -> None:
+        super().__init__(view)
         self._model = model
+        self._view = view
         # A row's height is measured once per text, width and font, so re-measuring every
         # row of an 8-hour transcript (7000 rows) after a resize stays quick.
         self._sig: int | None = None  # the width measured for; font changes call reset()
-        self._heights: dict[str, int] = {}
+        self._heights: dict[tuple[str, str], int] = {}  # (text, translation under it) → height
         self._width = 100
-        self._metrics: QFontMetrics | None = None
+        self._metrics = QFontMetrics(QFont())  # the text's, set with the width
         self._pad = 6
 
     def reset(self) -> None:
@@ -97,7 +98,7 @@ class CaptionDelegate(QStyledItemDelegate):
     def height_for(self, row: int, width: int) -> int:
         """Height of `row` in a view `width` pixels wide (cached per text while width and font hold)."""
         option = QStyleOptionViewItem()
-        option.font = self.parent().font()
+        option.font = self._view.font()
         option.rect = QRect(0, 0, width, 0)
         return self._height(*self._model.shown(row), option)
 

@@ -20,14 +20,14 @@ class FindBar(QWidget):
         self.edit = QLineEdit()
         self.edit.setPlaceholderText("Find in transcript")
         a11y.name(self.edit, "Find in transcript", "Type words to find; Enter goes to the next match")
-        self.edit.returnPressed.connect(lambda: self.find(1))
+        self.edit.returnPressed.connect(lambda: self.find_next(1))
         buttons = []
         for text, name, step in (("▲", "Previous match", -1), ("▼", "Next match", 1)):
             b = QToolButton()
             b.setText(text)
             a11y.name(b, name, f"Goes to the {name.lower()} in the transcript")
             b.setToolTip(name)
-            b.clicked.connect(lambda _=False, s=step: self.find(s))
+            b.clicked.connect(lambda _=False, s=step: self.find_next(s))
             buttons.append(b)
         close = QToolButton()
         close.setText("✕")
@@ -45,7 +45,7 @@ class FindBar(QWidget):
         self.edit.setFocus()
         self.edit.selectAll()
 
-    def find(self, direction: int) -> bool:
+    def find_next(self, direction: int) -> bool:
         """Select the next caption (direction 1) or the previous one (-1) that holds the text."""
         needle = self.edit.text().strip().lower()
         caps = self.model.captions

@@ -176,12 +176,14 @@ class OpenSessionDialog(QDialog):
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)
         self.open_btn.setEnabled(bool(self.sessions))
-        if self.sessions:
-            self.list.setCurrentItem(self.list.topLevelItem(0))
+        first = self.list.topLevelItem(0)
+        if first is not None:
+            self.list.setCurrentItem(first)
         self.list.setFocus()
 
     def accept(self) -> None:
-        row = self.list.indexOfTopLevelItem(self.list.currentItem()) if self.list.currentItem() else -1
+        current = self.list.currentItem()
+        row = self.list.indexOfTopLevelItem(current) if current is not None else -1
         if not 0 <= row < len(self.sessions):
             return
         self.chosen = self.sessions[row].info

@@ -147,6 +147,7 @@ class SessionSettingsDialog(QDialog):
 
     def save(self) -> None:
         for key, w in self._widgets().items():
+            value: object
             if isinstance(w, QCheckBox):
                 value = w.isChecked()
             elif isinstance(w, QComboBox):

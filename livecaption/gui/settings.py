@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QSettings
 
 from livecaption.config import SessionConfig
@@ -47,13 +49,14 @@ def settings() -> QSettings:
     return QSettings("livecaption", "livecaption")
 
 
-def get(s: QSettings, key: str):
+def get(s: QSettings, key: str) -> Any:
+    """The value saved for `key` (QSettings reads numbers from the file as text), else its default."""
     default = DEFAULTS.get(key)
     value = s.value(key, default)
     if isinstance(default, bool):
         return value in (True, "true", "1", 1)
     if isinstance(default, float):
-        return float(value)
+        return float(value) if isinstance(value, str | int | float) else default
     if isinstance(default, int):
-        return int(value)
+        return int(value) if isinstance(value, str | int | float) else default
     return value

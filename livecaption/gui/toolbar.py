@@ -7,6 +7,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -111,31 +112,32 @@ class Toolbar(QWidget):
         self.groups: list[list[QWidget]] = []
         for label, w in (("&Input", self.device_box), (None, self.refresh_btn), ("Mo&del", self.model_box),
                          ("&Language", self.lang_box), ("Run &on", self.compute_box)):  # fmt: skip
-            group = [w]
+            group: list[QWidget] = [w]
             if label:
                 lab = QLabel(label)
                 lab.setBuddy(w)
                 group.insert(0, lab)
             self.groups.append(group)
         self.wide: bool | None = None
-        self._arrange(True)
-        self.wide_width = self.layout().minimumSize().width()  # below it, the pickers go to a second row
-        self._arrange(False)
-        self.setMinimumWidth(self.layout().minimumSize().width())
+        self.root = self._arrange(True)
+        self.wide_width = self.root.minimumSize().width()  # below it, the pickers go to a second row
+        self.root = self._arrange(False)
+        self.setMinimumWidth(self.root.minimumSize().width())
 
-    def _arrange(self, wide: bool) -> None:
+    def _arrange(self, wide: bool) -> QVBoxLayout:
         """One row when the window is wide enough, else two: Start, input and overlay above the model,
-        language and compute pickers, so that at 800 px (or 2x scale) nothing is clipped."""
+        language and compute pickers, so that at 800 px (or 2x scale) nothing is clipped. Returns the layout."""
         if wide == self.wide:
-            return
+            return self.root
         self.wide = wide
         old = self.layout()
         if old is not None:
             while old.count():
                 item = old.takeAt(0)
-                if item.layout() is not None:
-                    while item.layout().count():
-                        item.layout().takeAt(0)
+                rows = item.layout() if item is not None else None
+                if rows is not None:
+                    while rows.count():
+                        rows.takeAt(0)
             QWidget().setLayout(old)  # a widget takes only one layout: hand the old one away
         root = QVBoxLayout(self)
         root.setContentsMargins(0, 0, 0, 0)
@@ -162,10 +164,11 @@ class Toolbar(QWidget):
             order.insert(3, self.overlay_btn)
         for a, b in itertools.pairwise(order):
             QWidget.setTabOrder(a, b)
+        return root
 
-    def resizeEvent(self, e) -> None:
+    def resizeEvent(self, e: QResizeEvent) -> None:
         super().resizeEvent(e)
-        self._arrange(e.size().width() >= self.wide_width)
+        self.root = self._arrange(e.size().width() >= self.wide_width)
 
     def refresh_devices(self) -> None:
         from livecaption.audio.portaudio import list_input_devices

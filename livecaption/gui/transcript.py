@@ -40,6 +40,7 @@ class TranscriptView(QTableView):
     def __init__(self, model: TranscriptModel) -> None:
         super().__init__()
         self.setModel(model)
+        self._model = model  # model() is typed as Qt's base class
         self.delegate = CaptionDelegate(model, self)
         self.setItemDelegate(self.delegate)
         self.setWordWrap(True)
@@ -80,7 +81,7 @@ class TranscriptView(QTableView):
     def mousePressEvent(self, e) -> None:
         index = self.indexAt(e.position().toPoint())
         if index.isValid() and e.button() == Qt.MouseButton.LeftButton:
-            c = self.model().captions[index.row()]
+            c = self._model.captions[index.row()]
             if c.final and self.delegate.on_play(self._option(index), e.position().toPoint()):
                 self.setCurrentIndex(index)
                 self.playActivated.emit(c)
@@ -93,7 +94,7 @@ class TranscriptView(QTableView):
         if not index.isValid():
             return super().mouseDoubleClickEvent(e)
         option = self._option(index)
-        model: TranscriptModel = self.model()
+        model = self._model
         speaker = model.captions[index.row()].speaker
         if speaker and (self.delegate.on_label(option, index.row(), e.position().toPoint()) or not model.editable(index.row())):
             self.speakerActivated.emit(speaker)
@@ -109,20 +110,21 @@ class TranscriptView(QTableView):
 
     def current_caption(self) -> Caption | None:
         index = self.currentIndex()
-        return self.model().captions[index.row()] if index.isValid() else None
+        return self._model.captions[index.row()] if index.isValid() else None
 
     def edit_current(self) -> bool:
         """Open the current line (the selected one) for editing, if it is a final line of this session."""
         index = self.currentIndex()
-        if not index.isValid() or not self.model().editable(index.row()):
+        if not index.isValid() or not self._model.editable(index.row()):
             return False
         self.scrollTo(index)
-        return self.edit(index, QAbstractItemView.EditTrigger.AllEditTriggers, None)
+        # Qt takes no event here (nullptr); PySide6's stub wants a QEvent
+        return self.edit(index, QAbstractItemView.EditTrigger.AllEditTriggers, None)  # type: ignore[call-overload]
 
     def _renamed(self, first: int, last: int) -> None:
         """Tell screen readers a row's text changed (a partial grew, or became final): Qt's AT-SPI
         bridge does not, so without this they keep reading the first words of a caption."""
-        if not QAccessible.isActive() or self.model().quiet:  # settled text is not news to a listener
+        if not QAccessible.isActive() or self._model.quiet:  # settled text is not news to a listener
             return
         table = QAccessible.queryAccessibleInterface(self)
         for row in range(first, last + 1):
@@ -142,14 +144,14 @@ class TranscriptView(QTableView):
 
     def _hold_place(self) -> None:
         row = self.rowAt(0)
-        self._anchor = None if self.following or row < 0 else (self.model().captions[row].id, self.rowViewportPosition(row))
+        self._anchor = None if self.following or row < 0 else (self._model.captions[row].id, self.rowViewportPosition(row))
 
     def _keep_place(self) -> None:
         """The row that was at the top of the viewport (or the settled row now in its place) stays where it was."""
         anchor, self._anchor = self._anchor, None
         if anchor is None:
             return
-        model: TranscriptModel = self.model()
+        model = self._model
         cid, top = anchor
         row = model.row_of(cid)
         if row is None and cid in model.forwarded:
@@ -164,7 +166,7 @@ class TranscriptView(QTableView):
     def _measure_all(self) -> None:
         self._measured_width = self._row_width()
         self.delegate.reset()
-        n = self.model().rowCount()
+        n = self._model.rowCount()
         if n:
             self._on_rows(None, 0, n - 1)
 
@@ -184,10 +186,10 @@ class TranscriptView(QTableView):
     def copy_selection(self) -> None:
         rows = sorted({i.row() for i in self.selectedIndexes()})
         if rows:
-            QApplication.clipboard().setText(_lines(self.model().captions[r] for r in rows))
+            QApplication.clipboard().setText(_lines(self._model.captions[r] for r in rows))
 
     def copy_all(self) -> None:
-        QApplication.clipboard().setText(_lines(self.model().finals()))
+        QApplication.clipboard().setText(_lines(self._model.finals()))
 
     def stop_following(self) -> None:
         if self.following:

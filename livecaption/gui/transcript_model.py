@@ -151,14 +151,16 @@ class TranscriptModel(QAbstractListModel):
     def _show(self, rev: Revision, quiet: bool) -> None:
         for op in rev.ops:
             row = op.row + self._earlier
+            if op.kind == "remove":
+                self.beginRemoveRows(QModelIndex(), row, row)
+                del self._rows[row]
+                self.endRemoveRows()
+                continue
+            assert op.caption is not None  # an insert or a change carries the row's caption
             if op.kind == "insert":
                 self.beginInsertRows(QModelIndex(), row, row)
                 self._rows.insert(row, op.caption)
                 self.endInsertRows()
-            elif op.kind == "remove":
-                self.beginRemoveRows(QModelIndex(), row, row)
-                del self._rows[row]
-                self.endRemoveRows()
             else:
                 self._rows[row] = op.caption
                 idx = self.index(row)

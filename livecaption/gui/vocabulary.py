@@ -41,7 +41,9 @@ class VocabularyDialog(QDialog):
         self.profile_box.addItems(sorted(set(self.config.profiles) | {profile}))
         self.profile_box.setCurrentText(profile)
         a11y.name(self.profile_box, "Profile", "The vocabulary profile to edit; type a new name to make one")
-        a11y.name(self.profile_box.lineEdit(), "Profile name", "Type a new name to make a profile")
+        name_edit = self.profile_box.lineEdit()
+        assert name_edit is not None  # an editable combo box has one
+        a11y.name(name_edit, "Profile name", "Type a new name to make a profile")
         self.prompt = QPlainTextEdit()
         self.prompt.setPlaceholderText(
             "A sentence or two with the names and terms you expect, spelled as they should appear."

@@ -94,7 +94,8 @@ class RememberedVoices(QWidget):
         """`engine()`: the running session's engine, if any: it stops naming a forgotten person at once too."""
         super().__init__(parent)
         self.engine = engine
-        self.rows: dict[str, QPushButton] = {}
+        self.rows: dict[str, QPushButton] = {}  # name → its Forget button
+        self._lines: list[QWidget] = []  # one per person: the name and the button
         self.box = QVBoxLayout(self)
         self.box.setContentsMargins(0, 0, 0, 0)
         self.note = QLabel()
@@ -104,11 +105,10 @@ class RememberedVoices(QWidget):
         self.fill()
 
     def fill(self) -> None:
-        for button in self.rows.values():
-            row = button.parentWidget()
-            self.box.removeWidget(row)
-            row.deleteLater()
-        self.rows = {}
+        for shown in self._lines:
+            self.box.removeWidget(shown)
+            shown.deleteLater()
+        self.rows, self._lines = {}, []
         known = voices.remembered()
         for v in known:
             row = QWidget(self)
@@ -122,6 +122,7 @@ class RememberedVoices(QWidget):
             line.addWidget(forget)
             self.box.insertWidget(self.box.count() - 1, row)
             self.rows[v.name] = forget
+            self._lines.append(row)
         if not known:
             self.note.setText("No voices remembered. To have a person named in later sessions, name them in "
                               "Session → Speakers… and tick Remember this voice.")  # fmt: skip

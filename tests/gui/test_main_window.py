@@ -254,7 +254,7 @@ def test_find_and_copy(qtbot):
         win.on_caption(Caption(i, i + 1, t, id=i))
     win.find_bar.open()
     win.find_bar.edit.setText("delta")
-    assert win.find_bar.find(1) and win.view.currentIndex().row() == 1
+    assert win.find_bar.find_next(1) and win.view.currentIndex().row() == 1
     win.view.copy_all()
     assert QApplication.clipboard().text().splitlines() == [
         "[00:00:01] alpha beta",

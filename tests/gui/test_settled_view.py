@@ -66,7 +66,7 @@ def test_settled_rows_replace_live_ones_and_the_reader_keeps_their_place(qtbot, 
     view.verticalScrollBar().setValue(view.verticalHeader().sectionPosition(40) + 7)
     assert not view.following
     win.find_bar.edit.setText("caption 50,")
-    assert win.find_bar.find(1)
+    assert win.find_bar.find_next(1)
     for row in (44, 45):
         view.selectionModel().select(model.index(row), QItemSelectionModel.SelectionFlag.Select)
     top_row = view.rowAt(0)
