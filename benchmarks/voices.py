@@ -6,10 +6,11 @@
     python benchmarks/voices.py --set close=0.9 --set apart=0.05   # another MatchConfig
 
 Remembered: the four voices of talk_a and the reader of names_a (LibriSpeech 8555), each from the label the
-session gave them (the label mapped to them in the best one-to-one mapping of labels to people). Then labelled
-with those voices remembered: talk_b (the same four's other utterances, and four people never remembered:
-three LibriSpeech readers and JFK), names_b (8555's other chapter), meeting_en (four people, never remembered)
-and, in the labeller mode, lecture_ko (Korean readers, never remembered).
+session gave them (the label mapped to them in the best one-to-one mapping of labels to people); one with too
+little voice to remember (the Sense and Sensibility reader's 10-12 s) is reported and counts as never remembered.
+Then labelled with those voices remembered: talk_b (the same people's other utterances, and four people never
+remembered: three LibriSpeech readers and JFK), names_b (8555's other chapter), meeting_en (four people, never
+remembered) and, in the labeller mode, lecture_ko (Korean readers, never remembered).
 
 Per remembered person: the share of their words labelled with their name (all their words, from their first
 line on) and whether their first line had it. False names: words of people never remembered that got a
