@@ -85,7 +85,7 @@ def _exact(fix: Fix) -> re.Pattern[str]:
 def fixed(text: str, fix: Fix, alike: bool = False) -> str:
     """`text` with every occurrence of the misreading replaced (with `alike`, one-word fixes also
     replace words that sound like it)."""
-    text = _exact(fix).sub(fix.right, text)
+    text = _exact(fix).sub(lambda _m: fix.right, text)  # the words as typed, backslashes too
     if alike and len(fix.wrong.split()) == 1 and len(fix.right.split()) == 1:
         keys = {_skeleton(fix.wrong), _skeleton(fix.right)}
         if min(len(k) for k in keys) >= 3:  # two letters sound alike too often ("bl": blue, blow)

@@ -15,6 +15,7 @@ meet. The values are those journals have always been written with (a journal rea
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 
 RECOVERED = 1 << 29
 SETTLED = 1 << 30
@@ -44,9 +45,14 @@ class SessionIds:
     """The ids a session hands out one at a time (settled, recovered, settled late); live ids are
     counted by each input's transcriber and made session-wide by `live`. Thread-safe."""
 
-    def __init__(self) -> None:
+    def __init__(self, used: Iterable[int] = ()) -> None:
+        """`used`: ids a session already has (its journal read back): each range goes on after them."""
         self._lock = threading.Lock()
         self._next = {kind: low for kind, (low, _) in RANGES.items()}
+        for i in used:
+            for kind, (low, high) in RANGES.items():
+                if low <= i < high:
+                    self._next[kind] = max(self._next[kind], i + 1)
 
     def _take(self, kind: str) -> int:
         with self._lock:

@@ -99,7 +99,8 @@ def restore(which: str, log: Callable[[str], None] = lambda _m: None) -> tuple[S
     if not (info.crashed or info.finished):
         return info, captions  # still running: its own settle pass is at work
     tail: list[Caption] = []
-    ids = SessionIds()  # ids apart from the session's own: recovered, then settled late
+    _, told, _ = read_events(info.path)  # ids apart from those it has: recovered, then settled late
+    ids = SessionIds(e.id for e in told if isinstance(e, Caption))
     if info.crashed:
         try:
             tail = recover_tail(info, captions, log, ids)

@@ -203,7 +203,7 @@ class Transcript:
         k = (event.source, event.id)
         row = self._row.get(k)
         text = " ".join(event.text.split())
-        if row is None or not self.rows[row].final or (not text and k not in self._edits):
+        if row is None or not event.id or not self.rows[row].final or (not text and k not in self._edits):
             return Revision()  # a partial is still being heard: only a final line is the user's to edit
         own = self._own.setdefault(k, self.rows[row])
         if text and text != own.text:

@@ -48,3 +48,7 @@ def test_a_settle_window_boosts_only_the_words_its_live_captions_heard():
     assert heard("Boolooroo, Ghip", "the bullaroo's room and Ghip") == "Boolooroo, Ghip"
     assert heard("Boolooroo, Dr Okonkwo", "a blue sky at the doctor's") == ""  # "bl" and "dctr" are not them
     assert heard("", "anything") == ""
+
+
+def test_the_right_words_are_put_in_as_typed_backslashes_too():
+    assert fixed("saved in Buluru", Fix("Buluru", r"C:\Users\1")) == r"saved in C:\Users\1"

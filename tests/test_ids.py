@@ -62,3 +62,13 @@ def test_two_threads_never_take_the_same_id():
         t.join()
     assert len(set(taken[0]) | set(taken[1])) == 10000
 
+
+
+def test_a_session_read_back_goes_on_after_the_ids_it_has():
+    """`export` settling a session's rest twice must not give a second reading the id of the first."""
+    from livecaption.ids import SETTLED_LATE, SessionIds
+
+    first = SessionIds()
+    had = [first.settled_late() for _ in range(3)] + [5, 6]
+    again = SessionIds(had)
+    assert again.settled_late() == SETTLED_LATE + 3 and again.settled_late() not in had

@@ -58,7 +58,7 @@ class CaptionDelegate(QStyledItemDelegate):
         c = self._model.captions[index.row()]
         if self._model.playing is not None and (c.source, c.id) == self._model.playing:
             return " ▶"
-        if option.state & QStyle.StateFlag.State_MouseOver and c.final:
+        if option.state & QStyle.StateFlag.State_MouseOver and self._model.playable(index.row()):
             return " ▷"
         return " ✎" if self._model.edited(index.row()) else ""
 

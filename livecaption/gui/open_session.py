@@ -36,7 +36,7 @@ from livecaption.gui.host import Host
 from livecaption.gui.review import Review
 from livecaption.gui.status import StatusArea
 from livecaption.gui.transcript import TranscriptView
-from livecaption.storage.journal import SessionInfo, read_events, sessions_dir, transcript_of
+from livecaption.storage.journal import SessionInfo, read_events, sessions_dir, settled_inputs, transcript_of
 
 RECENT = 200  # sessions listed, newest first
 INPUT_NAMES = {"mic": "microphone", "system": "system audio"}
@@ -201,10 +201,7 @@ def show_session(win: OpenSessionHost, info: SessionInfo) -> bool:
         reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0]
         win.banner.show_error(StorageError(f"cannot read the session journal {info.path}: {reason}"))
         return False
-    sources = {r.get("source", "") for r in header.get("inputs") or [{}]}
-    settled = sources - set(header.get("settle_skip") or ())  # as journal.transcript_of reads it
-    win.model.clear()
-    win.model.begin(settled or None)
+    win.model.open_past(settled_inputs(header))  # as journal.transcript_of reads it
     for event in events:
         win.model.upsert(event)
     win.model.settling(None)

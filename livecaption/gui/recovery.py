@@ -36,6 +36,7 @@ class AfterSession(QObject):
         super().__init__(win.window())
         self.win = win
         self.dialog: QProgressDialog | None = None  # while a polish runs
+        self._recovering: str | None = None  # the session whose last words the worker is recovering
         self.requestRecover.connect(win.worker.recover)
         self.requestPolish.connect(win.worker.polish)
         win.worker.recovered.connect(self.on_recovered)
@@ -69,11 +70,16 @@ class AfterSession(QObject):
         return True
 
     def recover(self, info: SessionInfo) -> None:
-        """The words after a crashed session's last caption, from its kept audio, on the worker thread."""
-        self.requestRecover.emit(info)  # the worker appends them to the journal, then on_recovered
+        """The words after a dead session's last caption, from its kept audio: the worker appends them to
+        its journal, then on_recovered shows them if that session is still the one shown."""
+        self._recovering = info.id
+        self.requestRecover.emit(info)
 
     @Slot(object)
     def on_recovered(self, captions: list[Caption]) -> None:
+        if self.win.session is not None or self.win.session_id != self._recovering:
+            self.win.status.idle("The last words were recovered into that session's journal (open it to see them)")
+            return  # another session is shown by now: they are in the journal they belong to
         for c in captions:  # ids of the recovered range: they do not collide with the session's own
             self.win.on_caption(c)
         words = sum(len(c.text.split()) for c in captions)

@@ -53,6 +53,12 @@ class Review(QObject):
         self.bar.replaceAll.connect(self.replace_all)
         self.bar.learn.connect(self.learn)
         win.model.editRequested.connect(self.edit_line)
+        win.model.began.connect(self.forget)
+
+    def forget(self) -> None:
+        """Another transcript in the window: the undo steps and the offer were the last one's (ids repeat)."""
+        self.undo.clear()
+        self.bar.hide()
 
     # -- edits ---------------------------------------------------------------------------------
     def edit_line(self, caption: Caption, text: str) -> None:
@@ -72,20 +78,24 @@ class Review(QObject):
             self.offer(fix, caption)
 
     def apply(self, edit: Edit) -> bool:
-        """One edit to the window, the journal and the shared page; False when it changed nothing."""
+        """One edit to the journal, the window and the shared page; False when it changed nothing.
+
+        A running session's record goes first: it is ahead of the window (captions reach the window
+        through queued signals), and a line it has settled meanwhile is not there to edit any more."""
         win = self.win
+        if win.engine is not None and not win.engine.record.edit(edit).ops:  # its transcript and journal
+            win.statusBar().showMessage("That line was just settled: edit the settled line.", 6000)
+            return False
         if not win.model.upsert(edit).ops:
             return False
         try:
-            if win.engine is not None:
-                win.engine.record.edit(edit)  # its transcript and journal, under its lock
-            elif win.session_id:
+            if win.engine is None and win.session_id:
                 from livecaption.storage.journal import append_to, sessions_dir
 
                 path = sessions_dir() / f"{win.session_id}.jsonl"
                 if path.is_file():
                     append_to(path, edit.to_dict())
-        except LivecaptionError as exc:  # the window keeps the edit; saying so is enough
+        except LivecaptionError as exc:  # the window keeps the edit; saying so is enough (a stopped session's file)
             win.banner.show_error(exc)
         if win.share_server is not None:
             win.share_server.publish(edit)

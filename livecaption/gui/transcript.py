@@ -82,7 +82,7 @@ class TranscriptView(QTableView):
         index = self.indexAt(e.position().toPoint())
         if index.isValid() and e.button() == Qt.MouseButton.LeftButton:
             c = self._model.captions[index.row()]
-            if c.final and self.delegate.on_play(self._option(index), e.position().toPoint()):
+            if self._model.playable(index.row()) and self.delegate.on_play(self._option(index), e.position().toPoint()):
                 self.setCurrentIndex(index)
                 self.playActivated.emit(c)
                 return
@@ -109,8 +109,9 @@ class TranscriptView(QTableView):
         super().keyPressEvent(e)
 
     def current_caption(self) -> Caption | None:
+        """The selected line, if its audio can be played (a final line of this session)."""
         index = self.currentIndex()
-        return self._model.captions[index.row()] if index.isValid() else None
+        return self._model.captions[index.row()] if index.isValid() and self._model.playable(index.row()) else None
 
     def edit_current(self) -> bool:
         """Open the current line (the selected one) for editing, if it is a final line of this session."""

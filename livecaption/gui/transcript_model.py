@@ -21,6 +21,7 @@ class TranscriptModel(QAbstractListModel):
     # Around a settled revision, so the view can keep the reader's place: rows above it may go.
     revising = Signal()
     revised = Signal()
+    began = Signal()  # a new transcript (a session started, the window cleared or another session opened)
     # The user typed new text for a line in the view's editor: the window applies it (gui/review.py).
     editRequested = Signal(object, str)  # the caption as shown, the text
 
@@ -65,8 +66,13 @@ class TranscriptModel(QAbstractListModel):
         return flags
 
     def editable(self, row: int) -> bool:
+        """A final line of this session with an id of its own (Improve transcript's lines have none)."""
         c = self._rows[row]
-        return row >= self._earlier and c.final and bool(c.text)
+        return row >= self._earlier and c.final and bool(c.text) and bool(c.id)
+
+    def playable(self, row: int) -> bool:
+        """A final line of this session: its audio is this session's (rows above are earlier sessions')."""
+        return self.editable(row)
 
     def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:
         """The editor's text goes to the window, which applies it to every view as one edit."""
@@ -117,9 +123,17 @@ class TranscriptModel(QAbstractListModel):
         """A new session: what the window shows stays, as it was left; the session's captions are
         a transcript of their own, whose inputs in `settled_inputs` have a settle pass (None: none)."""
         self._earlier = len(self._rows)
+        self.began.emit()
         self._clear_marks()
         self.transcript = Transcript(frozenset(settled_inputs or ()))
         self.marking = bool(settled_inputs)
+
+    def open_past(self, settled_inputs: set[str] | None) -> None:
+        """A past session's journal in the window, alone: its settled inputs as storage.journal.settled_inputs
+        reads them (None: any input's settled readings apply), so it shows what `export` writes."""
+        self.clear()
+        self.transcript = Transcript(settled_inputs)
+        self.marking = False
 
     def settling(self, sources: set[str] | None) -> None:
         """The session's settle pass ended (None): what it left unsettled stays as it is, unmarked."""
@@ -189,3 +203,4 @@ class TranscriptModel(QAbstractListModel):
         self._rows, self._earlier, self.forwarded = [], 0, {}
         self.transcript = Transcript(self.transcript.settled_inputs)
         self.endResetModel()
+        self.began.emit()

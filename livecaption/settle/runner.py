@@ -172,11 +172,11 @@ class SettleRunner:
             return []
         kept, out = inp.speakers.kept_names(), []
         for k, (caption, read) in list(self._told.items()):
-            if k[0] != inp.label.source or not read:
-                continue
+            if k[0] != inp.label.source or not read or self.engine.record.shown(k) is None:
+                continue  # a reading the transcript did not take (it named an edited line), or one replaced since
             heard = [replace(c, speaker=kept.get(c.id, c.speaker)) for c in read]
             turns = by_turns(caption.start, caption.end, caption.text, heard)
-            if len(turns) > 1 and not self.engine.record.edited(k):
+            if len(turns) > 1 and not self.engine.record.edited(k):  # a line the user edited stays whole
                 for n, (a, b, words, who) in enumerate(turns):
                     part = replace(caption, start=at_ms(a), end=at_ms(b), text=words, speaker=who or caption.speaker)
                     if n:  # a new line after the first, in time order

@@ -113,9 +113,9 @@ class Journal:
             self._f.write(json.dumps(obj, ensure_ascii=False) + "\n")
             self._f.flush()
             os.fsync(self._f.fileno())
-        except OSError as exc:
+        except (OSError, ValueError) as exc:  # ValueError: the file was closed (the session ended)
             self.failed = (
-                f"the session journal stopped ({exc.strerror or exc}): later captions are not in it, "
+                f"the session journal stopped ({getattr(exc, 'strerror', None) or exc}): later captions are not in it, "
                 "so keep the output or export the transcript"
             )
             raise StorageError(self.failed) from None
@@ -203,11 +203,17 @@ def read_events(path: Path) -> tuple[dict, list[Event], bool]:
     return header, events, finished
 
 
+def settled_inputs(header: dict) -> set[str] | None:
+    """The inputs whose live finals a settle pass read again (None: any, as journals before this was kept)."""
+    if not header.get("settle_skip"):
+        return None
+    sources = {r.get("source", "") for r in header.get("inputs") or [{}]}
+    return sources - set(header["settle_skip"])
+
+
 def transcript_of(header: dict, events: list[Event]) -> Transcript:
     """The session's transcript read back: the same events give the same transcript the session showed."""
-    sources = {r.get("source", "") for r in header.get("inputs") or [{}]}
-    settled = sources - set(header.get("settle_skip") or ())
-    return replay(events, settled if header.get("settle_skip") else None)
+    return replay(events, settled_inputs(header))
 
 
 def _read(path: Path) -> tuple[dict, list[Caption], bool]:

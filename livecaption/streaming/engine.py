@@ -343,8 +343,7 @@ class Engine:
         except Exception as exc:
             self.listener.on_error(CaptioningError(f"transcription stopped: {exc}"))
         finally:
-            if self.journal is not None:
-                self.journal.close()
+            self.record.close()  # under the lock an edit or rename from the window takes
             self.listener.on_status(self.status("stopped"))
             self.finished.set()
             self.listener.on_finished()

@@ -46,11 +46,23 @@ class Record:
         with self.lock:
             return [c for c in self._captions if c.source == source and keep(c)]
 
+    def shown(self, k: tuple[str, int]) -> Caption | None:
+        """The line (source, id) as the transcript shows it now (None: not shown, or replaced)."""
+        with self.lock:
+            row = self._transcript.row_of(k)
+            return self._transcript.rows[row] if row is not None else None
+
     def edited(self, k: tuple[str, int]) -> bool:
         """Whether the user edited the line (source, id)."""
         with self.lock:
             row = self._transcript.row_of(k)
             return row is not None and self._transcript.edited(self._transcript.rows[row])
+
+    def close(self) -> None:
+        """The session's journal closed, under the lock an edit or a rename from another thread takes."""
+        with self.lock:
+            if self.journal is not None:
+                self.journal.close()
 
     def said(self, source: str, start: float, end: float) -> str:
         """The input's live finals between two session times, as one text."""

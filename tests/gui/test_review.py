@@ -128,22 +128,32 @@ def _option(win: MainWindow, rect):
     return option
 
 
-def test_an_edit_while_a_session_runs_goes_through_its_record(sessions, qtbot):
-    """The running engine's record takes the edit (its transcript and journal under its lock)."""
+def test_an_edit_while_a_session_runs_goes_to_its_record_first(sessions, qtbot):
+    """A running session's record (its transcript and journal, real) is ahead of the window: a line it
+    settled a moment ago is refused, not edited in the window alone; any other edit is on disk at once."""
+    from livecaption.streaming.record import Record
+
     win = stopped_session(qtbot)
-    taken = []
-
-    class Record:
-        def edit(self, edit: Edit):
-            taken.append(edit)
-
-    class Engine:
-        record = Record()
-
-    win.session = type("S", (), {"engine": Engine(), "vocabulary": None})()
-    win.review.apply(Edit("", 2, "We met Ghip on Tuesday."))
-    assert taken == [Edit("", 2, "We met Ghip on Tuesday.")] and kept(win)[1] == "We met Ghip on Tuesday."
-    win.session = None
+    journal = Journal("mic", "tiny.en")
+    record = Record(journal, lambda exc: None)
+    record.begin({""})
+    with record.lock:
+        for c in win.model.finals():
+            record.add(c)
+        record.add(Caption(2.0, 3.5, "We met Ghip today!", id=1 << 30, settled=True, replaces=(2,)))  # not shown yet
+    win.session_id = journal.id
+    win.session = type("Running", (), {"engine": type("Engine", (), {"record": record, "settler": None})()})()
+    try:
+        assert not win.review.apply(Edit("", 2, "We met Ghip on Tuesday."))
+        assert kept(win)[1] == "We met Ghip today." and "settled" in win.statusBar().currentMessage()
+        assert win.review.apply(Edit("", 3, "Said the Boolooroo, angrily."))
+        assert kept(win)[2] == "Said the Boolooroo, angrily."
+        assert [c.text for c in record.transcript()][2] == "Said the Boolooroo, angrily."
+        _, events, _ = read_events(journal.path)
+        assert Edit("", 3, "Said the Boolooroo, angrily.") in events  # on disk before the window showed it
+    finally:
+        win.session = None
+        journal.close()
 
 
 def test_a_line_is_heard_from_its_play_control_or_ctrl_p_and_marked_while_it_plays(sessions, qtbot):
@@ -173,3 +183,16 @@ def test_a_line_is_heard_from_its_play_control_or_ctrl_p_and_marked_while_it_pla
     assert played[-1] == (f"{win.session_id}.flac", 0.0, 1.65) and win.model.playing == ("", 1)
     press(qtbot, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)  # again: stop
     assert win.model.playing is None
+
+
+def test_undo_and_the_offer_belong_to_one_transcript_and_lines_without_an_id_are_not_edited(sessions, qtbot):
+    """Live ids start again at 1 each session: an undo step of the last one would edit this one's line."""
+    win = stopped_session(qtbot)
+    win.review.edit_line(win.model.captions[0], "The Boolooroo gave a yell.")
+    assert win.review.undo.canUndo() and win.review.bar.isVisible()
+    win.model.begin({""})  # the next session starts
+    assert not win.review.undo.canUndo() and not win.review.bar.isVisible()
+    win.on_caption(Caption(0.0, 1.0, "A line read again.", id=0))  # Improve transcript's lines have no id
+    row = win.model.rowCount() - 1
+    assert not win.model.editable(row) and not win.model.playable(row)
+    assert not win.model.editable(0) and not win.model.playable(0)  # an earlier session's line
