@@ -112,17 +112,25 @@ class Review(QObject):
             self.bar.offer(fix, lines, words)
 
     def replace_all(self, lines: list[LineFix]) -> None:
-        self.undo.beginMacro(f"Replace in {len(lines)} lines")
+        """The offered lines still as they were offered (not settled or edited since) get the fix: one undo step."""
+        t = self.win.model.transcript
+        steps = []
         for f in lines:
-            current = self.win.model.transcript.rows
-            shown = next((c for c in current if key(c) == key(f.caption)), None)
+            row = t.row_of(key(f.caption))
+            shown = t.rows[row] if row is not None else None
             if shown is None or shown.text != f.caption.text:
                 continue  # settled or edited since it was offered: left as it is now
-            own = self.win.model.transcript.own(shown)
-            before = shown.text if self.win.model.transcript.edited(shown) else ""
-            self.undo.push(_EditLine(self, key(shown), before, "" if f.text == own.text else f.text, "Replace"))
+            before = shown.text if t.edited(shown) else ""
+            steps.append(_EditLine(self, key(shown), before, "" if f.text == t.own(shown).text else f.text, "Replace"))
+        if not steps:
+            self.win.statusBar().showMessage("Those lines have changed since: nothing was replaced", 6000)
+            return
+        self.undo.beginMacro(f"Replace in {len(steps)} lines")
+        for step in steps:
+            self.undo.push(step)
         self.undo.endMacro()
-        self.win.statusBar().showMessage(f"Replaced in {len(lines)} lines (Ctrl+Z undoes it)", 6000)
+        n = len(steps)
+        self.win.statusBar().showMessage(f"Replaced in {n} line{'s' * (n != 1)} (Ctrl+Z undoes it)", 6000)
 
     def learn(self, words: list[str]) -> None:
         """The words join the running session's vocabulary (its next passes) and the profile in use."""

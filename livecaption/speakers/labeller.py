@@ -109,7 +109,9 @@ class SpeakerLabeller:
             resolved = {u.label: s.index for u in self.units if (s := self.clusters.find(u.label)) is not None}
             units = [replace(u, label=resolved[u.label]) for u in self.units if u.label in resolved]
             named = {i: n for i, n in self.names.items() if i in resolved.values()}
-        groups = recluster(units, named, config)
+            remembered = self.known.names if self.known is not None else set()
+            fixed = frozenset(i for i, n in named.items() if n in remembered)
+        groups = recluster(units, named, config, fixed)
         with self._lock:
             return {cid: self.name(g) for cid, g in groups.items()}
 

@@ -45,9 +45,12 @@ class ReclusterConfig:
     move_min_n: int = 1  # ...if it has at least this many pieces
 
 
-def recluster(units: list[Unit], named: dict[int, str], config: ReclusterConfig | None = None) -> dict[int, int]:
+def recluster(
+    units: list[Unit], named: dict[int, str], config: ReclusterConfig | None = None, fixed: frozenset[int] = frozenset()
+) -> dict[int, int]:
     """Each unit's group: unit id -> the live index that stands for its group now. `named`: the
-    labels the user named (never joined to a label named otherwise)."""
+    labels the user named (never joined to a label named otherwise). `fixed`: labels that take in no
+    other label and no line (a remembered voice's: only its voice print may give a line that name)."""
     cfg = config or ReclusterConfig()
     if not units:
         return {}
@@ -66,7 +69,8 @@ def recluster(units: list[Unit], named: dict[int, str], config: ReclusterConfig 
         return link >= (cfg.join_small if small else cfg.join)
 
     while len(sums) > 1:
-        pairs = [(linkage(a, b), a, b) for a in sums for b in sums if a < b and not _apart(named, a, b)]
+        pairs = [(linkage(a, b), a, b) for a in sums for b in sums
+                 if a < b and not _apart(named, a, b) and a not in fixed and b not in fixed]  # fmt: skip
         pairs = [p for p in pairs if enough(p[1], p[2], p[0])]
         if not pairs:
             break
@@ -85,7 +89,7 @@ def recluster(units: list[Unit], named: dict[int, str], config: ReclusterConfig 
             if u.n < cfg.move_min_n or counts[own] <= u.n:
                 continue  # a group of this line alone stays as it is
             here = float((sums[own] - u.total) @ u.total) / ((counts[own] - u.n) * u.n)
-            there = [(float(sums[g] @ u.total) / (counts[g] * u.n), g) for g in sums if g != own]
+            there = [(float(sums[g] @ u.total) / (counts[g] * u.n), g) for g in sums if g != own and g not in fixed]
             if not there:
                 break
             best, g = max(there)

@@ -40,3 +40,13 @@ def test_people_the_user_named_apart_are_never_joined_and_distinct_people_stay_a
     kept = recluster(units, named={1: "Ana", 2: "Anna"})  # the user said they are two people
     assert len(set(kept.values())) == 4 and kept[0] == 1 and kept[10] == 2
     assert recluster([], named={}) == {}
+
+
+def test_a_remembered_voice_takes_in_no_other_label_and_no_line():
+    """Only its voice print names a line after a remembered person (the live guard), not the sorting."""
+    ana, ben = centres(2)
+    units = [unit(i, voice(ana, 4), 1) for i in range(4)] + [unit(10, voice(ana, 2), 2)]  # a short split of Ana
+    units += [unit(20 + i, voice(ben, 4), 3) for i in range(3)] + [unit(30, voice(ana, 2), 3)]  # Ana's line under 3
+    assert recluster(units, named={})[10] == 1 and recluster(units, named={})[30] == 1
+    kept = recluster(units, named={1: "Ana"}, fixed=frozenset({1}))
+    assert kept[10] == 2 and kept[30] == 2 and {kept[i] for i in range(4)} == {1}  # together, not named Ana
