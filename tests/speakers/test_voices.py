@@ -213,3 +213,10 @@ def test_off_unless_remembered_and_a_voice_not_there_changes_nothing(people, enc
     assert "Ben" not in partials
     said = {c.speaker for c, _ in plain}
     assert said == {f"Speaker {n}" for n in range(1, len(said) + 1)}  # unknown voices, numbered
+    # forgotten while a session runs: its labellers name no one so from then on
+    voices.remember("Ruth", unit(20), 16.0)
+    labeller = SpeakerLabeller(encoder, known=voices.known_voices())
+    labeller.forget("Ben")
+    assert labeller.known is not None and labeller.known.names == ("Ruth",)
+    labeller.forget("Ruth")
+    assert labeller.known is None
