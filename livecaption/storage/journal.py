@@ -227,10 +227,16 @@ def _kept(path: Path) -> tuple[dict, list[Caption], bool]:
     return header, transcript_of(header, events).kept(), finished
 
 
+def _order(path: Path) -> tuple[str, int]:
+    """Sessions in the order they started: "ID-2" (the second to start in that second) after "ID"."""
+    base, _, k = path.stem.rpartition("-")
+    return (base, int(k)) if k.isdigit() and len(k) < 4 else (path.stem, 1)
+
+
 def list_sessions(folder: Path | None = None) -> list[SessionInfo]:
     folder = folder or sessions_dir()
     out = []
-    for p in sorted(folder.glob("*.jsonl")) if folder.is_dir() else []:
+    for p in sorted(folder.glob("*.jsonl"), key=_order) if folder.is_dir() else []:
         header, caps, finished = _kept(p)
         out.append(
             SessionInfo(

@@ -152,3 +152,13 @@ def test_app_offers_to_restore_a_crashed_session(sessions, qtbot, monkeypatch):
     assert [c.text for c in win.model.finals()] == ["before the crash"]
     assert not win.after.offer_restore()  # offered once
     win.close()
+
+
+def test_latest_is_the_session_that_started_last_even_within_one_second(sessions):
+    first, second = Journal("mic", "tiny.en"), Journal("mic", "tiny.en")  # the same second: "ID" then "ID-2"
+    for j, text in ((first, "first"), (second, "second")):
+        j.append(Caption(0.0, 1.0, text, id=1))
+        j.close()
+    assert second.id.startswith(first.id) and second.id != first.id
+    assert [s.id for s in list_sessions()] == [first.id, second.id]
+    assert load("latest")[1][0].text == "second"
