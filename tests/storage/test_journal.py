@@ -155,10 +155,10 @@ def test_app_offers_to_restore_a_crashed_session(sessions, qtbot, monkeypatch):
 
 
 def test_latest_is_the_session_that_started_last_even_within_one_second(sessions):
-    first, second = Journal("mic", "tiny.en"), Journal("mic", "tiny.en")  # the same second: "ID" then "ID-2"
-    for j, text in ((first, "first"), (second, "second")):
+    for name, text in (("20990101-000000", "first"), ("20990101-000000-2", "second"), ("20990101-000000-10", "third")):
+        j = Journal("mic", "tiny.en")  # two started in one second are "ID" and "ID-2" (Journal's own naming)
         j.append(Caption(0.0, 1.0, text, id=1))
         j.close()
-    assert second.id.startswith(first.id) and second.id != first.id
-    assert [s.id for s in list_sessions()] == [first.id, second.id]
-    assert load("latest")[1][0].text == "second"
+        j.path.rename(sessions / f"{name}.jsonl")
+    assert [s.id for s in list_sessions()] == ["20990101-000000", "20990101-000000-2", "20990101-000000-10"]
+    assert load("latest")[1][0].text == "third"
