@@ -42,7 +42,7 @@ class Rejection:
         return f"{self.start:.1f}-{self.end:.1f} s ({self.end - self.start:.1f} s): {self.reason}{said}"
 
 
-STATS = ("decodes", "rejected", "context_passes", "context_fallbacks", "reused", "prompts_dropped", "cut", "watchdog")
+STATS = ("decodes", "rejected", "context_passes", "context_fallbacks", "reused", "prompts_dropped", "cut", "watchdog", "looks_final")
 
 
 @dataclass
@@ -92,3 +92,14 @@ def reusable(kept: KeptEncoding | None, chunk: Chunk, pending: list[Chunk]) -> K
         return None
     extra = sum(len(c.audio) for c in pending) - kept.encoded.audio_len
     return kept if kept.first == pending[0].start and 0 <= extra <= REUSE_MAX_S * SR else None
+
+
+def final_look(look: Pass | None, chunk: Chunk, pending: list[Chunk], beam: int) -> Pass | None:
+    """The look that is already this utterance's final: the utterance ended in the pause it looked at
+    (nothing said since), and it was read at the final beam."""
+    if look is None or not (chunk.utterance_end and chunk.look and chunk.look == look.look) or look.beam < beam:
+        return None
+    if look.audio is None or look.first != pending[0].start:
+        return None
+    extra = sum(len(c.audio) for c in pending) - len(look.audio)
+    return look if 0 <= extra <= REUSE_MAX_S * SR else None

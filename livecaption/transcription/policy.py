@@ -9,8 +9,9 @@ text) before the new audio; the decoder writes only what follows; what both reme
 context.Memory's. Text that looks wrong is decoded alone, where the guard can weigh it; loops and a
 deaf session are found by healing.py's checks and read again by rereading.py. Each stretch's
 language is the picker's (livecaption/languages). Looks (Chunk.is_look: at the first short pause,
-and peeks while speech goes on) decode greedily and keep their encoding; when the utterance ends in
-a look's pause, the final decodes that encoding again at the final beam.
+and peeks while speech goes on) keep their encoding. Peeks decode greedily; the look in a pause is read
+as a final would be (the final beam), so when the utterance ends in that pause the final is that
+reading, with no pass of its own: it comes as soon as the silence is long enough.
 """
 
 from __future__ import annotations
@@ -29,7 +30,16 @@ from livecaption.transcription.context import Memory, Said
 from livecaption.transcription.decoder import WINDOW_S, Continuation, Decoder, Segment, Word
 from livecaption.transcription.guard import collapse_loops, suspicious
 from livecaption.transcription.options import TranscribeOptions
-from livecaption.transcription.passes import SPEECH_PROB, KeptEncoding, Log, Pass, Rejection, reusable, speech_of
+from livecaption.transcription.passes import (
+    SPEECH_PROB,
+    KeptEncoding,
+    Log,
+    Pass,
+    Rejection,
+    final_look,
+    reusable,
+    speech_of,
+)
 from livecaption.transcription.rereading import Rereader
 from livecaption.transcription.text import drop_seam_repeat, words
 
@@ -245,6 +255,11 @@ class Transcriber:
             return out
         if due and look is not None and look.first == self._pending[0].start:
             self._last = look  # the latest reading over less of this audio: the pass to agree with
+        if (ready := final_look(look, chunk, self._pending, self._final_beam)) is not None:
+            self.log.count("looks_final")
+            out += self._commit(ready)
+            self._pending, self._last = [], None
+            return out
         result = self._run(self._pending, final=chunk.utterance_end or due, kept=reusable(self.memory.kept, chunk, self._pending),
                            word_times=due and self.options.task != "translate")  # fmt: skip
         if chunk.utterance_end:
@@ -318,7 +333,7 @@ class Transcriber:
     def _look_at(self, chunk: Chunk) -> list[Caption]:
         """A partial for the open utterance including `chunk`, which a later chunk will bring again."""
         self._peek = chunk.peek
-        look = self._run([*self._pending, chunk])
+        look = self._run([*self._pending, chunk], final=not chunk.peek)  # in a pause: as its final would be
         self._peek = False
         self._look = replace(look, look=chunk.look) if look is not None else None
         return self._partial(self._look)

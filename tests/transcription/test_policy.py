@@ -132,17 +132,50 @@ def test_a_doubtful_context_pass_is_decoded_alone():
     assert t.stats["context_fallbacks"] == 1
 
 
-def test_the_final_reuses_the_look_made_in_its_own_pause():
+def test_the_look_in_a_pause_is_read_at_the_final_beam_and_is_the_final_when_the_utterance_ends_there():
     d = FakeDecoder()
     t = Transcriber(d, TranscribeOptions(language="en"))
     t.transcribe(chunk(0, say("some context first"), True))
     words = say("then a sentence", pause_s=0.128)
     look = t.transcribe(chunk(2, words, False, is_look=True, look=3))
-    encodes = d.kinds().count("encode")
+    assert d.calls[-1][:2] == ("context", 5)  # the final beam, after one encoding
+    calls = len(d.calls)
     final = t.transcribe(chunk(2, say("then a sentence", pause_s=0.288), True, look=3))
     assert texts(look, final=False) == ["then a sentence"] and texts(final) == ["then a sentence"]
-    assert d.kinds().count("encode") == encodes and t.stats["reused"] == 1  # no second encoding
+    assert len(d.calls) == calls and t.stats["looks_final"] == 1  # no pass of its own
     assert final[-1].id == look[0].id
+
+
+def test_a_final_after_more_speech_than_its_look_saw_is_decoded_again():
+    d = FakeDecoder()
+    t = Transcriber(d, TranscribeOptions(language="en"))
+    t.transcribe(chunk(0, say("some context first"), True))
+    t.transcribe(chunk(2, say("then a", pause_s=0.128), False, is_look=True, look=3))
+    calls = len(d.calls)
+    final = t.transcribe(chunk(2, say("then a sentence", pause_s=0.288), True, look=4))  # said on, ended later
+    assert texts(final) == ["then a sentence"] and len(d.calls) > calls and t.stats["looks_final"] == 0
+
+
+def test_a_peek_is_read_greedily_and_the_final_after_it_decodes_at_the_final_beam():
+    d = FakeDecoder()
+    t = Transcriber(d, TranscribeOptions(language="en"))
+    t.transcribe(chunk(0, say("some context first"), True))
+    t.transcribe(chunk(2, say("then a sentence"), False, is_look=True, look=3, peek=True))
+    assert d.calls[-1][:2] == ("context", 1)
+    final = t.transcribe(chunk(2, say("then a sentence", pause_s=0.4), True))
+    assert texts(final) == ["then a sentence"] and d.calls[-1][:2] == ("context", 5)
+    assert t.stats["looks_final"] == 0
+
+
+def test_catching_up_a_look_in_a_pause_is_greedy_and_serves_a_greedy_final_only():
+    d = FakeDecoder()
+    t = Transcriber(d, TranscribeOptions(language="en"))
+    t.transcribe(chunk(0, say("some context first"), True))
+    t.transcribe(chunk(2, say("then a sentence", pause_s=0.128), False, is_look=True, look=3), greedy=True)
+    assert d.calls[-1][:2] == ("context", 1)
+    final = t.transcribe(chunk(2, say("then a sentence", pause_s=0.288), True, look=3))
+    assert texts(final) == ["then a sentence"] and d.calls[-1][:2] == ("context", 5)  # caught up: the full beam
+    assert t.stats["looks_final"] == 0
 
 
 def test_no_speech_retracts_the_partial_with_an_empty_final():
