@@ -9,9 +9,8 @@ text) before the new audio; the decoder writes only what follows; what both reme
 context.Memory's. Text that looks wrong is decoded alone, where the guard can weigh it; loops and a
 deaf session are found by healing.py's checks and read again by rereading.py. Each stretch's
 language is the picker's (livecaption/languages). Looks (Chunk.is_look: at the first short pause,
-and peeks while speech goes on) keep their encoding. Peeks decode greedily; the look in a pause is read
-as a final would be (the final beam), so when the utterance ends in that pause the final is that
-reading, with no pass of its own: it comes as soon as the silence is long enough.
+and peeks while speech goes on) keep their encoding; peeks decode greedily, a look in a pause at the final
+beam: when the utterance ends in that pause, that reading is the final, with no pass of its own.
 """
 
 from __future__ import annotations
@@ -24,22 +23,13 @@ import numpy as np
 from livecaption.captions import Caption, at_ms
 from livecaption.languages.picker import LanguagePicker
 from livecaption.samples import SR, VAD_FRAME, Chunk
-from livecaption.transcription import healing
+from livecaption.transcription import healing, passes
 from livecaption.transcription.agreement import FORCE_S, SNAP_S, agreed_words, joined, quiet_point, words_to_commit
 from livecaption.transcription.context import Memory, Said
 from livecaption.transcription.decoder import WINDOW_S, Continuation, Decoder, Segment, Word
 from livecaption.transcription.guard import collapse_loops, suspicious
 from livecaption.transcription.options import TranscribeOptions
-from livecaption.transcription.passes import (
-    SPEECH_PROB,
-    KeptEncoding,
-    Log,
-    Pass,
-    Rejection,
-    final_look,
-    reusable,
-    speech_of,
-)
+from livecaption.transcription.passes import SPEECH_PROB, KeptEncoding, Log, Pass, Rejection, speech_of
 from livecaption.transcription.rereading import Rereader
 from livecaption.transcription.text import drop_seam_repeat, words
 
@@ -255,13 +245,11 @@ class Transcriber:
             return out
         if due and look is not None and look.first == self._pending[0].start:
             self._last = look  # the latest reading over less of this audio: the pass to agree with
-        if (ready := final_look(look, chunk, self._pending, self._final_beam)) is not None:
-            self.log.count("looks_final")
-            out += self._commit(ready)
-            self._pending, self._last = [], None
-            return out
-        result = self._run(self._pending, final=chunk.utterance_end or due, kept=reusable(self.memory.kept, chunk, self._pending),
-                           word_times=due and self.options.task != "translate")  # fmt: skip
+        if (result := passes.final_look(look, chunk, self._pending, self._final_beam)) is not None:
+            self.log.count("looks_final")  # the look in this pause read it as the final would: no pass
+        else:
+            result = self._run(self._pending, final=chunk.utterance_end or due, kept=passes.reusable(self.memory.kept, chunk,
+                               self._pending), word_times=due and self.options.task != "translate")  # fmt: skip
         if chunk.utterance_end:
             out += self._commit(result)
             self._pending, self._last = [], None
