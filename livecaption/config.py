@@ -52,7 +52,7 @@ class SessionConfig:
     hotwords: str = ""
     # the settle pass (livecaption/settle): the audio read again as offline, behind the live edge
     settle: bool = True
-    settle_model: str | None = None  # None: the session's model
+    settle_model: str | None = "auto"  # None: the session's model; auto: settle/choice.py decides
     # storage
     journal: bool = True  # keep the session in the crash-safe journal
     keep_audio: bool = True  # keep the session's audio beside its journal (retention in UserConfig)

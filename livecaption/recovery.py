@@ -129,7 +129,7 @@ def settle_rest(
     from livecaption.whisper.longform import WindowReader  # faster-whisper loads when it is needed
 
     out: list[Caption] = []
-    config = _config(info)
+    config = _config(info, info.header.get("settle_model") or None)  # the model its settle pass read with
     loaded = None
     skip = set(info.header.get("settle_skip", ()))  # a meeting's microphone, under its echo check
     for kept_input in info.inputs:

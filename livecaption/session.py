@@ -11,6 +11,7 @@ from livecaption.captions import Label
 from livecaption.config import SessionConfig
 from livecaption.errors import LivecaptionError
 from livecaption.memory import steady_heap
+from livecaption.settle.choice import SettleModel, choose, cores
 from livecaption.storage.journal import Journal
 from livecaption.storage.spool import AudioSpool, audio_path, prune
 from livecaption.streaming.engine import Engine, EngineListener
@@ -61,11 +62,14 @@ class Session:
     journal: Journal | None
     engine: Engine
     vocabulary: SessionVocabulary = field(default_factory=SessionVocabulary)  # words taught while it runs
+    settled_by: str = ""  # how the settle model was chosen, where it was (settle/choice.py)
 
     def describe(self) -> str:
         audio = " · audio kept" if self.engine.spool is not None else ""
         names = " + ".join(_named(i.source.name, i.label) for i in self.engine.inputs)
-        return f"{self.loaded.spec.name} · {self.loaded.device.upper()} {self.loaded.compute_type} · {names}{audio}"
+        settled = f" · {self.settled_by}" if self.settled_by else ""
+        return (f"{self.loaded.spec.name} · {self.loaded.device.upper()} {self.loaded.compute_type} · {names}{audio}"
+                f"{settled}")  # fmt: skip
 
     def start(self) -> None:
         self.engine.start()
@@ -112,6 +116,8 @@ def build_session(
     if config.journal:
         extra = {"model_arg": config.model or "", "language": config.language, "task": config.task,
                  "settle": config.settle, "speakers": config.speakers}  # fmt: skip
+        if config.settle:  # what `export` settles a stopped session's rest with
+            extra["settle_model"] = settle_model(config).name or config.model or ""
         if config.settle and _echo_checked(config, [lb for _, lb in sources]):
             extra["settle_skip"] = ["mic"]  # as attach_settle does
         if len(sources) > 1 or sources[0][1].speaker:
@@ -129,7 +135,8 @@ def build_session(
         attach_settle(engine, config, settle_loaded, vocabulary)
     if config.speakers:
         attach_speakers(engine)
-    return Session(config, first, loaded, transcribers[0], journal, engine, vocabulary)
+    settled_by = settle_model(config).why if config.settle else ""
+    return Session(config, first, loaded, transcribers[0], journal, engine, vocabulary, settled_by)
 
 
 def attach_settle(
@@ -172,13 +179,24 @@ def _echo_checked(config: SessionConfig, labels: list[Label]) -> bool:
     return bool(config.echo) and {"mic", "system"} <= {lb.source for lb in labels}
 
 
+def settle_model(config: SessionConfig) -> SettleModel:
+    """The settle pass's model for this session and this machine (settle/choice.py's rule)."""
+    from livecaption.whisper import joined_model
+    from livecaption.whisper.models import DEFAULT_MODEL, cuda_device_count
+
+    live = (config.model or DEFAULT_MODEL).strip()
+    live = DEFAULT_MODEL if live in ("bundled", "default") else live
+    gpu = config.device == "cuda" or (config.device == "auto" and cuda_device_count() > 0)
+    return choose(config.settle_model, live, joined_model.part_dirs() is not None, cores(), gpu)
+
+
 def load_settle_model(config: SessionConfig) -> LoadedModel:
     """The settle pass's own model instance: one CPU thread, at the lowest priority, so the live
     captions keep theirs."""
     from livecaption.settle.priority import lowered_threads
     from livecaption.whisper.models import load_model, resolve_model
 
-    spec = resolve_model(config.settle_model or config.model)
+    spec = resolve_model(settle_model(config).name or config.model)
     with lowered_threads():  # its compute thread runs only when the live captions leave a core free
         return load_model(spec, config.device, config.compute_type, 1 if config.device != "cuda" else 0)
 

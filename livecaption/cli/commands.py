@@ -185,6 +185,8 @@ def _caption(args, config, sources, stream, writer, listener: CliListener) -> in
     listener.transcript, listener.streaming = Transcript(settled), not settled or args.format == "jsonl"
     if args.verbose and session.journal is not None:
         say(f"journal: {session.journal.path}")
+    if session.settled_by:
+        say(f"the transcript is {session.settled_by} (--settle-model chooses)")
     known = next((i.speakers.known for i in session.engine.inputs if i.speakers and i.speakers.known), None)
     if known is not None:  # nobody is named by voice without the user knowing
         say(f"recognising remembered voices: {', '.join(known.names)} (`livecaption voices` lists them)")

@@ -155,7 +155,9 @@ def build_parser() -> argparse.ArgumentParser:
         "offline pass reads it, a few tens of seconds behind, and that text replaces the live text in txt, srt, "
         "vtt, json, the journal and exports; jsonl shows both)",
     )
-    o.add_argument("--settle-model", metavar="MODEL", help="the model of the settle pass (default: the session's)")
+    o.add_argument("--settle-model", metavar="MODEL", default="auto",
+                   help="the model of the settle pass (default: auto, base where it is installed and the machine has "
+                   "two cores or a GPU, else the session's)")  # fmt: skip
     o.add_argument("--no-journal", action="store_true", help="do not keep this session in the session journal")
     o.add_argument(
         "--no-audio-spool",
@@ -247,6 +249,6 @@ def session_config(args: argparse.Namespace, prompt: str = "", hotwords: str = "
         hotwords=hotwords,
         journal=not getattr(args, "no_journal", False),
         settle=not getattr(args, "no_settle", False),
-        settle_model=getattr(args, "settle_model", None),
+        settle_model=getattr(args, "settle_model", "auto"),
         keep_audio=not getattr(args, "no_audio_spool", False),
     )

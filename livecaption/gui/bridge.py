@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from livecaption.captions import Caption
 from livecaption.config import SessionConfig
 from livecaption.errors import LivecaptionError
-from livecaption.session import build_session, load, load_settle_model, open_sources
+from livecaption.session import build_session, load, load_settle_model, open_sources, settle_model
 from livecaption.streaming.engine import EngineListener, EngineStatus
 from livecaption.whisper.models import LoadedModel
 
@@ -91,9 +91,10 @@ class SessionWorker(QObject):
                 self._cache = {key: load(config, progress, self.cancel)}
             settle = None
             if config.settle:  # its own instance, kept across sessions like the live one
-                skey = ("settle", config.settle_model or config.model, config.device, config.compute_type)
+                name = settle_model(config).name or config.model or "tiny.en"
+                skey = ("settle", name, config.device, config.compute_type)
                 if skey not in self._cache:
-                    self.loading.emit(f"Loading settle model {config.settle_model or config.model or 'tiny.en'}")
+                    self.loading.emit(f"Loading settle model {name}")
                     self._cache = {key: self._cache[key], skey: load_settle_model(config)}
                 settle = self._cache[skey]
             session = build_session(config, self.bridge, loaded=self._cache[key], sources=sources, settle_loaded=settle)

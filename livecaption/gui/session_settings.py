@@ -52,6 +52,7 @@ class SessionSettingsDialog(QDialog):
         self.keep_audio = QCheckBox(f"Keep the session's audio for {days:g} days")
         self.settle = QCheckBox("Read the audio again behind the live captions, as a recording is read")
         self.settle_model = QComboBox()
+        self.settle_model.addItem("Automatic: base where this computer keeps up", "auto")
         self.settle_model.addItem("The session's model", "")
         for m in _installed_models():
             self.settle_model.addItem(m, m)

@@ -38,7 +38,7 @@ DEFAULTS = {
     "session/threads": SessionConfig.threads,
     "session/keep_audio": SessionConfig.keep_audio,
     "session/settle": SessionConfig.settle,
-    "session/settle_model": "",  # "": the session's own model
+    "session/settle_model": "auto",  # "": the session's own model; auto: settle/choice.py decides
     "session/speakers": SessionConfig.speakers,
 }
 SESSION_KEYS = ("beam_size", "context_s", "early_partials", "chunk_s", "vad_threshold", "threads", "keep_audio",
