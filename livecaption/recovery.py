@@ -22,7 +22,7 @@ from livecaption.errors import CaptioningError, InputError, LivecaptionError
 from livecaption.ids import SessionIds
 from livecaption.samples import SR
 from livecaption.session import build_session, load
-from livecaption.settle.owners import owners
+from livecaption.settle.owners import owners, unread
 from livecaption.settle.recording import settle_recording
 from livecaption.speakers.relabel import KNOWN_S, by_turns, by_voice, majority, overlapping
 from livecaption.storage.journal import SessionInfo, mark_recovered, read_events, transcript_of
@@ -146,6 +146,9 @@ def settle_rest(
         language = None if config.language == "auto" else config.language
         reader = WindowReader(loaded.model, language, _settle_task(config), config.beam_size)
         pieces = settle_recording(reader, audio, offset=round(start * SR), heard=live) or []
+        lost = unread(live, " ".join(p.text for p in pieces))  # kept as heard: the reading skipped them
+        live = [c for c in live if c not in lost]
+        out += [replace(c, id=ids.settled_late(), settled=True, replaces=(c.id,)) for c in lost]
         ids_of = owners(live, [(p.start, p.end) for p in pieces])
         lang = reader.language or ""
         for p, owned in zip(pieces, ids_of, strict=True):
@@ -153,7 +156,7 @@ def settle_rest(
                 out.append(Caption(at_ms(a), at_ms(b), text, True, p.language or lang, id=ids.settled_late(),
                                    source=kept_input.source, speaker=who or kept_input.speaker, settled=True,
                                    replaces=tuple(owned)))  # fmt: skip
-        if not pieces:  # nothing was said there after all
+        if not pieces and live:  # nothing was said there after all
             out.append(Caption(start, start, "", True, lang, id=ids.settled_late(), source=kept_input.source,
                                speaker=majority(live) or kept_input.speaker, settled=True,
                                replaces=tuple(c.id for c in live)))  # fmt: skip

@@ -10,12 +10,13 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field, replace
+from types import SimpleNamespace
 
 import numpy as np
 
 from livecaption.audio.ring import RingBuffer
 from livecaption.audio.sources import AudioSource
-from livecaption.samples import SR
+from livecaption.samples import HOP, SR
 from livecaption.transcription.decoder import (
     WINDOW_S,
     Continuation,
@@ -203,3 +204,35 @@ class FakeSource(AudioSource):
         self._stop.set()
         if self._thread is not None:
             self._thread.join()
+
+
+class FakeReader:
+    """A settle pass's reader of fake speech: the features are the audio's samples a frame apart,
+    and each run of words without a pause is a segment, timed as faster-whisper times one: the
+    window's offset plus a count of 20 ms timestamp steps."""
+
+    def features(self, audio: np.ndarray, first_frame: int) -> np.ndarray:
+        skip = min(10, first_frame)  # the window's frames first (settler.EDGE before them)
+        return audio[skip * HOP :: HOP][None, :]
+
+    def read(self, features, size, offset_s, previous, language=None):
+        heard = hear_timed(np.repeat(features[0, :size], HOP))
+        runs: list[list[tuple[str, float, float]]] = []
+        for w in heard:
+            if runs and w[1] <= runs[-1][-1][2] + 0.05:
+                runs[-1].append(w)
+            else:
+                runs.append([w])
+        step = 0.02  # faster-whisper's time_precision
+
+        def at(seconds: float) -> float:
+            return offset_s + round(seconds / step) * step
+
+        segments = [
+            SimpleNamespace(start=at(r[0][1]), end=at(r[-1][2]), text=" " + " ".join(x[0] for x in r), tokens=())
+            for r in runs
+        ]
+        return SimpleNamespace(segments=segments, advance=size, temperature=0.0, language="en")
+
+    def resets_prompt(self, temperature: float) -> bool:
+        return False

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Protocol
 from livecaption.captions import Caption, at_ms
 from livecaption.ids import SessionIds
 from livecaption.samples import HOP, SR, WINDOW
-from livecaption.settle.owners import owners
+from livecaption.settle.owners import owners, unread
 from livecaption.settle.settler import SettledWindow, SettlePass
 from livecaption.speakers.relabel import by_turns, majority, overlapping
 
@@ -144,6 +144,8 @@ class SettleRunner:
         end_cap = inp.stream_end if inp.stream_end is not None else float("inf")
         pieces = [(min(p.start, end_cap), min(p.end, end_cap), p.text) for p in window.pieces]
         self._replaced.update((source, c.id) for c in live)
+        lost = unread(live, " ".join(p.text for p in window.pieces))  # kept as heard: the reading skipped them
+        live = [c for c in live if c not in lost]
         ids_of = owners(live, [(a, b) for a, b, _ in pieces])
         kept = inp.speakers.kept_names() if inp.speakers is not None else {}
         heard = [replace(c, speaker=kept.get(c.id, c.speaker)) for c in live]  # the voices sorted again
@@ -162,7 +164,10 @@ class SettleRunner:
         if not pieces and live:
             who = majority(live) or speaker
             out.append(self._caption(window.start, window.end, "", language, source, who, [c.id for c in live]))
-        return out
+        for c in lost:
+            out.append(self._caption(c.start, c.end, c.text, c.language, source, kept.get(c.id, c.speaker), [c.id],
+                                     c.translation))  # fmt: skip
+        return sorted(out, key=lambda c: c.start)
 
     def _retold(self, inp: Input) -> list[Caption]:
         """Settled captions the voices sorted again (with more heard now) give other speakers: told

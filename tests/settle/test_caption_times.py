@@ -2,10 +2,9 @@
 copy and a recovery's reading of the kept audio are the same caption, with no float noise between them
 (34.480000000000004 made, 34.48 read back). Fakes only: no Whisper."""
 
-from types import SimpleNamespace
 
 import numpy as np
-from fakes import FakeDecoder, FakeSource, FakeVad, hear_timed, say
+from fakes import FakeDecoder, FakeReader, FakeSource, FakeVad, say
 
 from livecaption.captions import Caption, at_ms
 from livecaption.samples import HOP, SR
@@ -15,38 +14,6 @@ from livecaption.storage.journal import Journal, load
 from livecaption.streaming.engine import Engine
 from livecaption.transcription.options import TranscribeOptions
 from livecaption.transcription.policy import Transcriber
-
-
-class FakeReader:
-    """A settle pass's reader of fake speech: the features are the audio's samples a frame apart,
-    and each run of words without a pause is a segment, timed as faster-whisper times one: the
-    window's offset plus a count of 20 ms timestamp steps."""
-
-    def features(self, audio: np.ndarray, first_frame: int) -> np.ndarray:
-        skip = min(10, first_frame)  # the window's frames first (settler.EDGE before them)
-        return audio[skip * HOP :: HOP][None, :]
-
-    def read(self, features, size, offset_s, previous, language=None):
-        heard = hear_timed(np.repeat(features[0, :size], HOP))
-        runs: list[list[tuple[str, float, float]]] = []
-        for w in heard:
-            if runs and w[1] <= runs[-1][-1][2] + 0.05:
-                runs[-1].append(w)
-            else:
-                runs.append([w])
-        step = 0.02  # faster-whisper's time_precision
-
-        def at(seconds: float) -> float:
-            return offset_s + round(seconds / step) * step
-
-        segments = [
-            SimpleNamespace(start=at(r[0][1]), end=at(r[-1][2]), text=" " + " ".join(x[0] for x in r), tokens=())
-            for r in runs
-        ]
-        return SimpleNamespace(segments=segments, advance=size, temperature=0.0, language="en")
-
-    def resets_prompt(self, temperature: float) -> bool:
-        return False
 
 
 def _speech() -> np.ndarray:
