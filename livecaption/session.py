@@ -63,13 +63,15 @@ class Session:
     engine: Engine
     vocabulary: SessionVocabulary = field(default_factory=SessionVocabulary)  # words taught while it runs
     settled_by: str = ""  # how the settle model was chosen, where it was (settle/choice.py)
+    pace: str = ""  # how often words come while someone speaks, as this machine allows (live input)
 
     def describe(self) -> str:
         audio = " · audio kept" if self.engine.spool is not None else ""
         names = " + ".join(_named(i.source.name, i.label) for i in self.engine.inputs)
         settled = f" · {self.settled_by}" if self.settled_by else ""
+        pace = f" · {self.pace}" if self.pace else ""
         return (f"{self.loaded.spec.name} · {self.loaded.device.upper()} {self.loaded.compute_type} · {names}{audio}"
-                f"{settled}")  # fmt: skip
+                f"{pace}{settled}")  # fmt: skip
 
     def start(self) -> None:
         self.engine.start()
@@ -136,7 +138,21 @@ def build_session(
     if config.speakers:
         attach_speakers(engine)
     settled_by = settle_model(config).why if config.settle else ""
-    return Session(config, first, loaded, transcribers[0], journal, engine, vocabulary, settled_by)
+    return Session(config, first, loaded, transcribers[0], journal, engine, vocabulary, settled_by, _pace(engine))
+
+
+def _pace(engine: Engine) -> str:
+    """Peeks spaced to fit this machine from the first one: one is timed now (transcription/probe.py)."""
+    from livecaption.transcription.probe import peek_cost
+
+    peeking = [i for i in engine.inputs if i.segmenter.peek_s > 0]
+    if not peeking:
+        return ""
+    first = peeking[0].transcriber
+    cost = peek_cost(first.decoder, first.options)
+    for inp in peeking:
+        inp.segmenter.peek_s = inp.cadence.observe(cost)
+    return f"words every {peeking[0].segmenter.peek_s:.1f} s (a look takes {1000 * cost:.0f} ms here)"
 
 
 def attach_settle(

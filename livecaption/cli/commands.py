@@ -187,6 +187,8 @@ def _caption(args, config, sources, stream, writer, listener: CliListener) -> in
         say(f"journal: {session.journal.path}")
     if session.settled_by:
         say(f"the transcript is {session.settled_by} (--settle-model chooses)")
+    if args.verbose and session.pace:
+        say(session.pace)
     known = next((i.speakers.known for i in session.engine.inputs if i.speakers and i.speakers.known), None)
     if known is not None:  # nobody is named by voice without the user knowing
         say(f"recognising remembered voices: {', '.join(known.names)} (`livecaption voices` lists them)")
