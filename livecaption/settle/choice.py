@@ -2,8 +2,8 @@
 session's own.
 
 A settle pass reads each stretch once, tens of seconds behind, at the lowest priority, so a model
-bigger than the live one fits beside it: base keeps a transcript with fewer errors than tiny.en's
-own offline reading, at about a quarter of one core (benchmarks/README.md, "Settled by base by
+bigger than the live one fits beside it: base keeps a transcript with fewer errors than tiny.en
+on most of our streams, at about a quarter of one core (benchmarks/README.md, "Settled by base by
 default"). One core cannot give it that without taking it from the live captions.
 """
 
