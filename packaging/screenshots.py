@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-CLIP = ROOT / "tests" / "data" / "jfk.flac"
+# Speech from the shared set beside the checkout (the project carries no copied audio)
+CLIP = Path(os.environ.get("LIVECAPTION_TEST_SPEECH", ROOT.parent / "shared" / "speech")) / "clips" / "jfk.flac"
 
 
 def compose(overlay, dialog):

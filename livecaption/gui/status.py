@@ -88,12 +88,13 @@ class StatusArea(QObject):
         self.state_label.setText("Listening")
         self.engine_label.setText(description)
         self.live = True
-        self.engine_label.setToolTip(
-            f"This session's audio is kept in {audio_folder}, for crash recovery and File → Improve transcript. "
+        kept = (
+            f"\n\nThis session's audio is kept in {audio_folder}, for crash recovery and File → Improve transcript. "
             "Session → Settings → Audio turns it off."
             if audio_folder
             else ""
         )
+        self.engine_label.setToolTip(description.replace(" · ", "\n") + kept)  # the whole of it, where it is cut
 
     def idle(self, text: str) -> None:
         self.live = False

@@ -36,6 +36,8 @@ def test_microphone_and_system_audio_in_the_app(speech, qtbot, pulse, tmp_path):
     qtbot.waitUntil(lambda: win.toolbar.start_btn.text() == "Stop" or win.banner.isVisible(), timeout=90_000)
     assert not win.banner.isVisible(), win.banner.label.text()
     assert "Ana: " in win.status.engine_label.text() and "Others: system audio" in win.status.engine_label.text()
+    told = win.status.engine_label.toolTip().splitlines()  # all of it, where the bar cuts it
+    assert any(line.startswith("words every") for line in told) and any(line.startswith("settled by") for line in told)
     mic, system = win.engine.input("mic"), win.engine.input("system")
     q0 = {mic: mic.position, system: system.position}
     qtbot.waitUntil(lambda: all(i.position > q0[i] + 0.3 for i in q0), timeout=30_000)  # both are recording
