@@ -47,6 +47,11 @@ def load(name: str) -> tuple[Path, list[dict]]:
 
 def word_times(captions: list[Caption]) -> list[tuple[float, str]]:
     """(time, label) of each word, the caption's span shared out by characters."""
+    return [(t, c.speaker) for t, c in timed_words(captions)]
+
+
+def timed_words(captions: list[Caption]) -> list[tuple[float, Caption]]:
+    """(time, its caption) of each word, the caption's span shared out by characters."""
     out = []
     for c in captions:
         words = c.text.split()
@@ -54,7 +59,7 @@ def word_times(captions: list[Caption]) -> list[tuple[float, str]]:
         pos = 0
         for w in words:
             mid = pos + (len(w) + 1) / 2
-            out.append((c.start + (c.end - c.start) * mid / total, c.speaker))
+            out.append((c.start + (c.end - c.start) * mid / total, c))
             pos += len(w) + 1
     return out
 
@@ -93,6 +98,16 @@ def speaker_error(captions: list[Caption], clips: list[dict]) -> dict:
             "labels": len(labels), "speakers": len(speakers), "mapping": mapping}  # fmt: skip
 
 
+def marks(captions: list[Caption], clips: list[dict], mapping: dict) -> dict:
+    """How the lines marked unsure (Caption.unsure) find the words with the wrong speaker: the share of
+    words marked, and the share of wrongly labelled words that are in marked lines."""
+    words = [(c, who) for t, c in timed_words(captions) if (who := truth(t, clips))]
+    wrong = [c.unsure for c, who in words if mapping.get(c.speaker) not in who]
+    marked = sum(c.unsure for c, _ in words)
+    return {"marked_words": round(marked / max(len(words), 1), 3), "wrong_words_marked": round(sum(wrong) / max(len(wrong), 1), 3),
+            "marked_but_right": round((marked - sum(wrong)) / max(marked, 1), 3)}  # fmt: skip
+
+
 class Recorder(EngineListener):
     def __init__(self) -> None:
         self.partial_labels: dict[int, set[str]] = {}
@@ -127,7 +142,7 @@ def relabelled(labeller, finals: list[Caption], clips: list[dict]) -> dict:
     out = {}
     for join in (0.56, 0.58, 0.60, 0.62, 0.65, 0.70, 1.01):
         for move in (0.04, 0.08, 0.12, 9.0):
-            kept = labeller.kept_names(ReclusterConfig(join=join, move=move))
+            kept = labeller.kept(ReclusterConfig(join=join, move=move)).names
             e = speaker_error([replace(c, speaker=kept.get(c.id, c.speaker)) for c in finals], clips)
             out[f"join={join} move={move}"] = (e["error"], e["labels"])
     return out
@@ -152,11 +167,14 @@ def run(name: str, settle: bool, cluster: ClusterConfig, realtime: bool = False,
     lat = sorted(labeller.latencies)
     duration = max(c["end"] for c in clips)
     flipped = sum(1 for c in finals if rec.partial_labels.get(c.id, set()) - {c.speaker})
+    kept = [c for c in engine.transcript() if c.text]
     out = {
         "stream": name,
         "live": speaker_error(finals, clips),
-        "kept": speaker_error([c for c in engine.transcript() if c.text], clips),
+        "kept": speaker_error(kept, clips),
         "partials_other_label": flipped,
+        "unsure_live": marks(finals, clips, speaker_error(finals, clips)["mapping"]),
+        "unsure_kept": marks(kept, clips, speaker_error(kept, clips)["mapping"]),
         "finals": len(finals),
         "label_ms": _spread(lat),
         "speaker_cpu_pct": round(100 * labeller.track.compute_s / duration, 2),

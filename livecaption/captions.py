@@ -20,11 +20,12 @@ class Caption:
     replaces: tuple[int, ...] = ()  # a settled caption: the ids of the live captions it takes the place of
     stable: int = 0  # a partial: how many characters of its text two passes read the same (stability.py)
     translation: str = ""  # --task both: the English translation of a final ("" for English speech)
+    unsure: bool = False  # a final whose voice is about as close to another speaker's (speakers/clusters.py)
 
     def to_dict(self) -> dict:
         d = asdict(self)
         d["start"], d["end"], d["emit"] = at_ms(self.start), at_ms(self.end), at_ms(self.emit)
-        for key in ("source", "speaker", "settled", "translation"):
+        for key in ("source", "speaker", "settled", "translation", "unsure"):
             if not d[key]:
                 del d[key]
         if self.settled:

@@ -30,7 +30,7 @@ from livecaption.captions import Caption
 
 Key = tuple[str, int]  # (input, caption id)
 CAPTION_FIELDS = ("start", "end", "text", "final", "language", "emit", "id", "source", "speaker", "settled",
-                  "stable", "translation")  # fmt: skip
+                  "stable", "translation", "unsure")  # fmt: skip
 
 
 @dataclass(frozen=True)

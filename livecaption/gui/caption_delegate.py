@@ -72,10 +72,11 @@ class CaptionDelegate(QStyledItemDelegate):
         """Whether `pos` is on the row's speaker label (its first words, "Speaker 1: ")."""
         c = self._model.captions[row]
         text, _ = self._model.shown(row)
-        if not c.speaker or not text.endswith(c.labelled()):
+        shown = f"{self._model.label(c)}: "
+        if not c.speaker or shown + c.text not in text:
             return False
         box, metrics = self.text_box(option), QFontMetrics(self._fonts(option)[0])
-        label = text[: len(text) - len(c.labelled())] + f"{c.speaker}: "
+        label = text[: text.index(shown + c.text)] + shown
         return box.left() <= pos.x() <= box.left() + metrics.horizontalAdvance(label) and pos.y() <= box.top() + metrics.height()
 
     # -- editing: a final line's text in place (Enter keeps it, Esc drops it) ----------------------

@@ -19,6 +19,7 @@ class FindBar(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         self.edit = QLineEdit()
         self.edit.setPlaceholderText("Find in transcript")
+        self.edit.setToolTip("Words, a speaker's name, or (?) for the lines whose speaker is unsure")
         a11y.name(self.edit, "Find in transcript", "Type words to find; Enter goes to the next match")
         self.edit.returnPressed.connect(lambda: self.find_next(1))
         buttons = []
@@ -46,7 +47,8 @@ class FindBar(QWidget):
         self.edit.selectAll()
 
     def find_next(self, direction: int) -> bool:
-        """Select the next caption (direction 1) or the previous one (-1) that holds the text."""
+        """Select the next caption (direction 1) or the previous one (-1) that holds the text, as the row
+        shows it: its speaker too ("Speaker 2", or "(?)" for the lines whose voice is unsure)."""
         needle = self.edit.text().strip().lower()
         caps = self.model.captions
         if not needle or not caps:
@@ -56,7 +58,7 @@ class FindBar(QWidget):
         n = len(caps)
         for k in range(1, n + 1):
             r = (cur + direction * k) % n
-            if needle in caps[r].text.lower():
+            if needle in self.model.shown(r)[0].lower():
                 self.view.stop_following()
                 idx = self.model.index(r)
                 self.view.setCurrentIndex(idx)

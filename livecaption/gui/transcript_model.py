@@ -11,6 +11,7 @@ from livecaption.transcript import Event, Key, Rename, Revision, Transcript, key
 
 CaptionRole = Qt.ItemDataRole.UserRole + 1
 PENDING_TIP = "live caption: the settled transcript has not reached it yet"
+UNSURE_TIP = "the voice is about as close to another speaker's: check who said it"
 
 
 class TranscriptModel(QAbstractListModel):
@@ -48,6 +49,7 @@ class TranscriptModel(QAbstractListModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:  # a screen reader says "time, text"
             said = f"{hms(c.start)}, {text}" + ("" if c.final else " (tentative)")
             said += " (edited)" if self.edited(index.row()) else ""
+            said += " (speaker unsure)" if c.unsure else ""
             return said + (f". In English: {under}" if under else "")
         if role == Qt.ItemDataRole.EditRole:
             return c.text
@@ -55,7 +57,7 @@ class TranscriptModel(QAbstractListModel):
             return c
         if role == Qt.ItemDataRole.ToolTipRole:
             note = " (tentative)" if not c.final else f" ({PENDING_TIP})" if self.is_pending(c) else ""
-            return f"{hms(c.start)} – {hms(c.end)}{note}"
+            return f"{hms(c.start)} – {hms(c.end)}{note}" + (f"\n{c.speaker} (?): {UNSURE_TIP}" if c.unsure else "")
         return None
 
     def flags(self, index):
@@ -100,7 +102,13 @@ class TranscriptModel(QAbstractListModel):
         c = self._rows[row]
         before = next((p.language for p in reversed(self._rows[:row]) if p.language and p.text), "")
         tag = f"[{c.language.upper()}] " if c.language and before and c.language != before else ""
-        return tag + c.labelled(), c.translation
+        label = self.label(c)
+        return tag + (f"{label}: {c.text}" if label else c.text), c.translation
+
+    @staticmethod
+    def label(c: Caption) -> str:
+        """The speaker as the row shows it: "Speaker 2 (?)" where the voice is unsure between two."""
+        return f"{c.speaker} (?)" if c.speaker and c.unsure else c.speaker
 
     @property
     def captions(self) -> list[Caption]:

@@ -20,7 +20,8 @@ from livecaption.ids import SessionIds
 from livecaption.samples import HOP, SR, WINDOW
 from livecaption.settle.owners import owners, unread
 from livecaption.settle.settler import SettledWindow, SettlePass
-from livecaption.speakers.relabel import by_turns, majority, overlapping
+from livecaption.speakers.labeller import Kept
+from livecaption.speakers.relabel import by_turns, doubted, majority, overlapping
 
 if TYPE_CHECKING:
     from livecaption.streaming.events import EngineListener, EngineStatus
@@ -147,8 +148,9 @@ class SettleRunner:
         lost = unread(live, " ".join(p.text for p in window.pieces))  # kept as heard: the reading skipped them
         live = [c for c in live if c not in lost]
         ids_of = owners(live, [(a, b) for a, b, _ in pieces])
-        kept = inp.speakers.kept_names() if inp.speakers is not None else {}
-        heard = [replace(c, speaker=kept.get(c.id, c.speaker)) for c in live]  # the voices sorted again
+        kept = inp.speakers.kept() if inp.speakers is not None else Kept()
+        heard = [replace(c, speaker=kept.names.get(c.id, c.speaker), unsure=c.id in kept.unsure)
+                 for c in live]  # the voices sorted again  # fmt: skip
         language = window.language or self.engine.transcriber.language or ""
         translated = {c.id: c.translation for c in live if c.translation}
         out = []
@@ -159,14 +161,15 @@ class SettleRunner:
                     who = inp.speakers.nearest_name(a, b)
                 # --task both: a settled caption keeps the translations of the live captions it replaces
                 english = " ".join(translated[i] for i in ids if i in translated) if k == 0 else ""
-                out.append(self._caption(a, b, words, language, source, who or speaker, ids, english))  # one a turn
+                doubt = bool(who) and doubted(a, b, who, mine)
+                out.append(self._caption(a, b, words, language, source, who or speaker, ids, english, doubt))  # one a turn
                 self._told[(source, out[-1].id)] = (out[-1], [c for c in live if c.end > a and c.start < b])
         if not pieces and live:
             who = majority(live) or speaker
             out.append(self._caption(window.start, window.end, "", language, source, who, [c.id for c in live]))
         for c in lost:
-            out.append(self._caption(c.start, c.end, c.text, c.language, source, kept.get(c.id, c.speaker), [c.id],
-                                     c.translation))  # fmt: skip
+            out.append(self._caption(c.start, c.end, c.text, c.language, source, kept.names.get(c.id, c.speaker),
+                                     [c.id], c.translation, c.id in kept.unsure))  # fmt: skip
         return sorted(out, key=lambda c: c.start)
 
     def _retold(self, inp: Input) -> list[Caption]:
@@ -175,30 +178,32 @@ class SettleRunner:
         speaker (the first part keeps its place and id; a line the user edited is left whole)."""
         if inp.speakers is None:
             return []
-        kept, out = inp.speakers.kept_names(), []
+        kept, out = inp.speakers.kept(), []
         for k, (caption, read) in list(self._told.items()):
             if k[0] != inp.label.source or not read or self.engine.record.shown(k) is None:
                 continue  # a reading the transcript did not take (it named an edited line), or one replaced since
-            heard = [replace(c, speaker=kept.get(c.id, c.speaker)) for c in read]
+            heard = [replace(c, speaker=kept.names.get(c.id, c.speaker), unsure=c.id in kept.unsure) for c in read]
             turns = by_turns(caption.start, caption.end, caption.text, heard)
             if len(turns) > 1 and not self.engine.record.edited(k):  # a line the user edited stays whole
                 for n, (a, b, words, who) in enumerate(turns):
-                    part = replace(caption, start=at_ms(a), end=at_ms(b), text=words, speaker=who or caption.speaker)
+                    part = replace(caption, start=at_ms(a), end=at_ms(b), text=words, speaker=who or caption.speaker,
+                                   unsure=bool(who) and doubted(a, b, who, heard))  # fmt: skip
                     if n:  # a new line after the first, in time order
                         part = replace(part, id=self.engine.ids.settled(), replaces=(), translation="")
                     self._told[(k[0], part.id)] = (part, [c for c in read if c.end > a and c.start < b])
                     out.append(part)
                 continue
             who = turns[0][3] if len(turns) == 1 else overlapping(caption, heard)
-            if who and who != caption.speaker:
-                caption = replace(caption, speaker=who)
+            doubt = bool(who) and doubted(caption.start, caption.end, who, heard)
+            if who and (who != caption.speaker or doubt != caption.unsure):
+                caption = replace(caption, speaker=who, unsure=doubt)
                 self._told[k] = (caption, read)
                 out.append(caption)
         return out
 
-    def _caption(self, start, end, text, language, source, speaker, ids, translation="") -> Caption:
+    def _caption(self, start, end, text, language, source, speaker, ids, translation="", unsure=False) -> Caption:
         return Caption(at_ms(start), at_ms(max(start, end)), text, True, language, id=self.engine.ids.settled(),
                        source=source, speaker=speaker, settled=True, replaces=tuple(ids),
-                       translation=translation)  # fmt: skip
+                       translation=translation, unsure=unsure)  # fmt: skip
 
 

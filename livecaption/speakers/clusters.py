@@ -13,6 +13,7 @@ speaker (someone who began with short sentences).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -24,6 +25,15 @@ class ClusterConfig:
     new_after_s: float = 2.0  # seconds of speech a stretch needs to start a new speaker
     learn_s: float = 1.0  # shorter stretches are labelled but not learnt from
     max_speakers: int = 12
+
+
+UNSURE_MARGIN = 0.08  # a voice no more than this closer to its speaker than to another is unsure of the two
+
+
+def unsure(own: float, others: Iterable[float]) -> bool:
+    """Whether a line whose voice is `own` close to the speaker it was given (mean piece-to-piece
+    similarity) is about as close to another speaker: the line a person reviewing should check."""
+    return any(other > own - UNSURE_MARGIN for other in others)
 
 
 @dataclass

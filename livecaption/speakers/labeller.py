@@ -16,22 +16,31 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from livecaption import ids
 from livecaption.captions import Caption, at_ms
 from livecaption.samples import SR
-from livecaption.speakers.clusters import ClusterConfig, Clusters
+from livecaption.speakers.clusters import ClusterConfig, Clusters, unsure
 from livecaption.speakers.encoder import SpeakerEncoder
 from livecaption.speakers.known import KnownVoices
-from livecaption.speakers.recluster import ReclusterConfig, Unit, recluster
+from livecaption.speakers.recluster import ReclusterConfig, Unit, doubtful, recluster
 from livecaption.speakers.track import PIECE_N, SpeakerTrack, Voice
 from livecaption.speakers.turns import cut, split_text
 
 DEFAULT_NAME = "Speaker {}"
 KEEP_PIECES = 1000  # pieces kept per speaker for remembering their voice (about 13 minutes of speech)
+
+
+@dataclass(frozen=True)
+class Kept:
+    """The kept transcript's speakers: each final line's (caption id -> name), and the lines whose voice
+    is unsure between two of them."""
+
+    names: dict[int, str] = field(default_factory=dict)
+    unsure: frozenset[int] = frozenset()
 
 
 class SpeakerLabeller:
@@ -83,28 +92,30 @@ class SpeakerLabeller:
             texts = split_text(caption, at)
             if texts is not None:
                 share = k / len(voice.pieces)
-                first = self._place(voice.pieces[:k], voice.seconds * share)
-                second = self._place(voice.pieces[k:], voice.seconds * (1 - share))
+                first, doubt_a = self._place(voice.pieces[:k], voice.seconds * share)
+                second, doubt_b = self._place(voice.pieces[k:], voice.seconds * (1 - share))
                 if first != second:
                     self._last = second
-                    a = replace(caption, end=at, text=texts[0], speaker=self.name(first))
+                    a = replace(caption, end=at, text=texts[0], speaker=self.name(first), unsure=doubt_a)
                     b = replace(caption, start=at, text=texts[1], speaker=self.name(second), id=ids.split(caption.id),
-                                translation="")  # the translation stays with the first part, whole
+                                translation="", unsure=doubt_b)  # the translation stays with the first part, whole
                     self._heard(a, voice.pieces[:k], first)
                     self._heard(b, voice.pieces[k:], second)
                     return [a, b]
                 self._last = first
-                return [self._heard(replace(caption, speaker=self.name(first)), voice.pieces, first)]
-        self._last = self._place(voice.pieces, voice.seconds)
-        return [self._heard(replace(caption, speaker=self.name(self._last)), voice.pieces, self._last)]
+                whole = replace(caption, speaker=self.name(first), unsure=doubt_a and doubt_b)
+                return [self._heard(whole, voice.pieces, first)]
+        self._last, doubt = self._place(voice.pieces, voice.seconds)
+        return [self._heard(replace(caption, speaker=self.name(self._last), unsure=doubt), voice.pieces, self._last)]
 
     def _heard(self, caption: Caption, pieces: np.ndarray, index: int) -> Caption:
         self.units.append(Unit(caption.id, caption.start, caption.end, pieces.sum(axis=0), len(pieces), index))
         return caption
 
-    def kept_names(self, config: ReclusterConfig | None = None) -> dict[int, str]:
-        """Each final line's speaker in the kept transcript (caption id -> name): the session's voices
-        sorted again with everything heard so far (recluster.py). Any thread; the sorting runs unlocked."""
+    def kept(self, config: ReclusterConfig | None = None) -> Kept:
+        """Each final line's speaker in the kept transcript: the session's voices sorted again with
+        everything heard so far (recluster.py), and the lines unsure between two. Any thread; the sorting
+        runs unlocked."""
         with self._lock:
             resolved = {u.label: s.index for u in self.units if (s := self.clusters.find(u.label)) is not None}
             units = [replace(u, label=resolved[u.label]) for u in self.units if u.label in resolved]
@@ -112,12 +123,16 @@ class SpeakerLabeller:
             remembered = self.known.names if self.known is not None else set()
             fixed = frozenset(i for i, n in named.items() if n in remembered)
         groups = recluster(units, named, config, fixed)
+        doubts = doubtful(units, groups)
         with self._lock:
-            return {cid: self.name(g) for cid, g in groups.items()}
+            return Kept({cid: self.name(g) for cid, g in groups.items()}, doubts)
 
-    def _place(self, pieces: np.ndarray, seconds: float) -> int:
+    def _place(self, pieces: np.ndarray, seconds: float) -> tuple[int, bool]:
         """The speaker (index) of a stretch: a remembered person it clearly is, else as the clusters find it
-        (a new speaker recognised or numbered). What a speaker learns from is kept as their voice."""
+        (a new speaker recognised or numbered); and whether its voice was about as close to another speaker
+        as to theirs before it was learnt from (clusters.unsure). What a speaker learns from is kept as
+        their voice."""
+        before = {s.index: score for score, s in self.clusters.ranked(pieces)}
         learnt = sum(s.pieces for s in self.clusters.live())
         name = self._remembered(pieces)
         if name and (index := self.index_of(name)):
@@ -134,7 +149,10 @@ class SpeakerLabeller:
             index = self._recognise(index) if len(self.clusters.speakers) > count else self._recognise_later(index)
         if sum(s.pieces for s in self.clusters.live()) > learnt and sum(map(len, self._voices.get(index, []))) < KEEP_PIECES:
             self._voices.setdefault(index, []).append(pieces)
-        return index
+        own = self.clusters.find(index)
+        at = own.index if own is not None else index
+        doubt = at in before and unsure(before[at], (v for i, v in before.items() if i != at))
+        return index, doubt
 
     def _remembered(self, pieces: np.ndarray) -> str:
         """The remembered person whose voice a stretch clearly is ("": none)."""

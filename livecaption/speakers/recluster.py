@@ -23,6 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from livecaption.speakers.clusters import unsure
+
 
 @dataclass(frozen=True)
 class Unit:
@@ -98,6 +100,26 @@ def recluster(
                 sums[g], counts[g] = sums[g] + u.total, counts[g] + u.n
                 group[u.id] = g
     return group
+
+
+def doubtful(units: list[Unit], group: dict[int, int]) -> frozenset[int]:
+    """The units (ids) whose voice, in the groups `recluster` made, is about as close to another group
+    as to the rest of its own (clusters.unsure): lines a person reviewing should check."""
+    sums: dict[int, np.ndarray] = {}
+    counts: dict[int, int] = {}
+    for u in units:
+        g = group.get(u.id, u.label)
+        sums[g] = sums.get(g, 0) + u.total
+        counts[g] = counts.get(g, 0) + u.n
+    out = []
+    for u in units:
+        own = group.get(u.id, u.label)
+        if counts[own] <= u.n:
+            continue  # a group of this line alone: nothing to be close to but others
+        here = float((sums[own] - u.total) @ u.total) / ((counts[own] - u.n) * u.n)
+        if unsure(here, (float(sums[g] @ u.total) / (counts[g] * u.n) for g in sums if g != own)):
+            out.append(u.id)
+    return frozenset(out)
 
 
 def _apart(named: dict[int, str], a: int, b: int) -> bool:

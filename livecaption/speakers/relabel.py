@@ -35,6 +35,14 @@ def overlapping(caption: Caption, live: Sequence[Caption]) -> str:
     return _longest((c.speaker, min(c.end, caption.end) - max(c.start, caption.start)) for c in live)
 
 
+def doubted(start: float, end: float, speaker: str, live: Sequence[Caption]) -> bool:
+    """Whether a later reading of [start, end) given to `speaker` reads again mostly (half the time or
+    more) live lines of that speaker whose voice is unsure (Caption.unsure)."""
+    spans = [(c.unsure, min(c.end, end) - max(c.start, start)) for c in live if c.speaker == speaker]
+    spoke = sum(t for _, t in spans if t > 0)
+    return spoke > 0 and 2 * sum(t for u, t in spans if u and t > 0) >= spoke
+
+
 def _pieces(encoder, audio: np.ndarray, offset: float, start: float, end: float) -> np.ndarray | None:
     a, b = max(0, round((start - offset) * SR)), max(0, round((end - offset) * SR))
     wav = audio[a:b]

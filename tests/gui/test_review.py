@@ -196,3 +196,29 @@ def test_undo_and_the_offer_belong_to_one_transcript_and_lines_without_an_id_are
     row = win.model.rowCount() - 1
     assert not win.model.editable(row) and not win.model.playable(row)
     assert not win.model.editable(0) and not win.model.playable(0)  # an earlier session's line
+
+
+def test_a_line_whose_voice_is_unsure_is_marked_for_the_eye_the_pointer_and_a_screen_reader(sessions, qtbot):
+    from livecaption.gui.transcript_model import UNSURE_TIP
+
+    win = stopped_session(qtbot, speaker="Speaker 1")
+    doubt = Caption(12.0, 13.5, "Who said this?", id=9, speaker="Speaker 2", unsure=True)
+    win.on_caption(doubt)
+    row = win.model.row_of(9)
+    shown = win.model.data(win.model.index(row))
+    assert shown.endswith("Speaker 2 (?): Who said this?") and "(?)" not in win.model.data(win.model.index(0))
+    assert UNSURE_TIP in win.model.data(win.model.index(row), Qt.ItemDataRole.ToolTipRole)
+    assert "(speaker unsure)" in win.model.data(win.model.index(row), Qt.ItemDataRole.AccessibleTextRole)
+    named = []
+    win.view.speakerActivated.disconnect()
+    win.view.speakerActivated.connect(named.append)
+    win.view.scrollTo(win.model.index(row))
+    rect = win.view.visualRect(win.model.index(row))
+    box = win.view.delegate.text_box(_option(win, rect))
+    qtbot.mouseDClick(win.view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(box.left() + 4, rect.top() + 8))
+    assert named == ["Speaker 2"]  # the mark is part of the label: a double-click on it names the speaker
+    assert win.model.finals()[-1].unsure and win.model.finals()[-1].to_dict()["unsure"] is True
+    win.view.setCurrentIndex(win.model.index(0))
+    win.find_bar.open()
+    win.find_bar.edit.setText("(?)")  # a person reviewing goes from one unsure line to the next
+    assert win.find_bar.find_next(1) and win.view.currentIndex().row() == row

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from livecaption.speakers.recluster import Unit, recluster
+from livecaption.speakers.recluster import Unit, doubtful, recluster
 
 RNG = np.random.default_rng(7)
 
@@ -50,3 +50,14 @@ def test_a_remembered_voice_takes_in_no_other_label_and_no_line():
     assert recluster(units, named={})[10] == 1 and recluster(units, named={})[30] == 1
     kept = recluster(units, named={1: "Ana"}, fixed=frozenset({1}))
     assert kept[10] == 2 and kept[30] == 2 and {kept[i] for i in range(4)} == {1}  # together, not named Ana
+
+
+def test_a_line_between_two_voices_is_unsure_and_the_clear_lines_are_not():
+    ana, ben = centres(2)
+    between = (ana + ben) / np.linalg.norm(ana + ben)  # a voice as close to Ana's as to Ben's
+    units = [unit(i, voice(ana, 4), 1) for i in range(5)] + [unit(10 + i, voice(ben, 4), 2) for i in range(5)]
+    units += [unit(20, voice(between, 3, spread=0.2), 1)]
+    groups = recluster(units, named={})
+    assert doubtful(units, groups) == frozenset({20})
+    alone = [unit(30, voice(between, 3), 3)]  # a label of one line: nobody else's voice in its group
+    assert doubtful(units + alone, {**groups, 30: 3}) == frozenset({20})
