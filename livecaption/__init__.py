@@ -8,3 +8,8 @@ __version__ = "0.1.0"
 # about 9 s after it starts, unless this is set before it is imported; its Python switch
 # (disable_telemetry_events) did not stop it. tests/cli/test_privacy.py traces for it.
 os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
+
+# numpy's BLAS on one thread (threads.py), set before numpy loads.
+from livecaption.threads import blas_env
+
+blas_env()

@@ -6,19 +6,12 @@ hand it to session.build_session.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 from livecaption.streaming.segmenter import SegmenterConfig
 from livecaption.streaming.vad import VadConfig
+from livecaption.threads import default_threads
 from livecaption.transcription.options import TranscribeOptions
-
-
-def default_threads() -> int:
-    """Whisper's CPU threads: one core is left to audio, VAD and the window
-    (benchmarks/README.md, 'Threads')."""
-    return max(1, min(4, (os.cpu_count() or 1) - 1))
-
 
 DEFAULT_LABELS = ("You", "Others")
 

@@ -8,7 +8,6 @@ output matches the original's (tests/speakers/test_encoder.py against stored ref
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import io
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ import numpy as np
 
 from livecaption.errors import LivecaptionError
 from livecaption.samples import SR
+from livecaption.threads import one_blas_thread
 
 HOP = 160  # 10 ms
 N_FFT = 400  # 25 ms
@@ -103,11 +103,7 @@ class SpeakerEncoder:
 
     def embed(self, wav: np.ndarray) -> np.ndarray:
         """A stretch of 16 kHz speech → its (256,) embedding (resemblyzer's embed_utterance)."""
-        # One BLAS thread: a second one only spins on products this small (a third more CPU for nothing).
-        with _blas().limit(limits=1, user_api="blas"):
-            return self._embed(wav)
-
-    def _embed(self, wav: np.ndarray) -> np.ndarray:
+        one_blas_thread()  # a second one only spins on products this small (livecaption/threads.py)
         wav = loudness(wav)
         n_frames = int(np.ceil((len(wav) + 1) / HOP))
         step = round(SR / RATE / HOP)
@@ -122,13 +118,6 @@ class SpeakerEncoder:
         partial = self._pieces(np.stack([mel[s : s + PIECE] for s in starts]))
         mean = partial.mean(axis=0)
         return (mean / max(float(np.linalg.norm(mean)), 1e-12)).astype(np.float32)
-
-
-@functools.cache
-def _blas():
-    from threadpoolctl import ThreadpoolController
-
-    return ThreadpoolController()
 
 
 def loudness(wav: np.ndarray) -> np.ndarray:

@@ -184,7 +184,10 @@ def load_model(
     on_progress=None,
     cancel: threading.Event | None = None,
 ) -> LoadedModel:
+    from livecaption.threads import one_blas_thread
     from livecaption.whisper.backend import WindowedWhisperModel
+
+    one_blas_thread()  # the features of every pass are small products
 
     if device not in ("auto", "cpu", "cuda"):
         raise ComputeError(f"unknown compute device '{device}': use auto, cpu or cuda")

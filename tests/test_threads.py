@@ -1,0 +1,38 @@
+"""numpy's BLAS kept to one thread, however numpy was loaded (livecaption/threads.py): a second one
+only spins beside every live pass. Each case in a fresh interpreter, as an app starts."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT
+
+CHECK = """
+import sys
+{before}
+from livecaption.config import SessionConfig
+from livecaption.session import load
+load(SessionConfig(threads=1))
+from threadpoolctl import threadpool_info
+print(min(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"))
+"""
+
+
+def blas_threads(before: str, **env: str) -> int:
+    clean = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")}
+    out = subprocess.run([sys.executable, "-c", CHECK.format(before=before)], capture_output=True, text=True,
+                         cwd=ROOT, env={**clean, **env}, timeout=120)  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    return int(out.stdout.split()[-1])
+
+
+def test_one_blas_thread_whether_numpy_loads_before_or_after_livecaption():
+    assert blas_threads("import livecaption") == 1
+    assert blas_threads("import numpy") == 1  # loaded first, with a thread per core: limited when the model loads
+
+
+def test_a_thread_count_the_user_set_is_kept():
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("one core: OpenBLAS has one thread anyway")
+    assert blas_threads("import numpy", OPENBLAS_NUM_THREADS="2") == 2
