@@ -57,6 +57,11 @@ class SileroVad:
             return np.zeros(0, dtype=np.float32)
         if len(audio) % VAD_FRAME:
             raise ValueError("audio length must be a multiple of 512 samples")
+        if not audio.any():
+            # Digital silence (a sink's monitor with nothing playing, a muted input): no voice to look for,
+            # and the model would cost its most on a session's idle time. It starts afresh after it.
+            self.reset()
+            return np.zeros(len(audio) // VAD_FRAME, dtype=np.float32)
         frames = audio.reshape(-1, VAD_FRAME)
         contexts = np.empty((len(frames), CONTEXT), dtype=np.float32)
         contexts[0] = self._context

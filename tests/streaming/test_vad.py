@@ -49,3 +49,15 @@ def test_hysteresis_and_padding_on_real_speech(jfk):
     assert first_speech - 0.35 * SR <= c.start <= first_speech - 0.25 * SR  # 300 ms of pre-roll
     assert c.utterance_end
     assert c.end <= len(audio) - 1.5 * SR  # trailing silence was not sent to the model
+
+
+def test_digital_silence_costs_no_model_call_and_speech_after_it_is_found(jfk):
+    """A monitor with nothing playing gives exact zeros for hours: the model is not run on them."""
+    vad = SileroVad()
+    calls = []
+    model = vad._session
+    vad._session = type("Counted", (), {"run": lambda _self, *a: calls.append(1) or model.run(*a)})()
+    speech = trim(jfk)
+    probs = np.concatenate([vad(np.zeros(3 * VAD_FRAME, np.float32)) for _ in range(50)] + [vad(speech)])
+    assert len(calls) == 1 and not probs[:150].any()
+    np.testing.assert_allclose(probs[150:], SileroVad()(speech), atol=1e-6)  # as if the stream began with it
