@@ -27,9 +27,9 @@ CTranslate2's compute thread is counted), median of --repeat, after one look to 
 too. One core each, as the live path gets: Whisper with --threads 1 (CTranslate2 intra threads);
 Moonshine with MOONSHINE_ORT_SINGLE_THREAD=1, set here before its sessions are made (moonshine-voice
 0.0.73 has no thread option; with the variable its ONNX Runtime sessions get one intra-op and one
-inter-op thread and sequential execution). CTranslate2's OpenMP pool is left as the app leaves it: with
---threads 1 and OMP_NUM_THREADS unset, a second OpenMP thread doubled the encoder's CPU for the same wall
-time in a check on this machine; set OMP_NUM_THREADS=1 on half 1 to see Whisper without it.
+inter-op thread and sequential execution). Whisper's side runs as the app does, with numpy's BLAS on one
+thread (livecaption/threads.py: before that, a second BLAS thread spinning after each mel product doubled
+a look's CPU for the same wall time).
 
 Whisper's look includes its mel features; Moonshine's includes the Silero VAD that moonshine-voice runs
 in front of its model (it has no way to skip it), so

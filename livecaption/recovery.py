@@ -24,7 +24,7 @@ from livecaption.samples import SR
 from livecaption.session import build_session, load
 from livecaption.settle.owners import owners, unread
 from livecaption.settle.recording import settle_recording
-from livecaption.speakers.relabel import KNOWN_S, by_turns, by_voice, majority, overlapping
+from livecaption.speakers.relabel import KNOWN_S, by_voice, majority, overlapping, settled_turns
 from livecaption.storage.journal import SessionInfo, mark_recovered, read_events, transcript_of
 from livecaption.storage.journal import load as load_session
 from livecaption.storage.spool import read_spool
@@ -152,10 +152,11 @@ def settle_rest(
         ids_of = owners(live, [(p.start, p.end) for p in pieces])
         lang = reader.language or ""
         for p, owned in zip(pieces, ids_of, strict=True):
-            for a, b, text, who in by_turns(p.start, p.end, p.text, [c for c in live if c.end > p.start and c.start < p.end]):
+            heard = [c for c in live if c.end > p.start and c.start < p.end]
+            for a, b, text, who, doubt in settled_turns(p.start, p.end, p.text, heard):
                 out.append(Caption(at_ms(a), at_ms(b), text, True, p.language or lang, id=ids.settled_late(),
                                    source=kept_input.source, speaker=who or kept_input.speaker, settled=True,
-                                   replaces=tuple(owned)))  # fmt: skip
+                                   replaces=tuple(owned), unsure=doubt))  # fmt: skip
         if not pieces and live:  # nothing was said there after all
             out.append(Caption(start, start, "", True, lang, id=ids.settled_late(), source=kept_input.source,
                                speaker=majority(live) or kept_input.speaker, settled=True,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import os
 
-BLAS_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+BLAS_ENV = ("OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS")  # what OpenBLAS reads, in its order
 _USERS = any(name in os.environ for name in BLAS_ENV)  # set by the user: theirs to choose
 
 

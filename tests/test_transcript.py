@@ -147,7 +147,7 @@ def test_captions_cannot_be_changed_after_they_are_made():
 def test_a_journal_read_back_gives_the_transcript_the_session_had():
     events = [live(1, 0, "one", final=False, source="system"), live(1, 0, "one", source="system"),
               live(2, 1, "mine", source="mic", speaker="You"), live(3, 2, "two", source="system", speaker="Speaker 1"),
-              settled(100, 0, "one and two", [1, 3], source="system", speaker="Speaker 1"),
+              replace(settled(100, 0, "one and two", [1, 3], source="system", speaker="Speaker 1"), unsure=True),
               Rename("Speaker 1", "Ana"), Edit("mic", 2, "my words")]  # fmt: skip
     at_the_time = replay(events, {"system"})
     lines = [json.dumps({"type": "caption", **e.to_dict()} if isinstance(e, Caption) else
@@ -156,3 +156,4 @@ def test_a_journal_read_back_gives_the_transcript_the_session_had():
     read_back = replay([e for line in lines if (e := event_of(json.loads(line))) is not None], {"system"})
     assert read_back.kept() == at_the_time.kept()
     assert [c.labelled() for c in read_back.kept()] == ["Ana: one and two", "You: my words"]
+    assert [c.unsure for c in read_back.kept()] == [True, False]  # a voice unsure stays marked

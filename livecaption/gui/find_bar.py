@@ -47,8 +47,8 @@ class FindBar(QWidget):
         self.edit.selectAll()
 
     def find_next(self, direction: int) -> bool:
-        """Select the next caption (direction 1) or the previous one (-1) that holds the text, as the row
-        shows it: its speaker too ("Speaker 2", or "(?)" for the lines whose voice is unsure)."""
+        """Select the next caption (direction 1) or the previous one (-1) that holds the text, or whose
+        speaker it names whole ("Speaker 2", "You"), or whose voice is unsure when it is "(?)"."""
         needle = self.edit.text().strip().lower()
         caps = self.model.captions
         if not needle or not caps:
@@ -58,7 +58,10 @@ class FindBar(QWidget):
         n = len(caps)
         for k in range(1, n + 1):
             r = (cur + direction * k) % n
-            if needle in self.model.shown(r)[0].lower():
+            c = caps[r]
+            if needle in c.text.lower() or needle in (c.speaker.lower(), self.model.label(c).lower()) or (
+                needle == "(?)" and c.unsure
+            ):
                 self.view.stop_following()
                 idx = self.model.index(r)
                 self.view.setCurrentIndex(idx)

@@ -57,7 +57,7 @@ class TranscriptModel(QAbstractListModel):
             return c
         if role == Qt.ItemDataRole.ToolTipRole:
             note = " (tentative)" if not c.final else f" ({PENDING_TIP})" if self.is_pending(c) else ""
-            return f"{hms(c.start)} – {hms(c.end)}{note}" + (f"\n{c.speaker} (?): {UNSURE_TIP}" if c.unsure else "")
+            return f"{hms(c.start)} – {hms(c.end)}{note}" + (f"\n{self.label(c)}: {UNSURE_TIP}" if c.unsure else "")
         return None
 
     def flags(self, index):

@@ -21,7 +21,7 @@ from livecaption.samples import HOP, SR, WINDOW
 from livecaption.settle.owners import owners, unread
 from livecaption.settle.settler import SettledWindow, SettlePass
 from livecaption.speakers.labeller import Kept
-from livecaption.speakers.relabel import by_turns, doubted, majority, overlapping
+from livecaption.speakers.relabel import doubted, majority, overlapping, settled_turns
 
 if TYPE_CHECKING:
     from livecaption.streaming.events import EngineListener, EngineStatus
@@ -156,12 +156,11 @@ class SettleRunner:
         out = []
         for (start, end, text), ids in zip(pieces, ids_of, strict=True):
             mine = [c for c in heard if c.end > start and c.start < end]  # whose words it reads again
-            for k, (a, b, words, who) in enumerate(by_turns(start, end, text, mine)):
+            for k, (a, b, words, who, doubt) in enumerate(settled_turns(start, end, text, mine)):
                 if not who and inp.speakers is not None:  # no live caption there: the closest voice
                     who = inp.speakers.nearest_name(a, b)
                 # --task both: a settled caption keeps the translations of the live captions it replaces
                 english = " ".join(translated[i] for i in ids if i in translated) if k == 0 else ""
-                doubt = bool(who) and doubted(a, b, who, mine)
                 out.append(self._caption(a, b, words, language, source, who or speaker, ids, english, doubt))  # one a turn
                 self._told[(source, out[-1].id)] = (out[-1], [c for c in live if c.end > a and c.start < b])
         if not pieces and live:
@@ -183,18 +182,18 @@ class SettleRunner:
             if k[0] != inp.label.source or not read or self.engine.record.shown(k) is None:
                 continue  # a reading the transcript did not take (it named an edited line), or one replaced since
             heard = [replace(c, speaker=kept.names.get(c.id, c.speaker), unsure=c.id in kept.unsure) for c in read]
-            turns = by_turns(caption.start, caption.end, caption.text, heard)
+            turns = settled_turns(caption.start, caption.end, caption.text, heard)
             if len(turns) > 1 and not self.engine.record.edited(k):  # a line the user edited stays whole
-                for n, (a, b, words, who) in enumerate(turns):
+                for n, (a, b, words, who, doubt) in enumerate(turns):
                     part = replace(caption, start=at_ms(a), end=at_ms(b), text=words, speaker=who or caption.speaker,
-                                   unsure=bool(who) and doubted(a, b, who, heard))  # fmt: skip
+                                   unsure=doubt)  # fmt: skip
                     if n:  # a new line after the first, in time order
                         part = replace(part, id=self.engine.ids.settled(), replaces=(), translation="")
                     self._told[(k[0], part.id)] = (part, [c for c in read if c.end > a and c.start < b])
                     out.append(part)
                 continue
             who = turns[0][3] if len(turns) == 1 else overlapping(caption, heard)
-            doubt = bool(who) and doubted(caption.start, caption.end, who, heard)
+            doubt = turns[0][4] if len(turns) == 1 else bool(who) and doubted(caption.start, caption.end, who, heard)
             if who and (who != caption.speaker or doubt != caption.unsure):
                 caption = replace(caption, speaker=who, unsure=doubt)
                 self._told[k] = (caption, read)

@@ -36,8 +36,8 @@ def overlapping(caption: Caption, live: Sequence[Caption]) -> str:
 
 
 def doubted(start: float, end: float, speaker: str, live: Sequence[Caption]) -> bool:
-    """Whether a later reading of [start, end) given to `speaker` reads again mostly (half the time or
-    more) live lines of that speaker whose voice is unsure (Caption.unsure)."""
+    """Whether a later reading of [start, end) given to `speaker` reads again mostly (for half the time
+    or more that they overlap it) live lines of that speaker whose voice is unsure (Caption.unsure)."""
     spans = [(c.unsure, min(c.end, end) - max(c.start, start)) for c in live if c.speaker == speaker]
     spoke = sum(t for _, t in spans if t > 0)
     return spoke > 0 and 2 * sum(t for u, t in spans if u and t > 0) >= spoke
@@ -80,6 +80,13 @@ def by_voice(new: list[Caption], known: Sequence[Caption], audio: np.ndarray, of
             c = replace(c, speaker=names[index])
         out.append(c)
     return out
+
+
+def settled_turns(start: float, end: float, text: str,
+                  live: Sequence[Caption]) -> list[tuple[float, float, str, str, bool]]:  # fmt: skip
+    """`by_turns`, each turn with whether its speaker is unsure (`doubted`): (start, end, text, speaker,
+    unsure). What the settle pass and a stopped session's settling both make of a later reading."""
+    return [(a, b, words, who, bool(who) and doubted(a, b, who, live)) for a, b, words, who in by_turns(start, end, text, live)]
 
 
 def by_turns(start: float, end: float, text: str, live: Sequence[Caption]) -> list[tuple[float, float, str, str]]:

@@ -3,7 +3,8 @@
 The ONNX file ships inside faster-whisper. Each 512-sample frame (32 ms at 16 kHz) is
 fed with the 64 samples that precede it as context, and the LSTM state (h, c) is
 carried from one call to the next, so feeding a stream in pieces gives the same
-probabilities as feeding it whole.
+probabilities as feeding it whole, except after a call of nothing but digital silence
+(exact zeros): it is not looked at (probability 0) and the model starts afresh after it.
 """
 
 from __future__ import annotations

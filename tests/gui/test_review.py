@@ -3,6 +3,7 @@ edit fix the same misreading elsewhere and teach the word; every change reaches 
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QApplication, QLineEdit
 
 from livecaption.captions import Caption
@@ -215,10 +216,16 @@ def test_a_line_whose_voice_is_unsure_is_marked_for_the_eye_the_pointer_and_a_sc
     win.view.scrollTo(win.model.index(row))
     rect = win.view.visualRect(win.model.index(row))
     box = win.view.delegate.text_box(_option(win, rect))
-    qtbot.mouseDClick(win.view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(box.left() + 4, rect.top() + 8))
+    on_mark = box.left() + QFontMetrics(win.view.font()).horizontalAdvance("Speaker 2 (") + 2
+    qtbot.mouseDClick(win.view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(on_mark, rect.top() + 8))
     assert named == ["Speaker 2"]  # the mark is part of the label: a double-click on it names the speaker
     assert win.model.finals()[-1].unsure and win.model.finals()[-1].to_dict()["unsure"] is True
     win.view.setCurrentIndex(win.model.index(0))
     win.find_bar.open()
     win.find_bar.edit.setText("(?)")  # a person reviewing goes from one unsure line to the next
+    assert win.find_bar.find_next(1) and win.view.currentIndex().row() == row
+    win.find_bar.edit.setText("speaker")  # a part of a label finds nobody's lines: only words or a whole name
+    assert not win.find_bar.find_next(1)
+    win.view.setCurrentIndex(win.model.index(0))
+    win.find_bar.edit.setText("Speaker 2")
     assert win.find_bar.find_next(1) and win.view.currentIndex().row() == row

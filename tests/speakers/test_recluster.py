@@ -1,6 +1,7 @@
 """The session's voices sorted again (livecaption/speakers/recluster.py), on made-up embeddings: fast."""
 
 import numpy as np
+import pytest
 
 from livecaption.speakers.recluster import Unit, doubtful, recluster
 
@@ -61,3 +62,15 @@ def test_a_line_between_two_voices_is_unsure_and_the_clear_lines_are_not():
     assert doubtful(units, groups) == frozenset({20})
     alone = [unit(30, voice(between, 3), 3)]  # a label of one line: nobody else's voice in its group
     assert doubtful(units + alone, {**groups, 30: 3}) == frozenset({20})
+
+
+@pytest.mark.parametrize(("ahead", "marked"), [(0.05, True), (0.12, False)])
+def test_a_line_is_unsure_when_its_own_voice_is_less_than_the_margin_ahead_of_another(ahead, marked):
+    """Its closeness to its own group less its closeness to the next: 0.05 is unsure, 0.12 is not."""
+    ana, ben = np.eye(64)[:2]
+    theta = np.arccos(ahead / np.sqrt(2)) - np.pi / 4  # cos θ − sin θ = ahead
+    tilted = np.cos(theta) * ana + np.sin(theta) * ben
+    units = [unit(i, np.tile(ana, (4, 1)), 1) for i in range(5)] + [unit(10 + i, np.tile(ben, (4, 1)), 2) for i in range(5)]
+    units.append(unit(20, np.tile(tilted, (2, 1)), 1))
+    groups = recluster(units, named={})
+    assert groups[20] == 1 and doubtful(units, groups) == (frozenset({20}) if marked else frozenset())
