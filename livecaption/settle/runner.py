@@ -149,8 +149,7 @@ class SettleRunner:
         live = [c for c in live if c not in lost]
         ids_of = owners(live, [(a, b) for a, b, _ in pieces])
         kept = inp.speakers.kept() if inp.speakers is not None else Kept()
-        heard = [replace(c, speaker=kept.names.get(c.id, c.speaker), unsure=c.id in kept.unsure)
-                 for c in live]  # the voices sorted again  # fmt: skip
+        heard = kept.applied(live)  # the voices sorted again
         language = window.language or self.engine.transcriber.language or ""
         translated = {c.id: c.translation for c in live if c.translation}
         out = []
@@ -166,9 +165,9 @@ class SettleRunner:
         if not pieces and live:
             who = majority(live) or speaker
             out.append(self._caption(window.start, window.end, "", language, source, who, [c.id for c in live]))
-        for c in lost:
-            out.append(self._caption(c.start, c.end, c.text, c.language, source, kept.names.get(c.id, c.speaker),
-                                     [c.id], c.translation, c.id in kept.unsure))  # fmt: skip
+        for c in kept.applied(lost):
+            out.append(self._caption(c.start, c.end, c.text, c.language, source, c.speaker, [c.id], c.translation,
+                                     c.unsure))  # fmt: skip
         return sorted(out, key=lambda c: c.start)
 
     def _retold(self, inp: Input) -> list[Caption]:
@@ -181,7 +180,7 @@ class SettleRunner:
         for k, (caption, read) in list(self._told.items()):
             if k[0] != inp.label.source or not read or self.engine.record.shown(k) is None:
                 continue  # a reading the transcript did not take (it named an edited line), or one replaced since
-            heard = [replace(c, speaker=kept.names.get(c.id, c.speaker), unsure=c.id in kept.unsure) for c in read]
+            heard = kept.applied(read)
             turns = settled_turns(caption.start, caption.end, caption.text, heard)
             if len(turns) > 1 and not self.engine.record.edited(k):  # a line the user edited stays whole
                 for n, (a, b, words, who, doubt) in enumerate(turns):

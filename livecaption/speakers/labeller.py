@@ -42,6 +42,10 @@ class Kept:
     names: dict[int, str] = field(default_factory=dict)
     unsure: frozenset[int] = frozenset()
 
+    def applied(self, captions: list[Caption]) -> list[Caption]:
+        """The live captions with the speaker (and mark) the kept transcript gives them."""
+        return [replace(c, speaker=self.names.get(c.id, c.speaker), unsure=c.id in self.unsure) for c in captions]
+
 
 class SpeakerLabeller:
     def __init__(

@@ -57,11 +57,7 @@ def recluster(
     if not units:
         return {}
     group = {u.id: u.label for u in units}
-    sums: dict[int, np.ndarray] = {}
-    counts: dict[int, int] = {}
-    for u in units:
-        sums[u.label] = sums.get(u.label, 0) + u.total
-        counts[u.label] = counts.get(u.label, 0) + u.n
+    sums, counts = _tally(units, group)
 
     def linkage(a: int, b: int) -> float:
         return float(sums[a] @ sums[b]) / (counts[a] * counts[b])
@@ -90,8 +86,8 @@ def recluster(
             own = group[u.id]
             if u.n < cfg.move_min_n or counts[own] <= u.n:
                 continue  # a group of this line alone stays as it is
-            here = float((sums[own] - u.total) @ u.total) / ((counts[own] - u.n) * u.n)
-            there = [(float(sums[g] @ u.total) / (counts[g] * u.n), g) for g in sums if g != own and g not in fixed]
+            here, elsewhere = _likeness(u, own, sums, counts)
+            there = [(v, g) for v, g in elsewhere if g not in fixed]
             if not there:
                 break
             best, g = max(there)
@@ -105,21 +101,33 @@ def recluster(
 def doubtful(units: list[Unit], group: dict[int, int]) -> frozenset[int]:
     """The units (ids) whose voice, in the groups `recluster` made, is about as close to another group
     as to the rest of its own (clusters.unsure): lines a person reviewing should check."""
+    sums, counts = _tally(units, group)
+    out = []
+    for u in units:
+        own = group.get(u.id, u.label)
+        if counts[own] <= u.n:
+            continue  # a group of this line alone: nothing to be close to but others
+        here, elsewhere = _likeness(u, own, sums, counts)
+        if unsure(here, (v for v, _ in elsewhere)):
+            out.append(u.id)
+    return frozenset(out)
+
+
+def _tally(units: list[Unit], group: dict[int, int]) -> tuple[dict[int, np.ndarray], dict[int, int]]:
+    """Each group's sum of piece embeddings and number of pieces."""
     sums: dict[int, np.ndarray] = {}
     counts: dict[int, int] = {}
     for u in units:
         g = group.get(u.id, u.label)
         sums[g] = sums.get(g, 0) + u.total
         counts[g] = counts.get(g, 0) + u.n
-    out = []
-    for u in units:
-        own = group.get(u.id, u.label)
-        if counts[own] <= u.n:
-            continue  # a group of this line alone: nothing to be close to but others
-        here = float((sums[own] - u.total) @ u.total) / ((counts[own] - u.n) * u.n)
-        if unsure(here, (float(sums[g] @ u.total) / (counts[g] * u.n) for g in sums if g != own)):
-            out.append(u.id)
-    return frozenset(out)
+    return sums, counts
+
+
+def _likeness(u: Unit, own: int, sums: dict[int, np.ndarray], counts: dict[int, int]) -> tuple[float, list[tuple[float, int]]]:
+    """How alike a unit's pieces are to the rest of its own group's, and to each other group's (with the group)."""
+    here = float((sums[own] - u.total) @ u.total) / ((counts[own] - u.n) * u.n)
+    return here, [(float(sums[g] @ u.total) / (counts[g] * u.n), g) for g in sums if g != own]
 
 
 def _apart(named: dict[int, str], a: int, b: int) -> bool:
