@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+UNSURE_MARK = " (?)"  # after a speaker whose voice is about as close to another's: a line to check
+UNSURE_SAID = " (speaker unsure)"  # the same, as a screen reader says it
+
 
 @dataclass(frozen=True)
 class Caption:
@@ -36,9 +39,20 @@ class Caption:
             del d["stable"]
         return d
 
-    def labelled(self) -> str:
-        """The text with its speaker before it, as transcripts show it."""
-        return f"{self.speaker}: {self.text}" if self.speaker else self.text
+    @property
+    def label(self) -> str:
+        """The speaker as every transcript shows them: "Speaker 2 (?)" where the voice is unsure."""
+        return self.labelled_as(UNSURE_MARK)
+
+    def labelled_as(self, mark: str) -> str:
+        """The speaker with `mark` after them where the voice is unsure ("" when unlabelled)."""
+        return f"{self.speaker}{mark}" if self.speaker and self.unsure else self.speaker
+
+    def labelled(self, mark: str = "") -> str:
+        """The text with its speaker before it, as transcripts show it ("Speaker 2 (?): …" where unsure;
+        `mark`: another way to say so, e.g. to a screen reader)."""
+        label = self.labelled_as(mark) if mark else self.label
+        return f"{label}: {self.text}" if label else self.text
 
 
 @dataclass(frozen=True)

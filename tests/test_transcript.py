@@ -155,5 +155,5 @@ def test_a_journal_read_back_gives_the_transcript_the_session_had():
                         e.to_dict()) for e in events]  # fmt: skip
     read_back = replay([e for line in lines if (e := event_of(json.loads(line))) is not None], {"system"})
     assert read_back.kept() == at_the_time.kept()
-    assert [c.labelled() for c in read_back.kept()] == ["Ana: one and two", "You: my words"]
+    assert [c.labelled() for c in read_back.kept()] == ["Ana (?): one and two", "You: my words"]
     assert [c.unsure for c in read_back.kept()] == [True, False]  # a voice unsure stays marked

@@ -72,7 +72,7 @@ class CaptionDelegate(QStyledItemDelegate):
         """Whether `pos` is on the row's speaker label (its first words, "Speaker 1: ")."""
         c = self._model.captions[row]
         text, _ = self._model.shown(row)
-        shown = f"{self._model.label(c)}: "
+        shown = f"{c.label}: "
         if not c.speaker or shown + c.text not in text:
             return False
         box, metrics = self.text_box(option), QFontMetrics(self._fonts(option)[0])

@@ -59,7 +59,7 @@ class FindBar(QWidget):
         for k in range(1, n + 1):
             r = (cur + direction * k) % n
             c = caps[r]
-            if needle in c.text.lower() or needle in (c.speaker.lower(), self.model.label(c).lower()) or (
+            if needle in c.text.lower() or needle in (c.speaker.lower(), c.label.lower()) or (
                 needle == "(?)" and c.unsure
             ):
                 self.view.stop_following()

@@ -12,7 +12,7 @@ from PySide6.QtCore import QStandardPaths, Qt, QThread, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QPushButton, QVBoxLayout, QWidget
 
-from livecaption.captions import Caption
+from livecaption.captions import UNSURE_SAID, Caption
 from livecaption.config import SessionConfig
 from livecaption.errors import LivecaptionError
 from livecaption.gui import a11y, recovery, window_state
@@ -220,7 +220,7 @@ class MainWindow(QMainWindow):
         if not caption.settled:  # the overlay shows live captions; settled text is not news to a listener
             self.overlay.show_caption(caption)
             if caption.final and caption.text:
-                a11y.announce(self.view, caption.labelled())
+                a11y.announce(self.view, caption.labelled(UNSURE_SAID))
 
     # -- dialogs ----------------------------------------------------------------------
     def zoom(self, step: int) -> None:

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from livecaption.captions import Caption, hms
+from livecaption.captions import UNSURE_SAID, Caption, hms
 from livecaption.transcript import Event, Key, Rename, Revision, Transcript, key
 
 CaptionRole = Qt.ItemDataRole.UserRole + 1
@@ -49,7 +49,7 @@ class TranscriptModel(QAbstractListModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:  # a screen reader says "time, text"
             said = f"{hms(c.start)}, {text}" + ("" if c.final else " (tentative)")
             said += " (edited)" if self.edited(index.row()) else ""
-            said += " (speaker unsure)" if c.unsure else ""
+            said += UNSURE_SAID if c.unsure else ""
             return said + (f". In English: {under}" if under else "")
         if role == Qt.ItemDataRole.EditRole:
             return c.text
@@ -57,7 +57,7 @@ class TranscriptModel(QAbstractListModel):
             return c
         if role == Qt.ItemDataRole.ToolTipRole:
             note = " (tentative)" if not c.final else f" ({PENDING_TIP})" if self.is_pending(c) else ""
-            return f"{hms(c.start)} – {hms(c.end)}{note}" + (f"\n{self.label(c)}: {UNSURE_TIP}" if c.unsure else "")
+            return f"{hms(c.start)} – {hms(c.end)}{note}" + (f"\n{c.label}: {UNSURE_TIP}" if c.unsure else "")
         return None
 
     def flags(self, index):
@@ -102,13 +102,8 @@ class TranscriptModel(QAbstractListModel):
         c = self._rows[row]
         before = next((p.language for p in reversed(self._rows[:row]) if p.language and p.text), "")
         tag = f"[{c.language.upper()}] " if c.language and before and c.language != before else ""
-        label = self.label(c)
+        label = c.label
         return tag + (f"{label}: {c.text}" if label else c.text), c.translation
-
-    @staticmethod
-    def label(c: Caption) -> str:
-        """The speaker as the row shows it: "Speaker 2 (?)" where the voice is unsure between two."""
-        return f"{c.speaker} (?)" if c.speaker and c.unsure else c.speaker
 
     @property
     def captions(self) -> list[Caption]:

@@ -249,6 +249,9 @@ class ShareServer:
 def _frame(event: Event) -> bytes:
     """One SSE event: its number (for Last-Event-ID) and the caption as the CLI's JSONL writes it;
     a settled caption is a "revision" event naming the live captions it replaces."""
-    data = json.dumps({**event.caption.to_dict(), **({"edited": True} if event.edited else {})}, ensure_ascii=False)
+    extra: dict[str, object] = {"edited": True} if event.edited else {}
+    if event.caption.unsure:  # the speaker as every transcript shows them ("Speaker 2 (?)")
+        extra["label"] = event.caption.label
+    data = json.dumps({**event.caption.to_dict(), **extra}, ensure_ascii=False)
     kind = "event: revision\n" if event.caption.settled else ""  # the overlay page listens to live captions only
     return f"id: {event.seq}\n{kind}data: {data}\n\n".encode()

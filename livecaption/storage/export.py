@@ -4,7 +4,8 @@ SRT cues follow broadcast practice: at most 2 lines of at most 42 characters, so
 long caption becomes several cues whose times split the caption's span in
 proportion to their text. One speaker's cues never overlap and never run backwards;
 two speakers' cues may overlap (people talk over each other). A labelled caption's
-speaker starts its SRT cue ("You: …") and TXT line, and is a WebVTT voice (`<v You>`). A caption
+speaker starts its SRT cue ("You: …") and TXT line, and is a WebVTT voice (`<v You>`); a speaker whose
+voice is unsure is "Speaker 2 (?)" in SRT and TXT and a voice of class "unsure" (`<v.unsure Speaker 2>`). A caption
 with a translation (--task both) has it under the original in each cue (its words shared out over
 the caption's cues as the original's are; italic in WebVTT) and on the TXT line after it.
 The `srt` library (well kept, strict) composes the SRT text.
@@ -48,7 +49,7 @@ def wrap(text: str, width: int = MAX_LINE) -> list[str]:
 def split_cues(caption: Caption, labelled: bool = True) -> list[Cue]:
     """The caption's cues; `labelled`: each cue starts with the speaker ("You: …"), so a cue read
     alone still says who is speaking (SRT)."""
-    prefix = f"{caption.speaker}: " if labelled and caption.speaker else ""
+    prefix = f"{caption.label}: " if labelled and caption.speaker else ""
     rest = " ".join(caption.text.split())
     groups: list[list[str]] = []
     while rest:
@@ -131,9 +132,9 @@ class CaptionWriter:
             self._write(f"[{hms(caption.start)}] {caption.labelled()}{under}\n")
         else:
             for cue in split_cues(caption, labelled=self.fmt == "srt"):
-                self._write(self._cue(self.timeline.place(cue, caption.speaker), caption.speaker))
+                self._write(self._cue(self.timeline.place(cue, caption.speaker), caption.speaker, caption.unsure))
 
-    def _cue(self, cue: Cue, speaker: str = "") -> str:
+    def _cue(self, cue: Cue, speaker: str = "", unsure: bool = False) -> str:
         self.index += 1
         if self.fmt == "srt":
             sub = srt.Subtitle(
@@ -142,9 +143,9 @@ class CaptionWriter:
             )
             return sub.to_srt()
         lines = [_vtt_text(x) for x in cue.lines]
-        if speaker:  # a voice span: players may style or show each speaker's name
+        if speaker:  # a voice span: players may style or show each speaker's name; class "unsure": check who
             voice = _vtt_text(speaker).replace("\n", " ")
-            lines[0] = f"<v {voice}>{lines[0]}"
+            lines[0] = f"<v{'.unsure' if unsure else ''} {voice}>{lines[0]}"
         lines += [f"<i>{_vtt_text(x)}</i>" for x in cue.under]
         return f"{clock(cue.start, '.')} --> {clock(cue.end, '.')}\n" + "\n".join(lines) + "\n\n"
 

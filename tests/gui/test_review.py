@@ -199,12 +199,17 @@ def test_undo_and_the_offer_belong_to_one_transcript_and_lines_without_an_id_are
     assert not win.model.editable(0) and not win.model.playable(0)  # an earlier session's line
 
 
-def test_a_line_whose_voice_is_unsure_is_marked_for_the_eye_the_pointer_and_a_screen_reader(sessions, qtbot):
+def test_a_line_whose_voice_is_unsure_is_marked_for_the_eye_the_pointer_and_a_screen_reader(sessions, qtbot,
+                                                                                             monkeypatch):  # fmt: skip
+    from livecaption.gui import a11y
     from livecaption.gui.transcript_model import UNSURE_TIP
 
     win = stopped_session(qtbot, speaker="Speaker 1")
+    announced: list[str] = []
+    monkeypatch.setattr(a11y, "announce", lambda _w, text: announced.append(text))
     doubt = Caption(12.0, 13.5, "Who said this?", id=9, speaker="Speaker 2", unsure=True)
     win.on_caption(doubt)
+    assert announced == ["Speaker 2 (speaker unsure): Who said this?"]  # said in words, not "(?)"
     row = win.model.row_of(9)
     shown = win.model.data(win.model.index(row))
     assert shown.endswith("Speaker 2 (?): Who said this?") and "(?)" not in win.model.data(win.model.index(0))

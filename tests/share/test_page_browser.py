@@ -302,8 +302,8 @@ def test_each_speaker_has_a_colour_legible_in_every_theme(browser):
     try:
         said = [("Speaker 1", "Good morning."), ("Speaker 2", "Morning!"), ("Speaker 1", "Shall we start?"),
                 ("Ana", "Yes."), ("Speaker 3", "Go ahead.")]  # fmt: skip
-        for k, (who, text) in enumerate(said):
-            server.publish(Caption(k, k + 1, text, id=k + 1, speaker=who))
+        for k, (who, text) in enumerate(said):  # the third line's voice is unsure: marked, in Speaker 1's colour
+            server.publish(Caption(k, k + 1, text, id=k + 1, speaker=who, unsure=k == 2))
         browser.get(server.url)
         wait_for(lambda: len(texts(browser)) == 5, what="five captions")
         for theme in ("light", "dark", "contrast"):
@@ -318,7 +318,8 @@ def test_each_speaker_has_a_colour_legible_in_every_theme(browser):
             )
             colours = {r["who"]: tuple(r["fg"]) for r in rows}
             assert len(set(colours.values())) == 4, (theme, colours)  # four people, four colours
-            assert colours["Speaker 1:"] == tuple(rows[2]["fg"])  # the same person keeps theirs
+            assert rows[2]["who"] == "Speaker 1 (?):" and rows[0]["who"] == "Speaker 1:"
+            assert colours["Speaker 1:"] == tuple(rows[2]["fg"])  # the same person keeps theirs, sure or not
             for r in rows:
                 assert contrast_ratio(tuple(r["fg"]), tuple(r["bg"])) >= 4.5, (theme, r)
     finally:

@@ -120,6 +120,19 @@ def test_labels_survive_the_journal(tmp_path):
     assert [(c.source, c.speaker, c.text) for c in caps] == [(c.source, c.speaker, c.text) for c in in_time]
 
 
+def test_a_speaker_whose_voice_is_unsure_is_marked_in_every_format():
+    caps = [Caption(0.0, 2.0, "I think so.", speaker="Speaker 2", unsure=True),
+            Caption(2.0, 4.0, "So do I.", speaker="Speaker 1")]  # fmt: skip
+    assert render(caps, "txt").splitlines() == ["[00:00:00] Speaker 2 (?): I think so.", "[00:00:02] Speaker 1: So do I."]
+    assert [s.content for s in srt.parse(render(caps, "srt"))] == ["Speaker 2 (?): I think so.", "Speaker 1: So do I."]
+    vtt = render(caps, "vtt")
+    assert "<v.unsure Speaker 2>I think so." in vtt and "<v Speaker 1>So do I." in vtt
+    assert [c.get("unsure", False) for c in json.loads(render(caps, "json"))["captions"]] == [True, False]
+    # every cue of a long unsure caption says so; an unlabelled caption has no mark to carry
+    assert all(c.lines[0].startswith("Speaker 2 (?): ") for c in split_cues(Caption(0, 10, LONG, speaker="Speaker 2", unsure=True)))
+    assert render([Caption(0, 1, "Hello.", unsure=True)], "txt") == "[00:00:00] Hello.\n"
+
+
 def test_every_cue_of_a_long_labelled_caption_says_who():
     cues = split_cues(Caption(0.0, 10.0, LONG, speaker="Others"))
     assert len(cues) == 3 and all(c.lines[0].startswith("Others: ") for c in cues)

@@ -79,7 +79,8 @@ function render(el, c) {
   if (c.speaker) {
     const who = document.createElement("span");
     who.className = "speaker " + voiceClass(c.speaker);
-    who.textContent = c.speaker + ":";
+    who.textContent = (c.label || c.speaker) + ":"; // the label "Speaker 2 (?)" where the voice is unsure
+    if (c.unsure) who.title = "The voice is about as close to another speaker's: check who said it";
     body.append(who);
   }
   const text = document.createElement("span");
