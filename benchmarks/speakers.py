@@ -10,7 +10,8 @@ time (its caption's span shared out by characters) and the speakers whose refere
 that time (the nearest utterance within 1 s when none does; meeting_en's utterances overlap, and a word
 under two of them is right with either). Speaker error: the share of words whose label is wrong under
 the best one-to-one mapping of labels to speakers (a label left unmapped is wrong on all its words).
-Reported for the live finals and for the kept transcript (settled where settled), with the number of
+`live_by_text` / `kept_by_text`: the same, each word's speaker found by aligning the captions' text to the
+reference clips' text (speaker_error_by_text says why). Reported for the live finals and for the kept transcript (settled where settled), with the number of
 labels found, how many partials showed a label their final did not keep, the time spent labelling each
 final (p50/p95/max) and the speaker model's compute as a share of one core at real time.
 """
@@ -26,6 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.metrics import align, tokens
 from livecaption.captions import Caption
 from livecaption.config import SessionConfig
 from livecaption.session import build_session
@@ -74,7 +76,41 @@ def truth(t: float, clips: list[dict]) -> set[str]:
 
 def speaker_error(captions: list[Caption], clips: list[dict]) -> dict:
     words = [(label, truth(t, clips)) for t, label in word_times(captions)]
-    words = [(lb, who) for lb, who in words if who]
+    return _mapped([(lb, who) for lb, who in words if who], clips)
+
+
+def speaker_error_by_text(captions: list[Caption], clips: list[dict]) -> dict:
+    """The same, each word's speaker found by its text where the reference has it, rather than by its time:
+    the captions' words (in time order) aligned to the reference clips' words (in time order), and a word
+    matched to a reference word is that word's speaker's. Words not matched are found by time as above,
+    but only where that gives a speaker whose clips have no reference text (the address); the rest (words
+    read wrongly) are left out. A caption's words are timed only by its span shared out by characters, and
+    a settled caption's span may reach a second past its speech: near a change of speaker the time-based
+    figure counts words given the right speaker as wrong, and the other way round; this one does not."""
+    ref = [(w, c["speaker"]) for c in sorted(clips, key=lambda c: c["start"]) for w in tokens(c["text"], "word")]
+    untexted = {c["speaker"] for c in clips if not c["text"].strip()} - {c["speaker"] for c in clips if c["text"].strip()}
+    hyp = [(w, c.speaker, t) for t, c, raw in _timed_raw(captions) for w in tokens(raw, "word")]
+    found = align([w for w, _ in ref], [w for w, _, _ in hyp])
+    words = []
+    for (_, label, t), i in zip(hyp, found.hyp_to_ref, strict=True):
+        if i is not None:
+            words.append((label, {ref[i][1]}))
+        elif (who := truth(t, clips)) and who <= untexted:
+            words.append((label, who))
+    return _mapped(words, clips)
+
+
+def _timed_raw(captions: list[Caption]) -> list[tuple[float, Caption, str]]:
+    """(time, caption, word as written) of each word, in time order (timed_words' times)."""
+    out = []
+    for c in sorted(captions, key=lambda c: c.start):
+        for (t, _), raw in zip(timed_words([c]), c.text.split(), strict=True):
+            out.append((t, c, raw))
+    return out
+
+
+def _mapped(words: list[tuple[str, set[str]]], clips: list[dict]) -> dict:
+    """The share of words whose label is wrong under the best one-to-one mapping of labels to speakers."""
     labels = sorted({lb for lb, _ in words})
     speakers = sorted({c["speaker"] for c in clips})
     count = {(lb, s): sum(1 for w, who in words if w == lb and s in who) for lb in labels for s in speakers}
@@ -172,6 +208,8 @@ def run(name: str, settle: bool, cluster: ClusterConfig, realtime: bool = False,
         "stream": name,
         "live": speaker_error(finals, clips),
         "kept": speaker_error(kept, clips),
+        "live_by_text": speaker_error_by_text(finals, clips),
+        "kept_by_text": speaker_error_by_text(kept, clips),
         "partials_other_label": flipped,
         "unsure_live": marks(finals, clips, speaker_error(finals, clips)["mapping"]),
         "unsure_kept": marks(kept, clips, speaker_error(kept, clips)["mapping"]),
@@ -190,7 +228,14 @@ def run(name: str, settle: bool, cluster: ClusterConfig, realtime: bool = False,
         units = [u for u in labeller.units if truth_of.get(u.id)]
         np.savez(Path(dump) / f"{name}.npz", total=np.array([u.total for u in units]), n=[u.n for u in units],
                  label=[labeller.clusters.find(u.label).index for u in units], who=[truth_of[u.id][0] for u in units],
-                 start=[u.start for u in units], end=[u.end for u in units])  # fmt: skip
+                 start=[u.start for u in units], end=[u.end for u in units],
+                 pieces=np.concatenate([u.pieces for u in units if u.pieces is not None] or [np.zeros((0, 256))]),
+                 piece_unit=[i for i, u in enumerate(units) if u.pieces is not None for _ in u.starts],
+                 piece_start=[t for u in units for t in u.starts],
+                 piece_who=[",".join(sorted(truth(t + 0.8, clips))) for u in units for t in u.starts])  # fmt: skip
+    if dump:  # and the captions, live and kept
+        (Path(dump) / f"{name}.captions.json").write_text(json.dumps(
+            {"live": [c.to_dict() for c in finals], "kept": [c.to_dict() for c in kept]}, ensure_ascii=False))
     if compare:  # the same session without labels, right after: the difference is what labels cost
         plain = plain_cpu(name, settle, realtime)
         out["process_cpu_s_without"] = round(plain, 1)

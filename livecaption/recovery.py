@@ -24,7 +24,7 @@ from livecaption.samples import SR
 from livecaption.session import build_session, load
 from livecaption.settle.owners import owners, unread
 from livecaption.settle.recording import settle_recording
-from livecaption.speakers.relabel import KNOWN_S, by_voice, majority, overlapping, settled_turns
+from livecaption.speakers.relabel import KNOWN_S, by_voice, majority, settled_turns
 from livecaption.storage.journal import SessionInfo, mark_recovered, read_events, transcript_of
 from livecaption.storage.journal import load as load_session
 from livecaption.storage.spool import read_spool
@@ -145,6 +145,7 @@ def settle_rest(
         loaded = loaded or load(config)
         language = None if config.language == "auto" else config.language
         reader = WindowReader(loaded.model, language, _settle_task(config), config.beam_size)
+        reader.word_times = len({c.speaker for c in live}) > 1  # to cut its readings where the speaker changes
         pieces = settle_recording(reader, audio, offset=round(start * SR), heard=live) or []
         lost = unread(live, " ".join(p.text for p in pieces))  # kept as heard: the reading skipped them
         live = [c for c in live if c not in lost]
@@ -152,11 +153,11 @@ def settle_rest(
         ids_of = owners(live, [(p.start, p.end) for p in pieces])
         lang = reader.language or ""
         for p, owned in zip(pieces, ids_of, strict=True):
-            heard = [c for c in live if c.end > p.start and c.start < p.end]
-            for a, b, text, who, doubt in settled_turns(p.start, p.end, p.text, heard):
-                out.append(Caption(at_ms(a), at_ms(b), text, True, p.language or lang, id=ids.settled_late(),
-                                   source=kept_input.source, speaker=who or kept_input.speaker, settled=True,
-                                   replaces=tuple(owned), unsure=doubt))  # fmt: skip
+            heard = [c for c in mine if not c.settled and c.text and c.end > p.start and c.start < p.end]
+            for t in settled_turns(p.start, p.end, p.text, heard, p.words):
+                out.append(Caption(at_ms(t.start), at_ms(t.end), t.text, True, p.language or lang, id=ids.settled_late(),
+                                   source=kept_input.source, speaker=t.speaker or kept_input.speaker, settled=True,
+                                   replaces=tuple(owned), unsure=t.unsure))  # fmt: skip
         if not pieces and live:  # nothing was said there after all
             out.append(Caption(start, start, "", True, lang, id=ids.settled_late(), source=kept_input.source,
                                speaker=majority(live) or kept_input.speaker, settled=True,
@@ -196,13 +197,17 @@ def polish(
 
         reader = WindowReader(loaded.model, language, _settle_task(config), config.beam_size)
         mine = [c for c in heard if c.source == k.source]
+        reader.word_times = len({c.speaker for c in mine}) > 1  # to cut its readings where the speaker changes
         found = settle_recording(reader, audio, on_progress=progress, cancel=cancel, heard=mine)
         if found is None:
             return None
         done += len(audio)
         lang = reader.language or ""
-        out += [Caption(p.start, p.end, p.text, True, p.language or lang, source=k.source,
-                        speaker=overlapping(Caption(p.start, p.end, ""), mine) or k.speaker) for p in found]  # fmt: skip
+        for p in found:  # each reading's speakers (and their marks) from the lines it reads again, cut by turns
+            near = [c for c in mine if c.end > p.start and c.start < p.end]
+            out += [Caption(t.start, t.end, t.text, True, p.language or lang, source=k.source,
+                            speaker=t.speaker or k.speaker, unsure=t.unsure)
+                    for t in settled_turns(p.start, p.end, p.text, near, p.words)]  # fmt: skip
     if not out and total > SR:
         raise CaptioningError(f"no words were found in the {total / SR:.0f} s of audio of session {info.id}")
     return sorted(out, key=lambda c: c.start)

@@ -171,6 +171,7 @@ def attach_settle(
             continue  # its live captions have the loudspeaker's echo taken out; a settle pass would put it back
         task = "transcribe" if config.task == "both" else config.task  # translations come with the live captions
         reader = WindowReader(loaded.model, language, task, config.beam_size)
+        reader.word_times = config.speakers  # a reading is cut where the speaker changes, word by word
         if vocabulary is not None:  # in a window whose live captions have them (or a misreading of them)
             reader.hotwords = lambda a, b, v=vocabulary, s=inp.label.source: heard(v.terms.hotwords, engine.record.said(s, a, b))
         inp.settle = SettlePass(reader)

@@ -229,7 +229,8 @@ class FakeReader:
             return offset_s + round(seconds / step) * step
 
         segments = [
-            SimpleNamespace(start=at(r[0][1]), end=at(r[-1][2]), text=" " + " ".join(x[0] for x in r), tokens=())
+            SimpleNamespace(start=at(r[0][1]), end=at(r[-1][2]), text=" " + " ".join(x[0] for x in r), tokens=(),
+                            words=tuple(Word(" " + x[0], at(x[1]), at(x[2])) for x in r))
             for r in runs
         ]
         return SimpleNamespace(segments=segments, advance=size, temperature=0.0, language="en")

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from livecaption.captions import Caption, at_ms
+from livecaption.captions import Caption
 from livecaption.samples import SR
 from livecaption.settle.settler import SettledPiece, SettlePass
 
@@ -57,7 +57,7 @@ def settle_recording(
             sp.feed(fed, audio[fed : fed + block])
             fed += len(audio[fed : fed + block])
             continue
-        out += [SettledPiece(at_ms(p.start + t0), at_ms(p.end + t0), p.text, p.language) for p in window.pieces]
+        out += [p.later(t0) for p in window.pieces]
         if on_progress is not None:
             on_progress(min(1.0, window.end * SR / max(1, len(audio))))
     return out

@@ -22,6 +22,7 @@ from livecaption.settle.owners import owners, unread
 from livecaption.settle.settler import SettledWindow, SettlePass
 from livecaption.speakers.labeller import Kept
 from livecaption.speakers.relabel import doubted, majority, overlapping, settled_turns
+from livecaption.transcription.decoder import Word
 
 if TYPE_CHECKING:
     from livecaption.streaming.events import EngineListener, EngineStatus
@@ -58,7 +59,8 @@ class SettleRunner:
         self.abandoned = threading.Event()  # stop after the window being read; `export` settles the rest
         self.warned = False
         self._replaced: set[tuple[str, int]] = set()
-        self._told: dict[tuple[str, int], tuple[Caption, list[Caption]]] = {}  # settled: (it, the lines it read again)
+        # settled: (it, the lines it read again, its words' times where the reading has them)
+        self._told: dict[tuple[str, int], tuple[Caption, list[Caption], tuple[Word, ...]]] = {}
         self._thread: threading.Thread | None = None
 
     @property
@@ -143,25 +145,31 @@ class SettleRunner:
         source, speaker = inp.label.source, inp.label.speaker
         live = self._live(inp, window.start, window.end)
         end_cap = inp.stream_end if inp.stream_end is not None else float("inf")
-        pieces = [(min(p.start, end_cap), min(p.end, end_cap), p.text) for p in window.pieces]
+        pieces = [(min(p.start, end_cap), min(p.end, end_cap), p.text, p.words) for p in window.pieces]
         self._replaced.update((source, c.id) for c in live)
         lost = unread(live, " ".join(p.text for p in window.pieces))  # kept as heard: the reading skipped them
         live = [c for c in live if c not in lost]
-        ids_of = owners(live, [(a, b) for a, b, _ in pieces])
+        ids_of = owners(live, [(a, b) for a, b, _, _ in pieces])
         kept = inp.speakers.kept() if inp.speakers is not None else Kept()
-        heard = kept.applied(live)  # the voices sorted again
+        # who said what: every live line the pieces overlap, those an earlier window replaced too (a piece
+        # may read again the end of a line whose middle was in the window before), the voices sorted again
+        lo, hi = min((a for a, _, _, _ in pieces), default=0.0), max((b for _, b, _, _ in pieces), default=0.0)
+        heard = kept.applied(self.engine.record.live(source, lambda c: bool(c.text) and c.end > lo and c.start < hi))
         language = window.language or self.engine.transcriber.language or ""
         translated = {c.id: c.translation for c in live if c.translation}
         out = []
-        for (start, end, text), ids in zip(pieces, ids_of, strict=True):
+        for (start, end, text, timed), ids in zip(pieces, ids_of, strict=True):
             mine = [c for c in heard if c.end > start and c.start < end]  # whose words it reads again
-            for k, (a, b, words, who, doubt) in enumerate(settled_turns(start, end, text, mine)):
+            for k, t in enumerate(settled_turns(start, end, text, mine, timed)):
+                who = t.speaker
                 if not who and inp.speakers is not None:  # no live caption there: the closest voice
-                    who = inp.speakers.nearest_name(a, b)
+                    who = inp.speakers.nearest_name(t.start, t.end)
                 # --task both: a settled caption keeps the translations of the live captions it replaces
                 english = " ".join(translated[i] for i in ids if i in translated) if k == 0 else ""
-                out.append(self._caption(a, b, words, language, source, who or speaker, ids, english, doubt))  # one a turn
-                self._told[(source, out[-1].id)] = (out[-1], [c for c in live if c.end > a and c.start < b])
+                out.append(self._caption(t.start, t.end, t.text, language, source, who or speaker, ids, english,
+                                         t.unsure))  # one a turn  # fmt: skip
+                read = [c for c in heard if c.end > t.start and c.start < t.end]
+                self._told[(source, out[-1].id)] = (out[-1], read, t.words)
         if not pieces and live:
             who = majority(live) or speaker
             out.append(self._caption(window.start, window.end, "", language, source, who, [c.id for c in live]))
@@ -177,25 +185,25 @@ class SettleRunner:
         if inp.speakers is None:
             return []
         kept, out = inp.speakers.kept(), []
-        for k, (caption, read) in list(self._told.items()):
+        for k, (caption, read, timed) in list(self._told.items()):
             if k[0] != inp.label.source or not read or self.engine.record.shown(k) is None:
                 continue  # a reading the transcript did not take (it named an edited line), or one replaced since
             heard = kept.applied(read)
-            turns = settled_turns(caption.start, caption.end, caption.text, heard)
+            turns = settled_turns(caption.start, caption.end, caption.text, heard, timed)
             if len(turns) > 1 and not self.engine.record.edited(k):  # a line the user edited stays whole
-                for n, (a, b, words, who, doubt) in enumerate(turns):
-                    part = replace(caption, start=at_ms(a), end=at_ms(b), text=words, speaker=who or caption.speaker,
-                                   unsure=doubt)  # fmt: skip
+                for n, t in enumerate(turns):
+                    part = replace(caption, start=at_ms(t.start), end=at_ms(t.end), text=t.text,
+                                   speaker=t.speaker or caption.speaker, unsure=t.unsure)  # fmt: skip
                     if n:  # a new line after the first, in time order
                         part = replace(part, id=self.engine.ids.settled(), replaces=(), translation="")
-                    self._told[(k[0], part.id)] = (part, [c for c in read if c.end > a and c.start < b])
+                    self._told[(k[0], part.id)] = (part, [c for c in read if c.end > t.start and c.start < t.end], t.words)
                     out.append(part)
                 continue
-            who = turns[0][3] if len(turns) == 1 else overlapping(caption, heard)
-            doubt = turns[0][4] if len(turns) == 1 else bool(who) and doubted(caption.start, caption.end, who, heard)
+            who = turns[0].speaker if len(turns) == 1 else overlapping(caption, heard)
+            doubt = turns[0].unsure if len(turns) == 1 else bool(who) and doubted(caption.start, caption.end, who, heard)
             if who and (who != caption.speaker or doubt != caption.unsure):
                 caption = replace(caption, speaker=who, unsure=doubt)
-                self._told[k] = (caption, read)
+                self._told[k] = (caption, read, timed)
                 out.append(caption)
         return out
 

@@ -19,6 +19,7 @@ import numpy as np
 
 from livecaption.captions import at_ms
 from livecaption.samples import HOP, SR, VAD_FRAME, WINDOW
+from livecaption.transcription.decoder import Word
 from livecaption.transcription.healing import cut_degenerate
 
 EDGE = 10  # frames of audio kept on each side of a window (see whisper/longform.py)
@@ -67,6 +68,12 @@ class SettledPiece:
     end: float
     text: str
     language: str = ""  # the language its window was read in
+    words: tuple[Word, ...] = ()  # its words with their times, where the reader gives them (and the text is theirs)
+
+    def later(self, seconds: float) -> SettledPiece:
+        """The piece with its times (and its words') `seconds` later."""
+        words = tuple(Word(w.text, at_ms(w.start + seconds), at_ms(w.end + seconds)) for w in self.words)
+        return SettledPiece(at_ms(self.start + seconds), at_ms(self.end + seconds), self.text, self.language, words)
 
 
 @dataclass(frozen=True)
@@ -180,7 +187,8 @@ class SettlePass:
             if why is not None:  # a loop: never a prompt for the next window (healing.py)
                 self._prompt_from = len(self._tokens) + len(seg.tokens)
             if text:
-                pieces.append(SettledPiece(at_ms(seg.start), at_ms(seg.end), text, getattr(read, "language", "")))
+                words = seg.words if why is None else ()  # a loop cut short: the words are no longer its text
+                pieces.append(SettledPiece(at_ms(seg.start), at_ms(seg.end), text, getattr(read, "language", ""), words))
             self._tokens.extend(seg.tokens)
         if self.reader.resets_prompt(read.temperature):
             self._prompt_from = len(self._tokens)

@@ -4,7 +4,7 @@ from the live captions they replace, or from the voices of the labelled captions
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -12,8 +12,11 @@ from livecaption.captions import Caption
 from livecaption.samples import SR
 from livecaption.speakers.clusters import Clusters, Speaker
 from livecaption.speakers.track import PIECE_N, STEP_N
+from livecaption.transcription.decoder import Word
 
 KNOWN_S = 600.0  # a recovered tail is compared with the voices of the last ten minutes before it
+NEAR_S = 0.5  # a word said this close to a live caption (and in none) is its speaker's
+UNHEARD_S, UNHEARD_WORDS = 1.0, 3  # words near no live caption, this long and this many: a turn told by voice
 
 
 def _longest(spans: Iterable[tuple[str, float]]) -> str:
@@ -82,14 +85,73 @@ def by_voice(new: list[Caption], known: Sequence[Caption], audio: np.ndarray, of
     return out
 
 
-def settled_turns(start: float, end: float, text: str,
-                  live: Sequence[Caption]) -> list[tuple[float, float, str, str, bool]]:  # fmt: skip
-    """`by_turns`, each turn with whether its speaker is unsure (`doubted`): (start, end, text, speaker,
-    unsure). What the settle pass and a stopped session's settling both make of a later reading."""
-    return [(a, b, words, who, bool(who) and doubted(a, b, who, live)) for a, b, words, who in by_turns(start, end, text, live)]
+@dataclass(frozen=True)
+class Turn:
+    """One speaker's part of a later reading."""
+
+    start: float
+    end: float
+    text: str
+    speaker: str  # "" where no live caption says who
+    unsure: bool = False  # its speaker's voice is unsure (`doubted`)
+    words: tuple[Word, ...] = ()  # its words with their times, where the reading has them
 
 
-def by_turns(start: float, end: float, text: str, live: Sequence[Caption]) -> list[tuple[float, float, str, str]]:
+def settled_turns(start: float, end: float, text: str, live: Sequence[Caption], words: Sequence[Word] = ()) -> list[Turn]:
+    """`by_turns`, each turn with whether its speaker is unsure (`doubted`). What the settle pass and a
+    stopped session's settling both make of a later reading."""
+    return [replace(t, unsure=bool(t.speaker) and doubted(t.start, t.end, t.speaker, live))
+            for t in by_turns(start, end, text, live, words)]  # fmt: skip
+
+
+def by_turns(start: float, end: float, text: str, live: Sequence[Caption], words: Sequence[Word] = ()) -> list[Turn]:
+    """A later reading of [start, end) cut where the live captions it reads again change speaker. With
+    its words' times (`words`, whose text is `text`'s), each word goes to the live caption it was said in
+    (or the nearest within NEAR_S); without them, by shares of words (`_by_shares`). A turn no live caption
+    says the speaker of has speaker "" (the caller may tell it by voice)."""
+    if words and [w for x in words for w in x.text.split()] == text.split():
+        timed = _by_words(start, end, text, list(words), live)
+        if timed is not None:
+            return timed
+    return [Turn(a, b, t, who) for a, b, t, who in _by_shares(start, end, text, live)]
+
+
+def _by_words(start: float, end: float, text: str, words: list[Word], live: Sequence[Caption]) -> list[Turn] | None:
+    """Runs of words said in one speaker's live captions; None when no word is near a labelled caption. A
+    run of words near none (UNHEARD_WORDS of them, for UNHEARD_S or longer) is a turn with no speaker ("")."""
+    labelled = [c for c in live if c.text and c.speaker]
+
+    def who(w: Word) -> str:
+        mid = (w.start + w.end) / 2
+        gap, speaker = min(((max(c.start - mid, mid - c.end, 0.0), c.speaker) for c in labelled), default=(NEAR_S, ""))
+        return speaker if gap < NEAR_S else ""
+
+    said = [who(w) for w in words]
+    if not any(said):
+        return None
+    k = 0
+    while k < len(said):  # words near no live caption: the live captions missed them
+        if said[k]:
+            k += 1
+            continue
+        j = next((j for j in range(k, len(said)) if said[j]), len(said))
+        if j - k < UNHEARD_WORDS or words[j - 1].end - words[k].start < UNHEARD_S:  # too little to tell by voice:
+            said[k:j] = [said[k - 1] if k else said[j]] * (j - k)  # with the words before
+        k = j  # a longer stretch is a turn of its own, whose speaker ("") the caller finds by voice
+    turns: list[Turn] = []
+    for w, speaker in zip(words, said, strict=True):
+        if turns and turns[-1].speaker == speaker:
+            t = turns[-1]
+            turns[-1] = replace(t, text=f"{t.text} {w.text.strip()}", words=(*t.words, w))
+        else:
+            at = start if not turns else min(max((turns[-1].words[-1].end + w.start) / 2, turns[-1].start), end)
+            if turns:
+                turns[-1] = replace(turns[-1], end=at)
+            turns.append(Turn(at, end, w.text.strip(), speaker, words=(w,)))
+    return turns if len(turns) > 1 else [replace(turns[0], text=text)]
+
+
+def _by_shares(start: float, end: float, text: str, live: Sequence[Caption]) -> list[tuple[float, float, str, str]]:
     """A later reading of [start, end) cut where the live captions it reads again change speaker:
     (start, end, text, speaker) for each turn. The text is cut by words: each turn gets the share of
     the words that its live captions have inside [start, end) (a live caption's words counted in

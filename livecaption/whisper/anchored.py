@@ -18,7 +18,8 @@ import numpy as np
 
 from livecaption.samples import HOP, SR, WINDOW
 from livecaption.transcription.decoder import WINDOW_S, Continuation, Encoded, Segment, Word, token_budget
-from livecaption.whisper.characters import clean, whole
+from livecaption.whisper.alignment import aligned_words
+from livecaption.whisper.characters import whole
 
 TIME_PRECISION = 0.02  # seconds per Whisper timestamp token
 
@@ -87,18 +88,7 @@ def timed_words(model, tokenizer, encoded: Encoded, context_text: str, ids: list
     frames = min(WINDOW, (encoded.context_len + encoded.audio_len) // HOP)
     aligned = model.find_alignment(tokenizer, [ctx_ids + new_ids], encoded.data, frames)[0]
     offset, duration = encoded.context_len / SR, encoded.audio_len / SR
-    out: list[Word] = []
-    seen = 0
-    for w in aligned:
-        if seen >= len(ctx_ids) and w["word"].strip():
-            start = min(duration, max(0.0, float(w["start"]) - offset))
-            end = min(duration, max(start, float(w["end"]) - offset))
-            if out and not w["word"].startswith(" "):  # punctuation, or the rest of a word
-                out[-1] = Word(out[-1].text + clean(w["word"]), out[-1].start, max(out[-1].end, end))
-            else:
-                out.append(Word(clean(w["word"]), start, end))
-        seen += len(w["tokens"])
-    return tuple(out)
+    return tuple(w for w, _ in aligned_words(aligned, len(ctx_ids), offset, duration))
 
 
 def timed_segments(

@@ -22,6 +22,8 @@ from faster_whisper.tokenizer import Tokenizer
 from livecaption.languages import codes
 from livecaption.languages.picker import LanguagePicker
 from livecaption.samples import HOP, SR
+from livecaption.transcription.decoder import Word
+from livecaption.whisper.alignment import aligned_words
 from livecaption.whisper.characters import whole
 
 EDGE = 10  # frames of real audio on each side of a window, so its edge frames see what the offline pass sees
@@ -37,6 +39,7 @@ class ReadSegment:
     no_speech_prob: float
     compression_ratio: float
     temperature: float
+    words: tuple[Word, ...] = ()  # its words, times on the session timeline (WindowReader.word_times)
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,9 @@ class WindowReader:
         # each: a word the user teaches is in the next window's prompt. None: the options' own (none).
         self.hotwords: Callable[[float, float], str] | None = None
         self._tokenizers: dict[str, Tokenizer] = {}
+        # Each segment's words with their times, for cutting a reading where the speaker changes
+        # (speakers/relabel.py): one alignment of the window's text, off unless speakers are labelled.
+        self.word_times = False
 
     def features(self, audio: np.ndarray, first_frame: int) -> np.ndarray:
         """Log-mel frames of `audio`, which starts EDGE frames before frame `first_frame` of the
@@ -127,7 +133,21 @@ class WindowReader:
                 continue
             out.append(ReadSegment(piece["start"], piece["end"], text, tuple(piece["tokens"]), avg_logprob,
                                    result.no_speech_prob, compression, temperature))  # fmt: skip
+        if self.word_times and out:
+            out = self._timed(out, tokenizer, encoded, size, offset_s)
         return WindowRead(tuple(out), seek, temperature, language=self.language or "")
+
+    def _timed(self, segments: list[ReadSegment], tokenizer: Tokenizer, encoded, size: int, offset_s: float) -> list[ReadSegment]:
+        """The segments with their words' times: the window's text aligned once to its audio."""
+        texts = [[t for t in s.tokens if t < tokenizer.eot] for s in segments]
+        aligned = self.model.find_alignment(tokenizer, [[t for ts in texts for t in ts]], encoded, size)[0]
+        duration = size * self.model.feature_extractor.time_per_frame
+        bounds = np.cumsum([len(ts) for ts in texts])  # each segment's tokens end here
+        mine: list[list[Word]] = [[] for _ in segments]
+        for word, at in aligned_words(aligned, 0, 0.0, duration):
+            k = min(int(np.searchsorted(bounds, at, side="right")), len(segments) - 1)
+            mine[k].append(Word(word.text, round(offset_s + word.start, 3), round(offset_s + word.end, 3)))
+        return [replace(s, words=tuple(w)) for s, w in zip(segments, mine, strict=True)]
 
     def resets_prompt(self, temperature: float) -> bool:
         o = self.options

@@ -1,6 +1,7 @@
 """The settle pass with the real model on real speech: fed in pieces it reads as one offline pass
 reads the whole recording, and its text replaces the live captions wherever a transcript is kept."""
 
+import itertools
 import json
 import random
 
@@ -114,3 +115,32 @@ def test_a_session_stopped_before_it_settled_is_settled_by_export(loaded_model, 
     # it is kept: the journal now holds the settled transcript, and a second export reads it from there
     assert [c.text for c in load(info.id)[1]] == [c.text for c in settled]
     assert restore(info.id)[1] == settled
+
+
+def test_with_word_times_each_word_lies_in_the_clip_it_was_said_in(loaded_model, speech):
+    """Word times (for cutting a reading where the speaker changes) leave the reading as it was."""
+    from livecaption.settle.recording import settle_recording
+
+    clips = [read_audio(speech / n) for n in ("jfk.flac", "61-70968-0000.flac", "1089-134686-0001.flac")]
+    parts, spans, at = [], [], 0.3
+    for clip in clips:
+        parts += [np.zeros(int(SR * 0.3), np.float32), clip * 0.5 / float(np.abs(clip).max())]
+        spans.append((at, at + len(clip) / SR))
+        at += len(clip) / SR + 0.3
+    audio = np.concatenate(parts).astype(np.float32)
+    plain = settle_recording(WindowReader(loaded_model.model, "en"), audio, offset=5 * SR)
+    reader = WindowReader(loaded_model.model, "en")
+    reader.word_times = True
+    timed = settle_recording(reader, audio, offset=5 * SR)  # the session timeline starts 5 s before
+    assert plain and timed and [(p.start, p.end, p.text) for p in timed] == [(p.start, p.end, p.text) for p in plain]
+    words = [w for p in timed for w in p.words]
+    assert all(not p.words for p in plain)
+    assert [t for p in timed for w in p.words for t in w.text.split()] == " ".join(p.text for p in timed).split()
+    assert all(a.start <= b.start and a.start <= a.end for a, b in itertools.pairwise(words))
+    # each clip's words (counted in the clip's own text) lie within that clip's span, give or take 0.3 s
+    mids = [(w.start + w.end) / 2 - 5.0 for w in words]
+    inside = [next((k for k, (a, b) in enumerate(spans) if a - 0.3 <= m <= b + 0.3), -1) for m in mids]
+    assert -1 not in inside and inside == sorted(inside)
+    said = {c["file"]: len(c["text"].split()) for c in json.loads((speech.root / "clips.json").read_text())}
+    names = ("jfk.flac", "61-70968-0000.flac", "1089-134686-0001.flac")
+    assert [inside.count(k) for k in range(3)] == [said[f"clips/{n}"] for n in names]  # as many words as each says

@@ -1,5 +1,7 @@
 """Real voices through the track and the labeller: two speakers taking turns, a turn change inside a caption."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -95,14 +97,54 @@ def test_words_recovered_after_a_crash_get_the_labels_of_their_voices(speech, en
 def test_a_later_reading_is_cut_where_the_live_speakers_change():
     from livecaption.speakers.relabel import by_turns
 
+    def parts(turns) -> list[tuple]:
+        return [(t.start, t.end, t.text, t.speaker) for t in turns]
+
     live = [Caption(0.0, 3.0, "so that is the plan", speaker="Ana"), Caption(3.5, 5.0, "sounds good", speaker="Bo"),
             Caption(5.2, 8.0, "then we start monday", speaker="Bo")]  # fmt: skip
     got = by_turns(0.0, 8.0, "So that is the plan. Sounds good, then we start Monday.", live)
-    assert [(t, w) for _, _, t, w in got] == [("So that is the plan.", "Ana"), ("Sounds good, then we start Monday.", "Bo")]
-    assert got[0][1] == got[1][0] == 3.0  # where the first speaker's last live caption ended
-    assert by_turns(0.0, 3.0, "So that is the plan.", live[:1]) == [(0.0, 3.0, "So that is the plan.", "Ana")]
+    assert [(t.text, t.speaker) for t in got] == [("So that is the plan.", "Ana"), ("Sounds good, then we start Monday.", "Bo")]
+    assert got[0].end == got[1].start == 3.0  # where the first speaker's last live caption ended
+    assert parts(by_turns(0.0, 3.0, "So that is the plan.", live[:1])) == [(0.0, 3.0, "So that is the plan.", "Ana")]
     # a piece that only grazes the next speaker's caption keeps its words with its own speaker
     grazed = [Caption(7.04, 10.5, "after early nightfall the yellow lamps would light up", speaker="Bo"),
               Caption(10.85, 13.3, "your country can do for you", speaker="Ana")]  # fmt: skip
     got = by_turns(7.0, 11.0, "After early nightfall, the yellow lamps would light up.", grazed)
-    assert got == [(7.0, 11.0, "After early nightfall, the yellow lamps would light up.", "Bo")]
+    assert parts(got) == [(7.0, 11.0, "After early nightfall, the yellow lamps would light up.", "Bo")]
+
+
+def test_with_its_words_times_a_reading_is_cut_where_each_word_was_said():
+    from livecaption.speakers.relabel import by_turns
+    from livecaption.transcription.decoder import Word
+
+    # Bo's long caption ends at 141.2 and Ana's short one starts at 141.6; the reading [138, 142] holds only
+    # Bo's last words, which by shares of words (a fifth of Bo's caption, most of Ana's) went partly to Ana.
+    live = [Caption(124.5, 141.2, "so it was and a blessed soul in heaven", speaker="Bo"),
+            Caption(141.6, 143.0, "the world is very different now", speaker="Ana")]  # fmt: skip
+    text = "And to be finally a blessed soul in heaven."
+    words = [Word(f" {w}", 138.0 + 0.35 * k, 138.3 + 0.35 * k) for k, w in enumerate(text.split())]
+    assert [(t.text, t.speaker) for t in by_turns(138.0, 142.0, text, live, words)] == [(text, "Bo")]
+    assert by_turns(138.0, 142.0, text, live)[-1].speaker == "Ana"  # what the shares made of it
+    # a reading across the change is cut between the two words either side of it
+    text = "A blessed soul in heaven. The world is"
+    words = [Word(" A", 139.0, 139.2), Word(" blessed", 139.2, 139.6), Word(" soul", 139.6, 140.0), Word(" in", 140.0, 140.2),
+             Word(" heaven.", 140.2, 141.0), Word(" The", 141.7, 141.8), Word(" world", 141.8, 142.1), Word(" is", 142.1, 142.3)]  # fmt: skip
+    got = by_turns(139.0, 142.5, text, live, words)
+    assert [(t.start, t.end, t.text, t.speaker) for t in got] == [
+        (139.0, 141.35, "A blessed soul in heaven.", "Bo"), (141.35, 142.5, "The world is", "Ana")]  # fmt: skip
+    assert [len(t.words) for t in got] == [5, 3]
+    # words the live captions missed (near none of them) for a second or more: a turn whose speaker is
+    # told by voice (""); a shorter stretch goes with the words before it
+    text = "A blessed soul in heaven. Missed words here. The world"
+    words = [Word(" A", 139.0, 139.2), Word(" blessed", 139.2, 139.6), Word(" soul", 139.6, 140.0),
+             Word(" in", 140.0, 140.2), Word(" heaven.", 140.2, 141.0)]  # fmt: skip
+    missed = [Word(" Missed", 142.0, 142.5), Word(" words", 142.5, 142.9), Word(" here.", 142.9, 143.2)]
+    apart = [replace(live[0], end=141.2), replace(live[1], start=143.9, end=146.0)]
+    after = [Word(" The", 144.0, 144.2), Word(" world", 144.2, 144.6)]
+    got = by_turns(139.0, 145.0, text, apart, words + missed + after)
+    assert [(t.text, t.speaker) for t in got] == [("A blessed soul in heaven.", "Bo"), ("Missed words here.", ""),
+                                                  ("The world", "Ana")]  # fmt: skip
+    got = by_turns(139.0, 145.0, "A blessed soul in heaven. Missed The world", apart, words + missed[:1] + after)
+    assert [(t.text, t.speaker) for t in got] == [("A blessed soul in heaven. Missed", "Bo"), ("The world", "Ana")]
+    # words whose text is not the reading's (a loop cut short): by shares, as without times
+    assert all(not t.words for t in by_turns(139.0, 142.5, "A blessed soul", live, words))
