@@ -228,11 +228,7 @@ def run(name: str, settle: bool, cluster: ClusterConfig, realtime: bool = False,
         units = [u for u in labeller.units if truth_of.get(u.id)]
         np.savez(Path(dump) / f"{name}.npz", total=np.array([u.total for u in units]), n=[u.n for u in units],
                  label=[labeller.clusters.find(u.label).index for u in units], who=[truth_of[u.id][0] for u in units],
-                 start=[u.start for u in units], end=[u.end for u in units],
-                 pieces=np.concatenate([u.pieces for u in units if u.pieces is not None] or [np.zeros((0, 256))]),
-                 piece_unit=[i for i, u in enumerate(units) if u.pieces is not None for _ in u.starts],
-                 piece_start=[t for u in units for t in u.starts],
-                 piece_who=[",".join(sorted(truth(t + 0.8, clips))) for u in units for t in u.starts])  # fmt: skip
+                 start=[u.start for u in units], end=[u.end for u in units])  # fmt: skip
     if dump:  # and the captions, live and kept
         (Path(dump) / f"{name}.captions.json").write_text(json.dumps(
             {"live": [c.to_dict() for c in finals], "kept": [c.to_dict() for c in kept]}, ensure_ascii=False))

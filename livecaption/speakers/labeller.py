@@ -103,20 +103,17 @@ class SpeakerLabeller:
                     a = replace(caption, end=at, text=texts[0], speaker=self.name(first), unsure=doubt_a)
                     b = replace(caption, start=at, text=texts[1], speaker=self.name(second), id=ids.split(caption.id),
                                 translation="", unsure=doubt_b)  # the translation stays with the first part, whole
-                    self._heard(a, voice.pieces[:k], first, voice.starts[:k])
-                    self._heard(b, voice.pieces[k:], second, voice.starts[k:])
+                    self._heard(a, voice.pieces[:k], first)
+                    self._heard(b, voice.pieces[k:], second)
                     return [a, b]
                 self._last = first
                 whole = replace(caption, speaker=self.name(first), unsure=doubt_a and doubt_b)
-                return [self._heard(whole, voice.pieces, first, voice.starts)]
+                return [self._heard(whole, voice.pieces, first)]
         self._last, doubt = self._place(voice.pieces, voice.seconds)
-        caption = replace(caption, speaker=self.name(self._last), unsure=doubt)
-        return [self._heard(caption, voice.pieces, self._last, voice.starts)]
+        return [self._heard(replace(caption, speaker=self.name(self._last), unsure=doubt), voice.pieces, self._last)]
 
-    def _heard(self, caption: Caption, pieces: np.ndarray, index: int, starts: tuple[float, ...]) -> Caption:
-        timed = len(starts) == len(pieces)  # a stretch shorter than a piece has one piece and no start
-        self.units.append(Unit(caption.id, caption.start, caption.end, pieces.sum(axis=0), len(pieces), index,
-                               pieces if timed else None, tuple(starts) if timed else ()))  # fmt: skip
+    def _heard(self, caption: Caption, pieces: np.ndarray, index: int) -> Caption:
+        self.units.append(Unit(caption.id, caption.start, caption.end, pieces.sum(axis=0), len(pieces), index))
         return caption
 
     def kept(self, config: ReclusterConfig | None = None) -> Kept:

@@ -36,8 +36,6 @@ class Unit:
     total: np.ndarray  # the sum of its pieces' embeddings
     n: int  # how many pieces
     label: int  # its live speaker (index), merges resolved
-    pieces: np.ndarray | None = None  # (n, 256): each piece's embedding, for cutting a line where its voice changes
-    starts: tuple[float, ...] = ()  # session time of each piece's start
 
 
 @dataclass(frozen=True)
