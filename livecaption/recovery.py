@@ -153,8 +153,8 @@ def settle_rest(
         ids_of = owners(live, [(p.start, p.end) for p in pieces])
         lang = reader.language or ""
         for p, owned in zip(pieces, ids_of, strict=True):
-            heard = [c for c in mine if not c.settled and c.text and c.end > p.start and c.start < p.end]
-            for t in settled_turns(p.start, p.end, p.text, heard, p.words):
+            heard = [c for c in mine if not c.settled and c.text and c not in lost and c.end > p.start and c.start < p.end]
+            for t in settled_turns(p.start, p.end, p.text, heard, p.words, by_voice=False):  # no voices kept here
                 out.append(Caption(at_ms(t.start), at_ms(t.end), t.text, True, p.language or lang, id=ids.settled_late(),
                                    source=kept_input.source, speaker=t.speaker or kept_input.speaker, settled=True,
                                    replaces=tuple(owned), unsure=t.unsure))  # fmt: skip
@@ -207,7 +207,7 @@ def polish(
             near = [c for c in mine if c.end > p.start and c.start < p.end]
             out += [Caption(t.start, t.end, t.text, True, p.language or lang, source=k.source,
                             speaker=t.speaker or k.speaker, unsure=t.unsure)
-                    for t in settled_turns(p.start, p.end, p.text, near, p.words)]  # fmt: skip
+                    for t in settled_turns(p.start, p.end, p.text, near, p.words, by_voice=False)]  # fmt: skip
     if not out and total > SR:
         raise CaptioningError(f"no words were found in the {total / SR:.0f} s of audio of session {info.id}")
     return sorted(out, key=lambda c: c.start)

@@ -171,7 +171,6 @@ def attach_settle(
             continue  # its live captions have the loudspeaker's echo taken out; a settle pass would put it back
         task = "transcribe" if config.task == "both" else config.task  # translations come with the live captions
         reader = WindowReader(loaded.model, language, task, config.beam_size)
-        reader.word_times = config.speakers  # a reading is cut where the speaker changes, word by word
         if vocabulary is not None:  # in a window whose live captions have them (or a misreading of them)
             reader.hotwords = lambda a, b, v=vocabulary, s=inp.label.source: heard(v.terms.hotwords, engine.record.said(s, a, b))
         inp.settle = SettlePass(reader)
@@ -189,6 +188,8 @@ def attach_speakers(engine: Engine) -> None:
     for inp in engine.inputs:
         if not (inp.label.source == "mic" and engine.input("system") is not None):
             inp.speakers = SpeakerLabeller(encoder, known=known)
+            if inp.settle is not None:  # its readings are cut where the speaker changes, word by word
+                inp.settle.reader.word_times = True
 
 
 def _echo_checked(config: SessionConfig, labels: list[Label]) -> bool:

@@ -97,7 +97,6 @@ class FakeDecoder:
     # differently from one pass to the next
     calls: list[tuple[str, int, float]] = field(default_factory=list)  # (kind, beam, seconds of new audio)
     contexts: list[float] = field(default_factory=list)  # seconds of context of each encode
-    windows: list[float | None] = field(default_factory=list)  # each encode's shortest window (None: the decoder's own)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def _work(self, kind: str, beam: int, audio: np.ndarray) -> None:
@@ -140,7 +139,6 @@ class FakeDecoder:
         with self.lock:
             self.calls.append(("encode", 0, len(audio) / SR))
             self.contexts.append(len(context) / SR)
-            self.windows.append(window_s)
         return Encoded(np.concatenate((context, audio)), len(context), len(audio))
 
     def continue_after(

@@ -102,8 +102,7 @@ class TranscriptModel(QAbstractListModel):
         c = self._rows[row]
         before = next((p.language for p in reversed(self._rows[:row]) if p.language and p.text), "")
         tag = f"[{c.language.upper()}] " if c.language and before and c.language != before else ""
-        label = c.label
-        return tag + (f"{label}: {c.text}" if label else c.text), c.translation
+        return tag + c.labelled(), c.translation
 
     @property
     def captions(self) -> list[Caption]:

@@ -154,7 +154,9 @@ class SettleRunner:
         # who said what: every live line the pieces overlap, those an earlier window replaced too (a piece
         # may read again the end of a line whose middle was in the window before), the voices sorted again
         lo, hi = min((a for a, _, _, _ in pieces), default=0.0), max((b for _, b, _, _ in pieces), default=0.0)
-        heard = kept.applied(self.engine.record.live(source, lambda c: bool(c.text) and c.end > lo and c.start < hi))
+        gone = {c.id for c in lost}  # lines the reading skipped: kept as heard, no words of the reading are theirs
+        heard = kept.applied(self.engine.record.live(
+            source, lambda c: bool(c.text) and c.id not in gone and c.end > lo and c.start < hi))  # fmt: skip
         language = window.language or self.engine.transcriber.language or ""
         translated = {c.id: c.translation for c in live if c.translation}
         out = []

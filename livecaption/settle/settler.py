@@ -31,6 +31,8 @@ MIN_PART_S = 1.0  # a window ends where the live captions change language, if th
 
 
 class Reader(Protocol):
+    word_times: bool  # give each segment's words with their times (WindowReader)
+
     def features(self, audio: np.ndarray, first_frame: int) -> np.ndarray: ...
 
     def read(self, features: np.ndarray, size: int, offset_s: float, previous: list[int], language: str | None = None): ...

@@ -97,32 +97,39 @@ class Turn:
     words: tuple[Word, ...] = ()  # its words with their times, where the reading has them
 
 
-def settled_turns(start: float, end: float, text: str, live: Sequence[Caption], words: Sequence[Word] = ()) -> list[Turn]:
+def settled_turns(start: float, end: float, text: str, live: Sequence[Caption], words: Sequence[Word] = (),
+                  by_voice: bool = True) -> list[Turn]:  # fmt: skip
     """`by_turns`, each turn with whether its speaker is unsure (`doubted`). What the settle pass and a
     stopped session's settling both make of a later reading."""
     return [replace(t, unsure=bool(t.speaker) and doubted(t.start, t.end, t.speaker, live))
-            for t in by_turns(start, end, text, live, words)]  # fmt: skip
+            for t in by_turns(start, end, text, live, words, by_voice)]  # fmt: skip
 
 
-def by_turns(start: float, end: float, text: str, live: Sequence[Caption], words: Sequence[Word] = ()) -> list[Turn]:
+def by_turns(start: float, end: float, text: str, live: Sequence[Caption], words: Sequence[Word] = (),
+             by_voice: bool = True) -> list[Turn]:  # fmt: skip
     """A later reading of [start, end) cut where the live captions it reads again change speaker. With
     its words' times (`words`, whose text is `text`'s), each word goes to the live caption it was said in
-    (or the nearest within NEAR_S); without them, by shares of words (`_by_shares`). A turn no live caption
-    says the speaker of has speaker "" (the caller may tell it by voice)."""
+    (or the nearest within NEAR_S); without them, by shares of words (`_by_shares`). `by_voice`: the caller
+    tells by voice the speaker of words no live caption is near (a turn with speaker ""); else they go with
+    the words beside them."""
     if words and [w for x in words for w in x.text.split()] == text.split():
-        timed = _by_words(start, end, text, list(words), live)
+        timed = _by_words(start, end, text, list(words), live, by_voice)
         if timed is not None:
             return timed
+        if by_voice:  # no word near a live caption: all of it is the voice's to tell
+            return [Turn(start, end, text, "", words=tuple(words))]
     return [Turn(a, b, t, who) for a, b, t, who in _by_shares(start, end, text, live)]
 
 
-def _by_words(start: float, end: float, text: str, words: list[Word], live: Sequence[Caption]) -> list[Turn] | None:
+def _by_words(start: float, end: float, text: str, words: list[Word], live: Sequence[Caption],
+              by_voice: bool) -> list[Turn] | None:  # fmt: skip
     """Runs of words said in one speaker's live captions; None when no word is near a labelled caption. A
-    run of words near none (UNHEARD_WORDS of them, for UNHEARD_S or longer) is a turn with no speaker ("")."""
+    run of words near none (UNHEARD_WORDS of them, for UNHEARD_S or longer) is a turn with no speaker ("")
+    when `by_voice`. Each word is placed by its middle, within [start, end]."""
     labelled = [c for c in live if c.text and c.speaker]
 
     def who(w: Word) -> str:
-        mid = (w.start + w.end) / 2
+        mid = min(max((w.start + w.end) / 2, start), end)
         gap, speaker = min(((max(c.start - mid, mid - c.end, 0.0), c.speaker) for c in labelled), default=(NEAR_S, ""))
         return speaker if gap < NEAR_S else ""
 
@@ -135,8 +142,8 @@ def _by_words(start: float, end: float, text: str, words: list[Word], live: Sequ
             k += 1
             continue
         j = next((j for j in range(k, len(said)) if said[j]), len(said))
-        if j - k < UNHEARD_WORDS or words[j - 1].end - words[k].start < UNHEARD_S:  # too little to tell by voice:
-            said[k:j] = [said[k - 1] if k else said[j]] * (j - k)  # with the words before
+        if not by_voice or j - k < UNHEARD_WORDS or words[j - 1].end - words[k].start < UNHEARD_S:
+            said[k:j] = [said[k - 1] if k else said[j]] * (j - k)  # too little to tell by voice: with the words before
         k = j  # a longer stretch is a turn of its own, whose speaker ("") the caller finds by voice
     turns: list[Turn] = []
     for w, speaker in zip(words, said, strict=True):
@@ -148,7 +155,22 @@ def _by_words(start: float, end: float, text: str, words: list[Word], live: Sequ
             if turns:
                 turns[-1] = replace(turns[-1], end=at)
             turns.append(Turn(at, end, w.text.strip(), speaker, words=(w,)))
+    turns = _spanned(turns)
     return turns if len(turns) > 1 else [replace(turns[0], text=text)]
+
+
+def _spanned(turns: list[Turn]) -> list[Turn]:
+    """The turns with none of zero length (words aligned outside the reading's span): such a turn's words go
+    to the turn before it (after it, for the first), and turns of one speaker side by side are one."""
+    out: list[Turn] = []
+    for t in turns:
+        if out and (t.end <= t.start or out[-1].speaker == t.speaker):
+            out[-1] = replace(out[-1], end=t.end, text=f"{out[-1].text} {t.text}", words=(*out[-1].words, *t.words))
+        elif out and out[-1].end <= out[-1].start:  # the first turn had no length: its words go to this one
+            out[-1] = replace(t, start=out[-1].start, text=f"{out[-1].text} {t.text}", words=(*out[-1].words, *t.words))
+        else:
+            out.append(t)
+    return out
 
 
 def _by_shares(start: float, end: float, text: str, live: Sequence[Caption]) -> list[tuple[float, float, str, str]]:

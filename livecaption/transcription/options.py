@@ -32,9 +32,6 @@ class TranscribeOptions:
     encoder_s: float = 20.0  # shortest encoder window (Whisper's is 30 s; whisper/backend.py says why)
     peek_context_s: float = 4.0  # a peek (a partial while speech goes on) reads at most this much context...
     peek_window_s: float = 10.0  # ...in an encoder window this short at least: it is read again anyway
-    short_window_s: float = 0.0  # >0: speech short enough to fit this window with short_context_s of context
-    short_context_s: float = 4.0  # and 1 s to spare is read in it, its context cut to fit. Off: finals at a pause
-    # came 0.15 s sooner in a 10 s window but lost words with the context (benchmarks/README.md, "Finals in a 10 s window")
     guard: GuardConfig = field(default_factory=GuardConfig)
 
     def for_task(self) -> TranscribeOptions:

@@ -94,11 +94,8 @@ class Transcriber:
             return None  # no context before the language is known (it is, whenever there is context)
         if kept is None:
             room, window = int(WINDOW_S * SR) - len(audio), None
-            fit = int((self.options.short_window_s - 1) * SR) - len(audio)
             if self._peek:  # a peek is read again soon: a short context and encoder window will do
                 room, window = min(room, int(self.options.peek_context_s * SR)), self.options.peek_window_s
-            elif self.options.short_window_s and fit >= self.options.short_context_s * SR:
-                room, window = min(room, fit), self.options.short_window_s
             ctx = self.memory.context_for(language, first, room)  # none in another language
             encoded = self.decoder.encode(ctx[0], audio, window) if ctx is not None else None
             if ctx is None or encoded is None:

@@ -144,7 +144,7 @@ class WindowReader:
         duration = size * self.model.feature_extractor.time_per_frame
         bounds = np.cumsum([len(ts) for ts in texts])  # each segment's tokens end here
         mine: list[list[Word]] = [[] for _ in segments]
-        for word, at in aligned_words(aligned, 0, 0.0, duration):
+        for word, at in aligned_words(aligned, 0, 0.0, duration, frozenset(int(b) for b in bounds[:-1])):
             k = min(int(np.searchsorted(bounds, at, side="right")), len(segments) - 1)
             mine[k].append(Word(word.text, round(offset_s + word.start, 3), round(offset_s + word.end, 3)))
         return [replace(s, words=tuple(w)) for s, w in zip(segments, mine, strict=True)]

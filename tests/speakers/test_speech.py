@@ -113,6 +113,19 @@ def test_a_later_reading_is_cut_where_the_live_speakers_change():
     assert parts(got) == [(7.0, 11.0, "After early nightfall, the yellow lamps would light up.", "Bo")]
 
 
+def _by_words_raw(start: float, end: float, words: list, live: list[Caption]) -> list:
+    """Each word's speaker as by_turns finds it, before turns of no length are joined to their neighbours."""
+    from livecaption.speakers import relabel
+
+    seen: list = []
+    spanned, relabel._spanned = relabel._spanned, lambda turns: seen.extend(turns) or turns  # type: ignore[attr-defined]
+    try:
+        relabel.by_turns(start, end, " ".join(w.text.strip() for w in words), live, words)
+    finally:
+        relabel._spanned = spanned  # type: ignore[attr-defined]
+    return seen
+
+
 def test_with_its_words_times_a_reading_is_cut_where_each_word_was_said():
     from livecaption.speakers.relabel import by_turns
     from livecaption.transcription.decoder import Word
@@ -146,5 +159,17 @@ def test_with_its_words_times_a_reading_is_cut_where_each_word_was_said():
                                                   ("The world", "Ana")]  # fmt: skip
     got = by_turns(139.0, 145.0, "A blessed soul in heaven. Missed The world", apart, words + missed[:1] + after)
     assert [(t.text, t.speaker) for t in got] == [("A blessed soul in heaven. Missed", "Bo"), ("The world", "Ana")]
+    # where no voices are at hand (a stopped session's settling, polish), missed words go with the words beside them
+    got = by_turns(139.0, 145.0, text, apart, words + missed + after, by_voice=False)
+    assert [(t.text, t.speaker) for t in got] == [("A blessed soul in heaven. Missed words here.", "Bo"), ("The world", "Ana")]
+    # no word near a live line: the voice's to tell (a line told so is not given back to a line beside it)
+    assert [(t.text, t.speaker) for t in by_turns(141.5, 143.5, "Missed words here.", apart[:1], missed)] == [
+        ("Missed words here.", "")]  # fmt: skip
+    # a word aligned outside the reading's span makes no turn of its own: it goes with its neighbour
+    early = [Word(" So", 137.0, 137.5), Word(" we", 138.05, 138.3), Word(" go", 138.3, 138.6), Word(" on", 138.6, 138.9)]
+    near = [replace(live[0], start=130.0, end=138.1), replace(live[1], start=138.2, end=145.0)]
+    assert [t.speaker for t in _by_words_raw(138.0, 141.0, early, near)] == ["Bo", "Ana"]  # "So" alone would have no length
+    got = by_turns(138.0, 141.0, "So we go on", near, early)
+    assert all(t.end > t.start for t in got) and [(t.start, t.text, t.speaker) for t in got] == [(138.0, "So we go on", "Ana")]
     # words whose text is not the reading's (a loop cut short): by shares, as without times
     assert all(not t.words for t in by_turns(139.0, 142.5, "A blessed soul", live, words))

@@ -197,35 +197,6 @@ def test_what_the_vad_heard_as_speech_is_not_dropped_on_whispers_no_speech_vote(
     assert why.reason.startswith("no speech") and why.end - why.start == 0.75 and why.text.strip()
 
 
-def test_short_speech_is_read_in_a_short_window_with_the_context_that_fits():
-    """With short_window_s=10, a final (or a look in a pause) of speech that fits 10 s with 4 s of context
-    and 1 s to spare is encoded in a 10 s window, its context cut to fit; longer speech keeps the 20 s window
-    and 16 s of context. Off by default (the words lost with the context: benchmarks/README.md)."""
-
-    def run(options: TranscribeOptions, last: str) -> FakeDecoder:
-        d = FakeDecoder()
-        t = Transcriber(d, options)
-        pos = 0.0
-        for k in range(8):  # 10 s of committed speech to read as context
-            audio = say(" ".join(WORDS[2 * k : 2 * k + 2]) + " and", pause_s=0.5)
-            t.transcribe(chunk(pos, audio, True))
-            pos += len(audio) / SR
-        words = say(last)
-        assert texts(t.transcribe(chunk(pos, words, True))) == [last]
-        d.seconds = len(words) / SR  # type: ignore[attr-defined]
-        return d
-
-    short = "the next sentence goes on"
-    d = run(TranscribeOptions(language="en", short_window_s=10.0), short)
-    assert d.windows[-1] == 10.0 and 4.0 <= d.contexts[-1] <= 9.0 - d.seconds  # type: ignore[attr-defined]
-    assert 10.0 in d.windows[:-1]  # the committed lines before it too, once they had context
-    d = run(TranscribeOptions(language="en"), short)  # off, the default
-    assert d.windows[-1] is None and d.contexts[-1] > 9.0 - d.seconds  # type: ignore[attr-defined]
-    long = " ".join(WORDS + WORDS[:4])
-    d = run(TranscribeOptions(language="en", short_window_s=10.0), long)  # too long to fit with 4 s of context
-    assert d.seconds > 5.0 and d.windows[-1] is None and d.contexts[-1] > 9.0 - d.seconds  # type: ignore[attr-defined]
-
-
 def test_flush_makes_the_pending_speech_final():
     t = Transcriber(FakeDecoder(), TranscribeOptions(language="en"))
     t.transcribe(chunk(0, say("cut off mid"), False))
