@@ -48,10 +48,10 @@ class Caption:
         """The speaker with `mark` after them where the voice is unsure ("" when unlabelled)."""
         return f"{self.speaker}{mark}" if self.speaker and self.unsure else self.speaker
 
-    def labelled(self, mark: str = "") -> str:
+    def labelled(self, mark: str = UNSURE_MARK) -> str:
         """The text with its speaker before it, as transcripts show it ("Speaker 2 (?): …" where unsure;
         `mark`: another way to say so, e.g. to a screen reader)."""
-        label = self.labelled_as(mark) if mark else self.label
+        label = self.labelled_as(mark)
         return f"{label}: {self.text}" if label else self.text
 
 

@@ -145,7 +145,7 @@ def settle_rest(
         loaded = loaded or load(config)
         language = None if config.language == "auto" else config.language
         reader = WindowReader(loaded.model, language, _settle_task(config), config.beam_size)
-        reader.word_times = len({c.speaker for c in live}) > 1  # to cut its readings where the speaker changes
+        reader.word_times = _several_speakers(live)
         pieces = settle_recording(reader, audio, offset=round(start * SR), heard=live) or []
         lost = unread(live, " ".join(p.text for p in pieces))  # kept as heard: the reading skipped them
         live = [c for c in live if c not in lost]
@@ -197,7 +197,7 @@ def polish(
 
         reader = WindowReader(loaded.model, language, _settle_task(config), config.beam_size)
         mine = [c for c in heard if c.source == k.source]
-        reader.word_times = len({c.speaker for c in mine}) > 1  # to cut its readings where the speaker changes
+        reader.word_times = _several_speakers(mine)
         found = settle_recording(reader, audio, on_progress=progress, cancel=cancel, heard=mine)
         if found is None:
             return None
@@ -211,6 +211,11 @@ def polish(
     if not out and total > SR:
         raise CaptioningError(f"no words were found in the {total / SR:.0f} s of audio of session {info.id}")
     return sorted(out, key=lambda c: c.start)
+
+
+def _several_speakers(captions: list[Caption]) -> bool:
+    """Whether a reading of these captions' audio needs its words' times: to cut it where the speaker changes."""
+    return len({c.speaker for c in captions}) > 1
 
 
 def _settle_task(config: SessionConfig) -> str:
