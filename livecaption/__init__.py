@@ -13,3 +13,8 @@ os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 from livecaption.threads import blas_env
 
 blas_env()
+
+# Whisper's big buffers kept in the heap, not mapped again for every pass (heap.py): before any thread.
+from livecaption.heap import keep_buffers
+
+keep_buffers()
