@@ -88,6 +88,13 @@ def test_seam_repeats_are_dropped_but_real_text_kept():
     assert drop_seam_repeat("we went to the shop", "the shop was closed") == "was closed"
     assert drop_seam_repeat("we went there", "then we left") == "then we left"
     assert drop_seam_repeat("", "hello there") == "hello there"
+    # four words or more read again with one of them read otherwise: the same words
+    assert drop_seam_repeat("몬토 기운은 자녀들이 사랑을 제대로", "본토 기운은 자녀들이 사랑을 제대로 못 받고") == "못 받고"
+    assert drop_seam_repeat("so we went to the shop", "we want to the shop and left") == "and left"
+    # ...but not three (too few to tell), nor four that end on another word, nor two read otherwise
+    assert drop_seam_repeat("we went there", "we want there then") == "we want there then"
+    assert drop_seam_repeat("we went to the shop", "we went to the mall today") == "we went to the mall today"
+    assert drop_seam_repeat("i went to the shop", "you want to the shop now") == "you want to the shop now"
 
 
 LIB = "he began a confused complaint against the wizard who had vanished behind the curtain on the left"
