@@ -37,6 +37,6 @@ def keep_buffers() -> bool:
 
 def _glibc() -> bool:
     try:
-        return os.confstr("CS_GNU_LIBC_VERSION").startswith("glibc")  # type: ignore[union-attr]
-    except (ValueError, OSError, AttributeError):
+        return (os.confstr("CS_GNU_LIBC_VERSION") or "").startswith("glibc")
+    except (ValueError, OSError, AttributeError):  # not a name here; no confstr (Windows)
         return False
